@@ -9,6 +9,7 @@ export const EXIT = {
   preflightFailed: 3,
   declined: 4,
   rollbackIncomplete: 5,
+  internal: 70,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,0 +1,50 @@
+// `runbook describe NAME`: params, steps, what it changes and the permissions it needs.
+import type { Command } from 'commander';
+import { isDestructive, permissionsOf } from '../../engine/define-step.js';
+import type { Permission } from '../../engine/define-step.js';
+import type { CommandResult } from '../context.js';
+import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
+import type { CliIO } from '../io.js';
+
+function permissionLine(p: Permission): string {
+  return p.kind === 'kube' ? `kubernetes: ${p.verbs.join(',')} ${p.apiGroup ? `${p.resource}.${p.apiGroup}` : p.resource}` : `proxmox: ${p.privileges.join(',')} on ${p.path}`;
+}
+
+export function registerDescribe(program: Command, io: CliIO, _result: CommandResult): void {
+  program
+    .command('describe')
+    .description('explain a runbook: params, steps, what it changes, permissions it needs')
+    .argument('<runbook>', 'runbook name or path')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .addHelpText('after', '\nExample:\n  runbook describe purge-dead-node\n')
+    .action(async (name: string, opts: { output: string }, cmd: Command) => {
+      const registry = await loadRegistry();
+      const { runbook, location } = await loadRunbook(name, io, globalFlags(cmd), registry);
+      const steps = runbook.steps.map((s) => {
+        const def = registry.get(s.uses)!;
+        // Permissions are declared per step type; params may refine them, so use the declared defaults.
+        const perms = typeof def.permissions === 'function' ? [] : permissionsOf(def, {});
+        const destructive = typeof def.destructive === 'function' ? 'depends on params' : isDestructive(def, {});
+        return { id: s.id, name: s.name, uses: s.uses, description: def.description, destructive, forEach: s.forEach, serial: s.serial, permissions: perms };
+      });
+      if (opts.output === 'json') {
+        io.out(JSON.stringify({ name: runbook.name, file: location.file, description: runbook.description, params: runbook.params, preflight: runbook.preflight, steps }, null, 2) + '\n');
+        return;
+      }
+      const out = [`${runbook.name}  (${location.file})`, '', runbook.description.trim(), '', 'Params:'];
+      for (const p of runbook.params) out.push(`  --${p.name} <${p.type}>${p.required ? ' (required)' : ''}${p.default !== undefined ? ` default ${JSON.stringify(p.default)}` : ''}: ${p.description}`);
+      if (!runbook.params.length) out.push('  (none)');
+      out.push('', 'Preflight checks:');
+      for (const c of runbook.preflight) out.push(`  ${c.name ?? c.id} (${c.uses})`);
+      if (!runbook.preflight.length) out.push('  (only the steps\' own checks)');
+      out.push('', 'Steps:');
+      for (const s of steps) {
+        const fan = s.forEach ? ` for each of ${s.forEach}${s.serial ? `, ${s.serial} at a time` : ''}` : '';
+        out.push(`  ${s.name ?? s.id} (${s.uses})${s.destructive === true ? ' [destructive: asks for confirmation]' : ''}${fan}`);
+        out.push(`      ${s.description}`);
+      }
+      const perms = [...new Set(steps.flatMap((s) => s.permissions.map(permissionLine)))].sort();
+      out.push('', 'Permissions needed:', ...(perms.length ? perms.map((p) => `  ${p}`) : ['  (none beyond running commands locally)']));
+      io.out(out.join('\n') + '\n');
+    });
+}

@@ -1,0 +1,21 @@
+// Every subcommand, registered in the order `runbook --help` lists them.
+import type { Command } from 'commander';
+import type { CommandResult } from '../context.js';
+import type { CliIO } from '../io.js';
+import { registerDescribe } from './describe.js';
+import { registerHistory } from './history.js';
+import { registerList } from './list.js';
+import { registerPlan } from './plan.js';
+import { registerRollback } from './rollback.js';
+import { registerRun } from './run.js';
+import { registerValidate } from './validate.js';
+
+export function registerAll(program: Command, io: CliIO, result: CommandResult): void {
+  registerList(program, io, result);
+  registerDescribe(program, io, result);
+  registerValidate(program, io, result);
+  registerPlan(program, io, result);
+  registerRun(program, io, result);
+  registerHistory(program, io, result);
+  registerRollback(program, io, result);
+}

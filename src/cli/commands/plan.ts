@@ -1,0 +1,32 @@
+// `runbook plan NAME [params]`: preflight + plan, read-only. Exit 3 when preflight fails.
+import type { Command } from 'commander';
+import { EXIT } from '../../errors.js';
+import { cliAdapters } from '../adapters.js';
+import type { CommandResult } from '../context.js';
+import { globalFlags } from '../context.js';
+import { formatPlan, formatPreflight } from '../format-plan.js';
+import type { CliIO } from '../io.js';
+import { parseInvocation } from './invocation.js';
+
+export function registerPlan(program: Command, io: CliIO, result: CommandResult): void {
+  program
+    .command('plan')
+    .description('show what a runbook would change (runs preflight, changes nothing)')
+    .argument('[runbook]', 'runbook name or path')
+    .argument('[params...]', 'the runbook\'s params as flags (see `runbook plan NAME --help`)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (_n: unknown, _r: unknown, _o: unknown, cmd: Command) => {
+      const inv = await parseInvocation('plan', cmd.args, io, globalFlags(cmd));
+      if (!inv) return;
+      const { planRunbook } = await import('../../engine/run.js');
+      const outcome = await planRunbook({ runbook: inv.runbook, registry: inv.registry, params: inv.params, adapters: cliAdapters(io, inv.opts) });
+      if (inv.opts.output === 'json') io.out(JSON.stringify(outcome, null, 2) + '\n');
+      else {
+        io.out(formatPreflight(outcome.preflight));
+        if (outcome.exitCode === EXIT.ok) io.out(formatPlan(outcome.runbook, outcome.plan, outcome.digest));
+      }
+      result.exitCode = outcome.exitCode;
+    });
+}

@@ -1,0 +1,89 @@
+// `runbook rollback RUN_ID`: undo a past run's applied steps from the journal alone
+// (works after a crash); `runbook resume RUN_ID`: continue it after re-running preflight.
+import type { Command } from 'commander';
+import { appliedFromJournal, completedFromJournal } from '../../engine/applied.js';
+import { Journal } from '../../engine/journal.js';
+import { rollback } from '../../engine/rollback.js';
+import { EXIT, RunbookError } from '../../errors.js';
+import { cliAdapters } from '../adapters.js';
+import type { CommandResult } from '../context.js';
+import { globalFlags, loadRegistry, loadRunbook, stateDirOf } from '../context.js';
+import type { CliIO } from '../io.js';
+import { loadPastRun } from '../journal-run.js';
+import { runWithUi } from '../run-with-ui.js';
+
+export function registerRollback(program: Command, io: CliIO, result: CommandResult): void {
+  program
+    .command('rollback')
+    .description('undo the steps a past run applied, newest first, from its journal')
+    .argument('<run-id>', 'from `runbook history`')
+    .option('-y, --yes', 'do not ask (needed without a terminal)')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .option('--kubeconfig <file>', 'kubeconfig file')
+    .option('--context <name>', 'kubeconfig context')
+    .addHelpText('after', '\nExample:\n  runbook rollback 20261125-001122Z-ab12 --yes\n')
+    .action(async (runId: string, opts: { yes?: boolean; output: string; kubeconfig?: string; context?: string }, cmd: Command) => {
+      const stateDir = stateDirOf(io, globalFlags(cmd));
+      const past = await loadPastRun(stateDir, runId);
+      const entries = appliedFromJournal(past.records);
+      if (!entries.length) {
+        io.out(`Run ${runId}: nothing to roll back.\n`);
+        return;
+      }
+      const list = entries.map((e) => e.key).reverse().join(', ');
+      if (!opts.yes) {
+        if (!io.stdinIsTTY) throw new RunbookError('E_CONFIRM', `rolling back ${list} needs confirmation and there is no terminal`, { hint: 'pass --yes', exitCode: EXIT.declined });
+        const { askYesNo } = await import('../../ui/prompt.js');
+        if (!(await askYesNo(`Roll back ${entries.length} step(s) of ${runId}: ${list}?`, false))) {
+          result.exitCode = EXIT.declined;
+          return;
+        }
+      }
+      const registry = await loadRegistry();
+      const journal = await Journal.create(stateDir, runId);
+      const rb = await rollback({
+        entries,
+        registry,
+        adapters: cliAdapters(io, opts),
+        journal,
+        runId,
+        observer: { rollbackStep: (key, ok, error) => opts.output !== 'json' && io.out(`${ok ? 'rolled back' : 'FAILED to roll back'} ${key}${error ? `: ${error.message}` : ''}\n`) },
+      });
+      const exitCode = rb.ok ? EXIT.ok : EXIT.rollbackIncomplete;
+      await journal.append({ t: 'run-finished', status: rb.ok ? 'rolled-back' : 'rollback-incomplete', exitCode });
+      await journal.close();
+      if (opts.output === 'json') io.out(JSON.stringify({ runId, ok: rb.ok, rolledBack: rb.rolledBack, failures: rb.failures.map((f) => ({ key: f.key, error: f.error.message })) }, null, 2) + '\n');
+      else io.out(rb.ok ? `Run ${runId}: rolled back ${rb.rolledBack.length} step(s).\n` : `Run ${runId}: ROLLBACK INCOMPLETE (${rb.failures.length} failed); fix the cause and run it again.\n`);
+      result.exitCode = exitCode;
+    });
+
+  program
+    .command('resume')
+    .description('continue an interrupted run from the first step not completed (preflight runs again)')
+    .argument('<run-id>', 'from `runbook history`')
+    .option('-y, --yes', 'approve every confirmation (needed without a terminal)')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .option('--on-interrupt <action>', 'after Ctrl-C: ask, rollback or keep', 'ask')
+    .option('--kubeconfig <file>', 'kubeconfig file')
+    .option('--context <name>', 'kubeconfig context')
+    .addHelpText('after', '\nExample:\n  runbook resume 20261125-001122Z-ab12\n')
+    .action(async (runId: string, opts: Record<string, unknown>, cmd: Command) => {
+      const flags = globalFlags(cmd);
+      const stateDir = stateDirOf(io, flags);
+      const past = await loadPastRun(stateDir, runId);
+      if (past.summary.status === 'succeeded' || past.summary.status === 'rolled-back') {
+        throw new RunbookError('E_RESUME', `run ${runId} already ${past.summary.status}: nothing to resume`);
+      }
+      const registry = await loadRegistry();
+      const { runbook } = await loadRunbook(past.start.file, io, flags, registry);
+      const { runbookDigest } = await import('../../runbook/digest.js');
+      if (runbookDigest(runbook, past.start.params) !== past.start.digest) {
+        throw new RunbookError('E_RESUME_CHANGED', `${past.start.file} changed since run ${runId} started: resuming could apply a different plan`, {
+          hint: `restore the file, or undo the run with \`runbook rollback ${runId}\` and start again`,
+        });
+      }
+      const completed = completedFromJournal(past.records);
+      const previouslyApplied = appliedFromJournal(past.records).filter((e) => completed.has(e.key));
+      result.exitCode = await runWithUi({ io, flags, runbook, registry, params: past.start.params, opts, resume: { runId, completed, previouslyApplied } });
+    });
+}

@@ -1,0 +1,43 @@
+// Text rendering of preflight results and plans: a diff a person can review in seconds.
+import type { PlannedChange } from '../engine/define-step.js';
+import type { PlanEntry } from '../engine/plan.js';
+import { countChanges } from '../engine/plan.js';
+import type { PreflightOutcome } from '../engine/preflight.js';
+
+const SIGN: Record<PlannedChange['op'], string> = { create: '+', update: '~', delete: '-', action: '!', noop: '=' };
+
+export function formatPreflight(pre: PreflightOutcome): string {
+  if (!pre.results.length) return 'Preflight: no checks\n';
+  const lines = pre.results.map((r) => `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.message}${!r.ok && r.hint ? `\n         hint: ${r.hint}` : ''}  [${r.source}]`);
+  return `Preflight: ${pre.ok ? 'all checks passed' : 'FAILED, nothing was changed'}\n${lines.join('\n')}\n`;
+}
+
+function formatValue(v: unknown): string {
+  if (v === undefined) return '(none)';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function formatChange(c: PlannedChange): string {
+  const detail = c.op === 'update' && (c.before !== undefined || c.after !== undefined) ? ` (${formatValue(c.before)} -> ${formatValue(c.after)})` : '';
+  return `${SIGN[c.op]} ${c.op.padEnd(6)} ${c.target}: ${c.summary}${detail}`;
+}
+
+export function formatPlan(runbook: string, entries: readonly PlanEntry[], digest?: string): string {
+  const out = [`Plan for ${runbook}${digest ? ` (digest ${digest.slice(0, 12)})` : ''}:`];
+  for (const e of entries) {
+    const flag = e.destructive ? ' [needs confirmation]' : '';
+    out.push(`  ${e.title}  (${e.uses})${flag}`);
+    if (e.skipped) out.push(`      skipped: ${e.skipped}`);
+    else if (e.deferred) out.push(`      planned at run time: ${e.deferred}`);
+    else if (!e.changes.length) out.push('      nothing to do');
+    for (const c of e.changes) out.push(`      ${formatChange(c)}`);
+  }
+  const n = countChanges(entries);
+  const changing = n.create + n.update + n.delete + n.action;
+  out.push(
+    changing === 0
+      ? 'Nothing to change: the cluster already matches this runbook.'
+      : `Summary: ${n.create} to create, ${n.update} to update, ${n.delete} to delete, ${n.action} actions, ${n.noop} unchanged.`,
+  );
+  return out.join('\n') + '\n';
+}

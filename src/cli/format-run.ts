@@ -1,0 +1,53 @@
+// The end-of-run report: what happened, what was undone, and the exact next command.
+import type { RunOutcome } from '../engine/run.js';
+
+export function formatRunOutcome(o: RunOutcome): string {
+  const lines: string[] = [];
+  const applied = o.execution?.applied.length ?? 0;
+  switch (o.status) {
+    case 'succeeded':
+      lines.push(`Run ${o.runId} succeeded: ${applied} step(s) applied.`);
+      break;
+    case 'preflight-failed':
+      lines.push(`Run ${o.runId}: preflight failed, nothing was changed.`);
+      break;
+    case 'declined':
+      lines.push(`Run ${o.runId} stopped: ${o.message ?? 'not confirmed'}.`);
+      if (applied) lines.push(`  ${applied} step(s) were applied before that: \`runbook resume ${o.runId}\` continues, \`runbook rollback ${o.runId}\` undoes them.`);
+      break;
+    case 'interrupted':
+      lines.push(`Run ${o.runId} interrupted after ${applied} step(s); nothing was rolled back.`);
+      lines.push(`  Continue: runbook resume ${o.runId}    Undo: runbook rollback ${o.runId}`);
+      break;
+    default:
+      if (o.message) lines.push(`Run ${o.runId} failed: ${o.message}`);
+      else lines.push(`Run ${o.runId} failed.`);
+  }
+  if (o.rollback) {
+    if (o.rollback.ok) lines.push(`Rolled back ${o.rollback.rolledBack.length} step(s): ${o.rollback.rolledBack.join(', ') || '(none)'}.`);
+    else {
+      lines.push(`ROLLBACK INCOMPLETE: ${o.rollback.failures.length} step(s) could not be undone:`);
+      for (const f of o.rollback.failures) lines.push(`  ${f.key}: ${f.error.message}`);
+      lines.push(`  The journal keeps everything needed: runbook show ${o.runId}; retry with runbook rollback ${o.runId}.`);
+    }
+  }
+  lines.push(`Journal: ${o.journalPath}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The machine-readable summary printed by `--output json`. */
+export function runOutcomeJson(o: RunOutcome): unknown {
+  return {
+    runId: o.runId,
+    runbook: o.runbook,
+    status: o.status,
+    exitCode: o.exitCode,
+    digest: o.digest,
+    message: o.message,
+    journal: o.journalPath,
+    preflight: o.preflight,
+    plan: o.plan,
+    applied: o.execution?.applied.map((a) => ({ key: a.key, uses: a.uses, outputs: a.outputs })) ?? [],
+    rollback: o.rollback ? { ok: o.rollback.ok, rolledBack: o.rollback.rolledBack, failures: o.rollback.failures.map((f) => ({ key: f.key, error: f.error.message })) } : undefined,
+  };
+}

@@ -1,0 +1,56 @@
+// Text form of one run's journal: a timeline a person can read after an incident.
+import type { JournalRecord } from '../engine/journal-records.js';
+import { summarize } from '../engine/journal.js';
+
+export function formatShow(runId: string, records: readonly JournalRecord[]): string {
+  const s = summarize(runId, [...records]);
+  const out = [`Run ${runId}: ${s.runbook}, ${s.status}${s.exitCode !== undefined ? ` (exit ${s.exitCode})` : ''}`];
+  for (const r of records) {
+    const at = r.time ? r.time.slice(11, 19) : '        ';
+    switch (r.t) {
+      case 'run-started':
+        out.push(`${at}  ${r.mode === 'resume' ? 'resumed' : 'started'} ${r.runbook} from ${r.file} with ${JSON.stringify(r.params)}`);
+        break;
+      case 'preflight':
+        out.push(`${at}  preflight ${r.ok ? 'passed' : 'FAILED'}${r.ok ? '' : ': ' + r.results.filter((x) => !x.ok).map((x) => x.message).join('; ')}`);
+        break;
+      case 'plan':
+        out.push(`${at}  planned ${r.changes.filter((c) => c.op !== 'noop').length} change(s)`);
+        break;
+      case 'step-started':
+        out.push(`${at}  ${r.key}: started${r.attempt > 1 ? ` (attempt ${r.attempt})` : ''}`);
+        break;
+      case 'object-saved':
+        out.push(`${at}  ${r.key}: saved ${r.saved.source} ${r.saved.ref}`);
+        break;
+      case 'step-applied':
+        out.push(`${at}  ${r.key}: applied`);
+        break;
+      case 'step-succeeded':
+        out.push(`${at}  ${r.key}: done`);
+        break;
+      case 'step-skipped':
+        out.push(`${at}  ${r.key}: skipped (${r.reason ?? ''})`);
+        break;
+      case 'step-failed':
+        out.push(`${at}  ${r.key}: FAILED in ${r.phase}: ${r.error}${r.continued ? ' (continued)' : ''}`);
+        break;
+      case 'rollback-started':
+        out.push(`${at}  rollback started`);
+        break;
+      case 'rollback-finished':
+        out.push(`${at}  rollback ${r.ok ? 'complete' : 'INCOMPLETE'}`);
+        break;
+      case 'step-rolled-back':
+        out.push(`${at}  ${r.key}: rolled back`);
+        break;
+      case 'step-rollback-failed':
+        out.push(`${at}  ${r.key}: ROLLBACK FAILED: ${r.error}`);
+        break;
+      case 'run-finished':
+        out.push(`${at}  finished: ${r.status} (exit ${r.exitCode})${r.error ? `: ${r.error}` : ''}`);
+        break;
+    }
+  }
+  return out.join('\n') + '\n';
+}

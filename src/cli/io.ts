@@ -1,0 +1,39 @@
+// Everything the CLI touches in the outside world, in one injected object (hereby's `D`):
+// tests run commands in-process or as child processes; library code never reads globals.
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** stdin is a terminal: a person can answer prompts. */
+  stdinIsTTY: boolean;
+  /** stdout is a terminal (and not CI): draw the live progress renderer. */
+  stdoutIsTTY: boolean;
+  /** Registers a handler for SIGINT/SIGTERM; returns the unregister function. */
+  onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+}
+
+export function realIO(): CliIO {
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    onSignal(handler) {
+      const onInt = () => handler('SIGINT');
+      const onTerm = () => handler('SIGTERM');
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+      return () => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+      };
+    },
+  };
+}
+
+export function isCI(env: Record<string, string | undefined>): boolean {
+  return Boolean(env.CI && env.CI !== 'false' && env.CI !== '0');
+}

@@ -1,0 +1,45 @@
+// Entry point. Keeps start-up cheap: only commander and the command definitions load here;
+// each command imports the engine, YAML, the Kubernetes client... when it actually runs.
+import { Command, CommanderError } from 'commander';
+import { EXIT } from '../errors.js';
+import type { CliIO } from './io.js';
+import { reportError } from './report-error.js';
+import { registerAll } from './commands/index.js';
+import { VERSION } from './version.js';
+
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const result = { exitCode: EXIT.ok as number };
+  const program = new Command('runbook')
+    .description('Safe, journaled runbooks that repair k3s/Kubernetes clusters on Proxmox VE.')
+    .version(VERSION, '-V, --version')
+    .option('--state-dir <dir>', 'where run journals live (default: $RUNBOOK_STATE_DIR or $XDG_STATE_HOME/runbook)')
+    .option('--runbooks-dir <dir>', 'extra directory of runbooks (repeatable; also $RUNBOOK_PATH)', (v: string, prev: string[] = []) => [...prev, v])
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  runbook list                                         shipped and local runbooks
+  runbook plan purge-dead-node --node k3s-replica-2    what would change, changes nothing
+  runbook run purge-dead-node --node k3s-replica-2     preflight, plan, confirm, apply, verify
+  runbook run cluster-hygiene --yes --output json      unattended (cron, CI, CronJob)
+  runbook history                                      past runs; then: runbook show RUN_ID
+
+Exit codes: 0 ok, 1 step failed (rolled back), 2 invalid input, 3 preflight failed,
+4 declined / not confirmed, 5 rollback incomplete, 70 internal error, 130 interrupted.`,
+    );
+  registerAll(program, io, result);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return result.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version "fail" with exit code 0.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
+    }
+    return reportError(e, io);
+  }
+}

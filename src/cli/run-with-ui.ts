@@ -1,0 +1,79 @@
+// Runs the pipeline with the terminal UI: listr2 progress, plan printout, prompts, signals,
+// and the final report (text or JSON). Shared by `run` and `resume`.
+import type { StepRegistry } from '../engine/define-step.js';
+import type { EngineObserver } from '../engine/events.js';
+import type { ResumeState } from '../engine/run.js';
+import type { Runbook } from '../runbook/types.js';
+import { cliAdapters } from './adapters.js';
+import type { GlobalFlags } from './context.js';
+import { stateDirOf } from './context.js';
+import { formatPlan, formatPreflight } from './format-plan.js';
+import { formatRunOutcome, runOutcomeJson } from './format-run.js';
+import type { CliIO } from './io.js';
+import { isCI } from './io.js';
+
+export interface RunWithUiOptions {
+  io: CliIO;
+  flags: GlobalFlags;
+  runbook: Runbook;
+  registry: StepRegistry;
+  params: Record<string, unknown>;
+  opts: Record<string, unknown>;
+  resume?: ResumeState;
+}
+
+export async function runWithUi({ io, flags, runbook, registry, params, opts, resume }: RunWithUiOptions): Promise<number> {
+  const json = opts.output === 'json';
+  const interactive = io.stdinIsTTY && !json;
+  const renderer = json ? 'silent' : io.stdoutIsTTY && !isCI(io.env) ? 'default' : 'simple';
+  const [{ createListrView }, { askYesNo }, { runRunbook }] = await Promise.all([import('../ui/listr-view.js'), import('../ui/prompt.js'), import('../engine/run.js')]);
+  const view = createListrView(renderer);
+  const text: EngineObserver = json
+    ? {}
+    : {
+        preflightDone: (pre) => io.out(formatPreflight(pre)),
+        planned: (entries) => io.out(formatPlan(runbook.name, entries)),
+        stage: (stage) => {
+          if (stage === 'apply') view.start(runbook.steps.map((s) => ({ stepId: s.id, title: s.name ?? s.id })));
+        },
+      };
+  const observer: EngineObserver = { ...view.observer, ...text };
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const offSignal = io.onSignal((sig) => {
+    interrupts++;
+    if (!json) io.err(`\n${sig}: stopping after the running step${interrupts > 1 ? ' (again: aborting it)' : ''}...\n`);
+    controller.abort(new Error(sig));
+  });
+  const onInterruptFlag = String(opts.onInterrupt ?? 'ask');
+  try {
+    const outcome = await runRunbook({
+      runbook: runbook,
+      registry: registry,
+      params: params,
+      adapters: cliAdapters(io, opts),
+      observer,
+      signal: controller.signal,
+      stateDir: stateDirOf(io, flags),
+      confirm: view.confirm,
+      ...(resume ? { resume } : {}),
+      interactive,
+      yes: Boolean(opts.yes),
+      rollbackOnFailure: opts.rollback !== false,
+      concurrency: Number(opts.concurrency ?? 4),
+      secretParams: new Set(runbook.params.filter((p) => /secret|token|password/i.test(p.name)).map((p) => p.name)),
+      onInterrupt: async () => {
+        await view.done();
+        if (onInterruptFlag === 'rollback' || onInterruptFlag === 'keep') return onInterruptFlag;
+        if (!interactive) return 'keep';
+        return (await askYesNo('Interrupted. Roll back the steps completed so far?', true)) ? 'rollback' : 'keep';
+      },
+    });
+    await view.done();
+    io.out(json ? JSON.stringify(runOutcomeJson(outcome), null, 2) + '\n' : formatRunOutcome(outcome));
+    return outcome.exitCode;
+  } finally {
+    offSignal();
+  }
+}

@@ -1,0 +1,98 @@
+// The records of a run journal: one JSON object per line, append-only. Everything needed to
+// roll back or resume a run is here, so those work after a crash with no process memory.
+import type { CheckResult, PlannedChange, SavedObject } from './define-step.js';
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'rolled-back' | 'rollback-incomplete' | 'declined' | 'interrupted' | 'preflight-failed';
+
+export interface RunStartedRecord {
+  t: 'run-started';
+  runId: string;
+  runbook: string;
+  file: string;
+  digest: string;
+  params: Record<string, unknown>;
+  mode: 'run' | 'resume';
+  pid: number;
+}
+
+export interface PreflightRecord {
+  t: 'preflight';
+  ok: boolean;
+  results: Array<CheckResult & { source: string }>;
+}
+
+export interface PlanRecord {
+  t: 'plan';
+  changes: Array<PlannedChange & { key: string }>;
+}
+
+export interface StepStartedRecord {
+  t: 'step-started';
+  key: string;
+  stepId: string;
+  uses: string;
+  attempt: number;
+}
+
+export interface ObjectSavedRecord {
+  t: 'object-saved';
+  key: string;
+  saved: SavedObject;
+}
+
+export interface StepAppliedRecord {
+  t: 'step-applied';
+  key: string;
+  stepId: string;
+  uses: string;
+  /** Resolved `with:` params, needed to roll back from the journal alone. */
+  params: unknown;
+  outputs: unknown;
+  undo: unknown;
+}
+
+export interface StepFinishedRecord {
+  t: 'step-succeeded' | 'step-skipped';
+  key: string;
+  reason?: string;
+}
+
+export interface StepFailedRecord {
+  t: 'step-failed';
+  key: string;
+  error: string;
+  phase: 'apply' | 'verify';
+  continued: boolean;
+}
+
+export interface RollbackRecord {
+  t: 'rollback-started' | 'rollback-finished';
+  ok?: boolean;
+}
+
+export interface StepRollbackRecord {
+  t: 'step-rolled-back' | 'step-rollback-failed';
+  key: string;
+  error?: string;
+}
+
+export interface RunFinishedRecord {
+  t: 'run-finished';
+  status: RunStatus;
+  exitCode: number;
+  error?: string;
+}
+
+export type JournalRecord = (
+  | RunStartedRecord
+  | PreflightRecord
+  | PlanRecord
+  | StepStartedRecord
+  | ObjectSavedRecord
+  | StepAppliedRecord
+  | StepFinishedRecord
+  | StepFailedRecord
+  | RollbackRecord
+  | StepRollbackRecord
+  | RunFinishedRecord
+) & { time?: string };

@@ -1,0 +1,58 @@
+// Plan: each step's `plan()` with read-only adapters returns the changes it would make.
+// Pure data: `runbook plan` prints it, `runbook run` shows it before confirming.
+import type { StepGraph } from '../graph/compile.js';
+import type { AdapterProvider } from './adapters.js';
+import type { PlannedChange } from './define-step.js';
+import { isDestructive } from './define-step.js';
+import { readContext } from './step-context.js';
+import { staticInstances } from './static-instances.js';
+
+export interface PlanEntry {
+  key: string;
+  stepId: string;
+  title: string;
+  uses: string;
+  destructive: boolean;
+  changes: PlannedChange[];
+  /** Why this step could not be planned up front (its inputs come from another step). */
+  deferred?: string;
+  skipped?: string;
+}
+
+export interface PlanOptions {
+  graph: StepGraph;
+  params: Record<string, unknown>;
+  adapters: AdapterProvider;
+  runId: string;
+  signal: AbortSignal;
+}
+
+export async function plan(o: PlanOptions): Promise<PlanEntry[]> {
+  const out: PlanEntry[] = [];
+  for (const entry of staticInstances(o.graph, o.params)) {
+    if (entry.kind !== 'instances') {
+      const destructive = typeof entry.node.def.destructive === 'boolean' ? entry.node.def.destructive : true;
+      out.push({ ...pick(entry.info), destructive, changes: [], ...(entry.kind === 'deferred' ? { deferred: entry.reason } : { skipped: entry.reason }) });
+      continue;
+    }
+    for (const inst of entry.instances) {
+      const ctx = await readContext(inst.def, inst.params, { runId: o.runId, stepId: inst.stepId, key: inst.key, signal: o.signal, log: () => {} }, o.adapters);
+      out.push({ ...pick(inst), destructive: isDestructive(inst.def, inst.params), changes: await inst.def.plan(ctx) });
+    }
+  }
+  return out;
+}
+
+function pick(i: { key: string; stepId: string; title: string; uses: string }) {
+  return { key: i.key, stepId: i.stepId, title: i.title, uses: i.uses };
+}
+
+export function planByKey(entries: readonly PlanEntry[]): Map<string, PlannedChange[]> {
+  return new Map(entries.map((e) => [e.key, e.changes]));
+}
+
+export function countChanges(entries: readonly PlanEntry[]): Record<PlannedChange['op'], number> {
+  const counts = { noop: 0, create: 0, update: 0, delete: 0, action: 0 };
+  for (const e of entries) for (const c of e.changes) counts[c.op]++;
+  return counts;
+}

@@ -1,0 +1,35 @@
+// Secrets never enter the journal or the output. Two rules:
+// 1. values under keys that name a secret (token, password, secret...) are replaced;
+// 2. Kubernetes Secret objects keep their metadata, but `data`/`stringData` become per-key
+//    sha256 digests: enough to tell whether a restore would be the same, never the value.
+import { createHash } from 'node:crypto';
+
+const SECRET_KEY = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|authorization|cookie|ticket)$/i;
+export const REDACTED = '<redacted>';
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+function digestSecretData(data: unknown): unknown {
+  if (!data || typeof data !== 'object') return data;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
+    out[k] = `sha256:${createHash('sha256').update(String(v)).digest('hex')}`;
+  }
+  return out;
+}
+
+export function redact(value: unknown, secretKeys: ReadonlySet<string> = new Set()): unknown {
+  if (Array.isArray(value)) return value.map((v) => redact(v, secretKeys));
+  if (!value || typeof value !== 'object') return value;
+  const obj = value as Record<string, unknown>;
+  const isK8sSecret = obj.kind === 'Secret' && typeof obj.apiVersion === 'string';
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (isK8sSecret && (k === 'data' || k === 'stringData')) out[k] = digestSecretData(v);
+    else if ((secretKeys.has(k) || isSecretKey(k)) && v !== undefined && v !== null && v !== '') out[k] = REDACTED;
+    else out[k] = redact(v, secretKeys);
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+// Retry policy as data (Temporal's RetryPolicy): attempts, first delay, growth factor.
+import type { RetrySpec } from '../runbook/types.js';
+
+export const NO_RETRY: RetrySpec = { attempts: 1, backoffMs: 0, factor: 1 };
+
+export function delayBefore(attempt: number, policy: RetrySpec): number {
+  // attempt is the number of the attempt about to start (2 = first retry).
+  return Math.round(policy.backoffMs * policy.factor ** Math.max(0, attempt - 2));
+}
+
+export class AbortedError extends Error {
+  constructor(message = 'aborted') {
+    super(message);
+    this.name = 'AbortedError';
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortedError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortedError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export class StepTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`timed out after ${timeoutMs} ms`);
+    this.name = 'StepTimeoutError';
+  }
+}
+
+/**
+ * Runs `fn` with a signal that aborts on the parent's abort or after `timeoutMs`. If `fn` ignores
+ * the signal, the timeout still rejects: the engine must not hang on a stuck step.
+ */
+export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number | undefined, parent: AbortSignal): Promise<T> {
+  const controller = new AbortController();
+  const onParentAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onParentAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    if (timeoutMs === undefined) return;
+    timer = setTimeout(() => {
+      const err = new StepTimeoutError(timeoutMs);
+      controller.abort(err);
+      reject(err);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([fn(controller.signal), timeout]);
+  } finally {
+    if (timer) clearTimeout(timer);
+    parent.removeEventListener('abort', onParentAbort);
+  }
+}

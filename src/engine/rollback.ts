@@ -1,0 +1,68 @@
+// Undo completed steps in reverse completion order, from their journaled undo data. Works the
+// same in-process after a failure and from the journal alone after a crash. A rollback failure
+// is reported and the remaining steps are still attempted: never swallowed, never fatal early.
+import type { AdapterProvider } from './adapters.js';
+import type { AppliedEntry } from './applied.js';
+import type { StepRegistry } from './define-step.js';
+import type { EngineObserver } from './events.js';
+import type { Journal } from './journal.js';
+import { applyContext } from './step-context.js';
+
+export interface RollbackFailure {
+  key: string;
+  error: Error;
+}
+
+export interface RollbackResult {
+  ok: boolean;
+  rolledBack: string[];
+  failures: RollbackFailure[];
+}
+
+export interface RollbackOptions {
+  entries: readonly AppliedEntry[];
+  registry: StepRegistry;
+  adapters: AdapterProvider;
+  journal: Journal;
+  observer: EngineObserver;
+  runId: string;
+  signal?: AbortSignal;
+}
+
+export async function rollback(o: RollbackOptions): Promise<RollbackResult> {
+  const entries = [...o.entries].reverse();
+  const result: RollbackResult = { ok: true, rolledBack: [], failures: [] };
+  o.observer.stage?.('rollback');
+  o.observer.rollbackStarted?.(entries.map((e) => e.key));
+  await o.journal.append({ t: 'rollback-started' });
+  // Rollback must run even when the run was interrupted: it gets its own signal.
+  const signal = o.signal ?? new AbortController().signal;
+  for (const entry of entries) {
+    const def = o.registry.get(entry.uses);
+    try {
+      if (!def) throw new Error(`step type ${entry.uses} is not known to this version of runbook`);
+      if (def.irreversible) throw new Error(`${entry.uses} is irreversible: undo it by hand`);
+      if (def.rollback && entry.undo !== null && entry.undo !== undefined) {
+        const ctx = await applyContext(
+          def,
+          entry.params,
+          { runId: o.runId, stepId: entry.stepId, key: entry.key, signal, log: () => {} },
+          o.adapters,
+          o.journal,
+        );
+        await def.rollback(ctx, entry.undo);
+      }
+      await o.journal.append({ t: 'step-rolled-back', key: entry.key });
+      result.rolledBack.push(entry.key);
+      o.observer.rollbackStep?.(entry.key, true);
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      result.ok = false;
+      result.failures.push({ key: entry.key, error });
+      await o.journal.append({ t: 'step-rollback-failed', key: entry.key, error: error.message });
+      o.observer.rollbackStep?.(entry.key, false, error);
+    }
+  }
+  await o.journal.append({ t: 'rollback-finished', ok: result.ok });
+  return result;
+}

@@ -1,0 +1,194 @@
+// The pipeline: compile -> preflight -> plan -> confirm -> apply/verify -> rollback on failure.
+// Each stage returns data; this file only sequences them, journals, and picks the exit code.
+import { EXIT } from '../errors.js';
+import type { ExitCode } from '../errors.js';
+import { compile } from '../graph/compile.js';
+import type { StepGraph } from '../graph/compile.js';
+import { runbookDigest } from '../runbook/digest.js';
+import type { Runbook } from '../runbook/types.js';
+import type { AdapterProvider } from './adapters.js';
+import type { AppliedEntry } from './applied.js';
+import type { StepRegistry } from './define-step.js';
+import type { Confirmer, EngineObserver } from './events.js';
+import { execute } from './execute.js';
+import type { ExecuteResult } from './execute.js';
+import { Journal, newRunId } from './journal.js';
+import type { RunStatus } from './journal-records.js';
+import { plan, planByKey } from './plan.js';
+import type { PlanEntry } from './plan.js';
+import { preflight } from './preflight.js';
+import type { PreflightOutcome } from './preflight.js';
+import { rollback } from './rollback.js';
+import type { RollbackResult } from './rollback.js';
+
+export interface PipelineOptions {
+  runbook: Runbook;
+  registry: StepRegistry;
+  params: Record<string, unknown>;
+  adapters: AdapterProvider;
+  observer?: EngineObserver;
+  signal?: AbortSignal;
+}
+
+export interface PlanOutcome {
+  runbook: string;
+  digest: string;
+  preflight: PreflightOutcome;
+  plan: PlanEntry[];
+  exitCode: ExitCode;
+}
+
+/** Preflight + plan; writes nothing anywhere. */
+export async function planRunbook(o: PipelineOptions): Promise<PlanOutcome> {
+  const graph = compile(o.runbook, o.registry);
+  const signal = o.signal ?? new AbortController().signal;
+  const digest = runbookDigest(o.runbook, o.params);
+  o.observer?.stage?.('preflight');
+  const pre = await preflight({ graph, params: o.params, adapters: o.adapters, runId: 'plan', signal });
+  o.observer?.preflightDone?.(pre);
+  if (!pre.ok) return { runbook: o.runbook.name, digest, preflight: pre, plan: [], exitCode: EXIT.preflightFailed };
+  o.observer?.stage?.('plan');
+  const entries = await plan({ graph, params: o.params, adapters: o.adapters, runId: 'plan', signal });
+  return { runbook: o.runbook.name, digest, preflight: pre, plan: entries, exitCode: EXIT.ok };
+}
+
+export interface ResumeState {
+  runId: string;
+  completed: ReadonlyMap<string, unknown>;
+  previouslyApplied: readonly AppliedEntry[];
+}
+
+export interface RunOptions extends PipelineOptions {
+  stateDir: string;
+  confirm: Confirmer;
+  /** True when a person can answer prompts (stdin is a TTY). */
+  interactive: boolean;
+  /** --yes: every confirmation is answered yes. */
+  yes: boolean;
+  /** What to do after Ctrl-C/SIGTERM: roll back what was applied, or keep it for `resume`. */
+  onInterrupt: () => Promise<'rollback' | 'keep'>;
+  rollbackOnFailure?: boolean;
+  concurrency?: number;
+  resume?: ResumeState;
+  /** Param names whose values never reach the journal. */
+  secretParams?: ReadonlySet<string>;
+  /** Called once the run id exists, before anything is applied. */
+  onRunId?: (runId: string, journalPath: string) => void;
+}
+
+export interface RunOutcome extends Omit<PlanOutcome, 'exitCode'> {
+  runId: string;
+  journalPath: string;
+  status: RunStatus;
+  exitCode: ExitCode;
+  execution?: ExecuteResult;
+  rollback?: RollbackResult;
+  message?: string;
+}
+
+function needsConfirmation(graph: StepGraph, entries: readonly PlanEntry[]): string[] {
+  const keys = entries.filter((e) => e.destructive && (e.changes.some((c) => c.op !== 'noop') || e.deferred)).map((e) => e.key);
+  for (const node of graph.nodes.values()) if (node.spec.confirm && !keys.includes(node.id)) keys.push(node.id);
+  return keys;
+}
+
+export async function runRunbook(o: RunOptions): Promise<RunOutcome> {
+  const graph = compile(o.runbook, o.registry);
+  const signal = o.signal ?? new AbortController().signal;
+  const observer = o.observer ?? {};
+  const digest = runbookDigest(o.runbook, o.params);
+  const runId = o.resume?.runId ?? newRunId();
+  const journal = await Journal.create(o.stateDir, runId, o.secretParams);
+  o.onRunId?.(runId, journal.path);
+  const base = { runbook: o.runbook.name, digest, runId, journalPath: journal.path, preflight: { ok: true, results: [] } as PreflightOutcome, plan: [] as PlanEntry[] };
+  const finish = async (outcome: Omit<RunOutcome, keyof typeof base> & Partial<typeof base>): Promise<RunOutcome> => {
+    await journal.append({ t: 'run-finished', status: outcome.status, exitCode: outcome.exitCode, ...(outcome.message ? { error: outcome.message } : {}) });
+    await journal.close();
+    return { ...base, ...outcome };
+  };
+
+  try {
+    await journal.append({ t: 'run-started', runId, runbook: o.runbook.name, file: o.runbook.source.file, digest, params: o.params, mode: o.resume ? 'resume' : 'run', pid: process.pid });
+    observer.stage?.('preflight');
+    const pre = await preflight({ graph, params: o.params, adapters: o.adapters, runId, signal });
+    base.preflight = pre;
+    observer.preflightDone?.(pre);
+    await journal.append({ t: 'preflight', ok: pre.ok, results: pre.results });
+    if (!pre.ok) return await finish({ status: 'preflight-failed', exitCode: EXIT.preflightFailed, message: 'preflight failed: nothing was changed' });
+
+    observer.stage?.('plan');
+    const entries = await plan({ graph, params: o.params, adapters: o.adapters, runId, signal });
+    base.plan = entries;
+    observer.planned?.(entries);
+    await journal.append({ t: 'plan', changes: entries.flatMap((e) => e.changes.map((c) => ({ ...c, key: e.key }))) });
+
+    const gated = needsConfirmation(graph, entries).filter((k) => !o.resume?.completed.has(k));
+    if (gated.length && !o.yes && !o.interactive) {
+      return await finish({
+        status: 'declined',
+        exitCode: EXIT.declined,
+        message: `confirmation needed for ${gated.join(', ')} but there is no terminal to ask: pass --yes to approve, nothing was changed`,
+      });
+    }
+
+    observer.stage?.('apply');
+    const confirm = o.yes ? async () => true : o.confirm;
+    const execution = await execute({
+      graph,
+      params: o.params,
+      adapters: o.adapters,
+      journal,
+      observer,
+      confirm,
+      signal,
+      runId,
+      planned: planByKey(entries),
+      ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+      ...(o.resume ? { completed: o.resume.completed, previouslyApplied: o.resume.previouslyApplied } : {}),
+    });
+    return await settle(o, execution, journal, runId, observer, finish);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await journal.append({ t: 'run-finished', status: 'failed', exitCode: EXIT.stepFailed, error: message }).catch(() => {});
+    await journal.close().catch(() => {});
+    throw e;
+  }
+}
+
+async function settle(
+  o: RunOptions,
+  execution: ExecuteResult,
+  journal: Journal,
+  runId: string,
+  observer: EngineObserver,
+  finish: (x: Omit<RunOutcome, 'runbook' | 'digest' | 'runId' | 'journalPath' | 'preflight' | 'plan'>) => Promise<RunOutcome>,
+): Promise<RunOutcome> {
+  const message = execution.error?.message;
+  const doRollback = () => rollback({ entries: execution.applied, registry: o.registry, adapters: o.adapters, journal, observer, runId });
+  switch (execution.status) {
+    case 'succeeded':
+      return finish({ status: 'succeeded', exitCode: EXIT.ok, execution });
+    case 'declined':
+      return finish({ status: 'declined', exitCode: EXIT.declined, execution, message: `${message ?? 'declined'}; nothing more was changed (see runbook resume / rollback)` });
+    case 'interrupted': {
+      if (execution.applied.length && (await o.onInterrupt()) === 'rollback') {
+        const rb = await doRollback();
+        return finish({ status: rb.ok ? 'rolled-back' : 'rollback-incomplete', exitCode: rb.ok ? EXIT.interrupted : EXIT.rollbackIncomplete, execution, rollback: rb, message: 'interrupted' });
+      }
+      return finish({ status: 'interrupted', exitCode: EXIT.interrupted, execution, message: 'interrupted' });
+    }
+    case 'failed': {
+      if (o.rollbackOnFailure === false || execution.applied.length === 0) {
+        return finish({ status: 'failed', exitCode: EXIT.stepFailed, execution, ...(message ? { message } : {}) });
+      }
+      const rb = await doRollback();
+      return finish({
+        status: rb.ok ? 'rolled-back' : 'rollback-incomplete',
+        exitCode: rb.ok ? EXIT.stepFailed : EXIT.rollbackIncomplete,
+        execution,
+        rollback: rb,
+        ...(message ? { message } : {}),
+      });
+    }
+  }
+}

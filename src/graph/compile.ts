@@ -1,0 +1,63 @@
+// Compiles a validated runbook into a StepGraph: nodes bound to their step definitions, with
+// `needs` edges, reverse edges and a stable topological order. Fan-out (`forEach`) stays
+// symbolic here: its list may come from another step's outputs, known only at run time.
+import type { StepDefinition, StepRegistry } from '../engine/define-step.js';
+import { RunbookError } from '../errors.js';
+import type { PreflightSpec, Runbook, StepCall, StepSpec } from '../runbook/types.js';
+import { topologicalOrder } from './order.js';
+
+export interface GraphNode {
+  id: string;
+  spec: StepSpec;
+  def: StepDefinition;
+  gateDef?: StepDefinition;
+  needs: readonly string[];
+  dependents: readonly string[];
+}
+
+export interface PreflightNode {
+  id: string;
+  spec: PreflightSpec;
+  def: StepDefinition;
+}
+
+export interface StepGraph {
+  runbook: Runbook;
+  nodes: ReadonlyMap<string, GraphNode>;
+  /** Dependencies first; ties broken by file order. */
+  order: readonly string[];
+  preflight: readonly PreflightNode[];
+}
+
+function lookup(registry: StepRegistry, call: StepCall, where: string): StepDefinition {
+  const def = registry.get(call.uses);
+  if (!def) throw new RunbookError('E_UNKNOWN_STEP', `${where}: unknown step type "${call.uses}"`, { hint: 'run `runbook validate` on the file' });
+  return def;
+}
+
+export function compile(runbook: Runbook, registry: StepRegistry): StepGraph {
+  const dependents = new Map<string, string[]>(runbook.steps.map((s) => [s.id, []]));
+  for (const s of runbook.steps) for (const n of s.needs) dependents.get(n)?.push(s.id);
+  const nodes = new Map<string, GraphNode>();
+  for (const spec of runbook.steps) {
+    nodes.set(spec.id, {
+      id: spec.id,
+      spec,
+      def: lookup(registry, spec, `step ${spec.id}`),
+      ...(spec.gate ? { gateDef: lookup(registry, spec.gate, `gate of step ${spec.id}`) } : {}),
+      needs: spec.needs,
+      dependents: dependents.get(spec.id) ?? [],
+    });
+  }
+  const order = topologicalOrder({ ids: runbook.steps.map((s) => s.id), needs: (id) => nodes.get(id)?.needs ?? [] });
+  const preflight = runbook.preflight.map((spec) => ({ id: spec.id, spec, def: lookup(registry, spec, `preflight ${spec.id}`) }));
+  return { runbook, nodes, order, preflight };
+}
+
+/** Splits fan-out items into batches: `serial: n` gives batches of n; no serial gives one batch. */
+export function batchesOf<T>(items: readonly T[], serial: number | undefined): T[][] {
+  if (!serial || serial <= 0) return items.length ? [items.slice()] : [];
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += serial) out.push(items.slice(i, i + serial));
+  return out;
+}

@@ -1,0 +1,136 @@
+// listr2 as a view of the engine: one task per step, driven by engine events. listr2's own
+// retry/rollback are not used; the engine owns those and the journal. Prompts for destructive
+// steps go through enquirer inside the step's task (listr2's prompt adapter), so the
+// progress display and the question never fight over the terminal.
+import { ListrEnquirerPromptAdapter } from '@listr2/prompt-adapter-enquirer';
+import { Listr } from 'listr2';
+import type { ListrTaskWrapper } from 'listr2';
+import type { Confirmer, EngineObserver, InstanceInfo } from '../engine/events.js';
+import { deferred } from './deferred.js';
+import type { Deferred } from './deferred.js';
+
+export type RendererKind = 'default' | 'simple' | 'silent';
+
+export interface StepRow {
+  stepId: string;
+  title: string;
+}
+
+export interface ListrView {
+  observer: EngineObserver;
+  confirm: Confirmer;
+  /** Starts drawing the apply stage for these steps. */
+  start(rows: readonly StepRow[]): void;
+  /** Waits until everything drawn so far has settled on screen. */
+  done(): Promise<void>;
+}
+
+// listr2's wrapper type is generic over renderers; the view only uses title/output/prompt/skip.
+type AnyTask = ListrTaskWrapper<unknown, any, any>;
+
+interface Row {
+  task?: AnyTask;
+  taskReady: Deferred<AnyTask>;
+  finished: Deferred<'done' | 'skipped' | 'stopped'>;
+  error?: Error;
+  items: number;
+}
+
+export function createListrView(renderer: RendererKind): ListrView {
+  const rows = new Map<string, Row>();
+  let chain: Promise<unknown> = Promise.resolve();
+  const options = {
+    concurrent: true,
+    exitOnError: false,
+    renderer,
+    rendererOptions: { collapseErrors: false, showErrorMessage: true, persistentOutput: false },
+  } as const;
+
+  const drawList = (tasks: ConstructorParameters<typeof Listr<unknown>>[0]) => {
+    const list = new Listr<unknown>(tasks, { ...options, registerSignalListeners: false } as never);
+    chain = chain.then(() => list.run().catch(() => undefined));
+  };
+
+  const rowFor = (stepId: string): Row | undefined => rows.get(stepId);
+
+  const observer: EngineObserver = {
+    stepStarted(info: InstanceInfo, attempt: number) {
+      const row = rowFor(info.stepId);
+      if (!row?.task) return;
+      row.items++;
+      row.task.output = attempt > 1 ? `${info.title}: attempt ${attempt}` : `${info.title}: running`;
+    },
+    stepRetrying(info, attempt, error, delayMs) {
+      const row = rowFor(info.stepId);
+      if (row?.task) row.task.output = `${info.title}: ${error.message}; retrying (attempt ${attempt}) in ${delayMs} ms`;
+    },
+    stepSucceeded(info) {
+      const row = rowFor(info.stepId);
+      if (row?.task && info.key !== info.stepId) row.task.output = `${info.title}: done`;
+    },
+    stepFailed(info, error) {
+      const row = rowFor(info.stepId);
+      if (row && !row.error) row.error = new Error(`${info.title}: ${error.message}`);
+    },
+    stepLog(info, message) {
+      const row = rowFor(info.stepId);
+      if (row?.task) row.task.output = message;
+    },
+    nodeFinished(stepId, outcome) {
+      rowFor(stepId)?.finished.resolve(outcome);
+    },
+    rollbackStarted(keys) {
+      const results = new Map(keys.map((k) => [k, deferred<Error | undefined>()]));
+      observerRollback = (key, ok, error) => results.get(key)?.resolve(ok ? undefined : (error ?? new Error('rollback failed')));
+      drawList(
+        keys.map((key) => ({
+          title: `Roll back ${key}`,
+          task: async () => {
+            const err = await results.get(key)!.promise;
+            if (err) throw err;
+          },
+        })),
+      );
+    },
+    rollbackStep(key, ok, error) {
+      observerRollback(key, ok, error);
+    },
+  };
+  let observerRollback: NonNullable<EngineObserver['rollbackStep']> = () => {};
+
+  const confirm: Confirmer = async (request) => {
+    const row = rowFor(request.instance.stepId);
+    const task = row?.task ?? (row ? await row.taskReady.promise : undefined);
+    const changes = request.changes.filter((c) => c.op !== 'noop').map((c) => `  ${c.op} ${c.target}: ${c.summary}`);
+    const message = [request.message, ...changes].join('\n');
+    if (!task) return false;
+    return task.prompt(ListrEnquirerPromptAdapter).run<boolean>({ type: 'Toggle', message, enabled: 'Yes', disabled: 'No', initial: false } as never);
+  };
+
+  return {
+    observer,
+    confirm,
+    start(stepRows) {
+      for (const r of stepRows) rows.set(r.stepId, { taskReady: deferred(), finished: deferred(), items: 0 });
+      drawList(
+        stepRows.map((r) => ({
+          title: r.title,
+          task: async (_ctx: unknown, task: AnyTask) => {
+            const row = rows.get(r.stepId)!;
+            row.task = task;
+            row.taskReady.resolve(task);
+            const outcome = await row.finished.promise;
+            if (row.error) throw row.error;
+            if (outcome === 'skipped') task.skip(`${r.title} (skipped: condition is false)`);
+            else if (outcome === 'stopped') task.skip(`${r.title} (not run)`);
+          },
+        })),
+      );
+    },
+    async done() {
+      // Steps that never started (an earlier failure) finish as "not run".
+      for (const row of rows.values()) row.finished.resolve('stopped');
+      await chain;
+    },
+  };
+}
