@@ -2,14 +2,36 @@
 // only when a step needs it, so `runbook validate` never loads the Kubernetes client.
 import { lazyAdapters } from '../engine/adapters.js';
 import type { AdapterProvider } from '../engine/adapters.js';
+import type { ProxmoxFlags } from '../adapters/proxmox/config.js';
 import type { CliIO } from './io.js';
 
-export interface AdapterFlags {
+export interface AdapterFlags extends ProxmoxFlags {
   kubeconfig?: string;
   context?: string;
 }
 
-export function cliAdapters(io: CliIO, _flags: AdapterFlags): AdapterProvider {
-  const shell = async () => (await import('../adapters/shell-zx.js')).createShellRunner(io.env);
-  return lazyAdapters({ reader: {}, writer: { shell } });
+export function cliAdapters(io: CliIO, flags: AdapterFlags): AdapterProvider {
+  const warn = (m: string) => io.err(`${m}\n`);
+  let kube: ReturnType<typeof makeKube> | undefined;
+  let proxmox: ReturnType<typeof makeProxmox> | undefined;
+  function makeKube() {
+    return import('../adapters/kube/adapter.js').then((m) => m.createKubeAdapters({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}), warn }));
+  }
+  async function makeProxmox() {
+    const [{ resolveProxmoxTarget }, { ProxmoxApiClient, readOnly }] = await Promise.all([import('../adapters/proxmox/config.js'), import('../adapters/proxmox/client.js')]);
+    const target = resolveProxmoxTarget(flags, io.env);
+    if (target.insecure) warn('warning: Proxmox TLS verification is OFF (--insecure): anyone on the path can impersonate the server');
+    const client = await ProxmoxApiClient.connect(target);
+    return { reader: readOnly(client), writer: client };
+  }
+  const kubeOnce = () => (kube ??= makeKube());
+  const proxmoxOnce = () => (proxmox ??= makeProxmox());
+  return lazyAdapters({
+    reader: { kube: async () => (await kubeOnce()).reader, proxmox: async () => (await proxmoxOnce()).reader },
+    writer: {
+      kube: async () => (await kubeOnce()).writer,
+      proxmox: async () => (await proxmoxOnce()).writer,
+      shell: async () => (await import('../adapters/shell-zx.js')).createShellRunner(io.env),
+    },
+  });
 }

@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 import type { ParamSpec, Runbook } from '../runbook/types.js';
 import type { CliIO } from './io.js';
+import { addTargetOptions } from './target-options.js';
 
 const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
@@ -37,9 +38,8 @@ export function runbookCommand(kind: InvocationKind, io: CliIO, runbook?: Runboo
     .exitOverride()
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
-    .option('-o, --output <format>', 'text or json', 'text')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context');
+    .option('-o, --output <format>', 'text or json', 'text');
+  addTargetOptions(cmd);
   if (kind === 'run') {
     cmd
       .option('-y, --yes', 'approve every confirmation (needed without a terminal)')

@@ -6,23 +6,23 @@ import { Journal } from '../../engine/journal.js';
 import { rollback } from '../../engine/rollback.js';
 import { EXIT, RunbookError } from '../../errors.js';
 import { cliAdapters } from '../adapters.js';
+import type { AdapterFlags } from '../adapters.js';
 import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, loadRunbook, stateDirOf } from '../context.js';
 import type { CliIO } from '../io.js';
 import { loadPastRun } from '../journal-run.js';
 import { runWithUi } from '../run-with-ui.js';
+import { addTargetOptions } from '../target-options.js';
 
 export function registerRollback(program: Command, io: CliIO, result: CommandResult): void {
-  program
+  const rollbackCmd = program
     .command('rollback')
     .description('undo the steps a past run applied, newest first, from its journal')
     .argument('<run-id>', 'from `runbook history`')
     .option('-y, --yes', 'do not ask (needed without a terminal)')
     .option('-o, --output <format>', 'text or json', 'text')
-    .option('--kubeconfig <file>', 'kubeconfig file')
-    .option('--context <name>', 'kubeconfig context')
     .addHelpText('after', '\nExample:\n  runbook rollback 20261125-001122Z-ab12 --yes\n')
-    .action(async (runId: string, opts: { yes?: boolean; output: string; kubeconfig?: string; context?: string }, cmd: Command) => {
+    .action(async (runId: string, opts: { yes?: boolean; output: string } & AdapterFlags, cmd: Command) => {
       const stateDir = stateDirOf(io, globalFlags(cmd));
       const past = await loadPastRun(stateDir, runId);
       const entries = appliedFromJournal(past.records);
@@ -57,15 +57,13 @@ export function registerRollback(program: Command, io: CliIO, result: CommandRes
       result.exitCode = exitCode;
     });
 
-  program
+  const resumeCmd = program
     .command('resume')
     .description('continue an interrupted run from the first step not completed (preflight runs again)')
     .argument('<run-id>', 'from `runbook history`')
     .option('-y, --yes', 'approve every confirmation (needed without a terminal)')
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--on-interrupt <action>', 'after Ctrl-C: ask, rollback or keep', 'ask')
-    .option('--kubeconfig <file>', 'kubeconfig file')
-    .option('--context <name>', 'kubeconfig context')
     .addHelpText('after', '\nExample:\n  runbook resume 20261125-001122Z-ab12\n')
     .action(async (runId: string, opts: Record<string, unknown>, cmd: Command) => {
       const flags = globalFlags(cmd);
@@ -86,4 +84,6 @@ export function registerRollback(program: Command, io: CliIO, result: CommandRes
       const previouslyApplied = appliedFromJournal(past.records).filter((e) => completed.has(e.key));
       result.exitCode = await runWithUi({ io, flags, runbook, registry, params: past.start.params, opts, resume: { runId, completed, previouslyApplied } });
     });
+  addTargetOptions(rollbackCmd);
+  addTargetOptions(resumeCmd);
 }

@@ -1,0 +1,103 @@
+// The CLI as a user meets it: help, version, validation errors, params as flags, exit codes.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'runbook-cli-'));
+}
+
+const GOOD = `apiVersion: runbook.dev/v1
+name: touch-files
+description: Creates a file, undoable.
+params:
+  dir: { type: string, required: true, description: where to write }
+  count: { type: int, default: 1, description: how many }
+steps:
+  - id: touch
+    uses: core.shell
+    with: { run: "touch \${{ params.dir }}/a", rollback: "rm -f \${{ params.dir }}/a" }
+`;
+
+describe('runbook CLI basics', () => {
+  it('--help teaches: commands, examples, exit codes', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const cmd of ['list', 'describe', 'validate', 'plan', 'run', 'history', 'show', 'rollback', 'resume']) expect(r.stdout).toContain(cmd);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('Exit codes:');
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('validate reports file:line:col with exit 2 and no stack trace', async () => {
+    const dir = tmp();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, GOOD.replace('uses: core.shell', 'uses: core.shel'));
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:10:\d+: error: .*core\.shel.*did you mean `core\.shell`\?/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('validate passes on a good file', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'good.yaml'), GOOD);
+    const r = await runCli(['validate', join(dir, 'good.yaml')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('`run NAME --help` lists the runbook\'s own params', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'touch-files.yaml'), GOOD);
+    const r = await runCli(['--runbooks-dir', dir, 'run', 'touch-files', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--dir <value>');
+    expect(r.stdout).toContain('--count <n>');
+    expect(r.stdout).toContain('--yes');
+  });
+
+  it('an unknown flag is an error with did-you-mean, exit 2', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'touch-files.yaml'), GOOD);
+    const r = await runCli(['--runbooks-dir', dir, 'run', 'touch-files', '--dri', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--dri'/);
+    expect(r.stderr).toMatch(/Did you mean --dir\?/);
+  });
+
+  it('a param of the wrong type is refused before anything runs, exit 2', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'touch-files.yaml'), GOOD);
+    const r = await runCli(['--runbooks-dir', dir, 'run', 'touch-files', '--dir', dir, '--count', 'many', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/count/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unknown runbook suggests the closest name', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'touch-files.yaml'), GOOD);
+    const r = await runCli(['--runbooks-dir', dir, 'plan', 'touch-file']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('did you mean `touch-files`?');
+  });
+
+  it('plan prints the changes and writes nothing', async () => {
+    const dir = tmp();
+    const state = tmp();
+    writeFileSync(join(dir, 'touch-files.yaml'), GOOD);
+    const r = await runCli(['--state-dir', state, '--runbooks-dir', dir, 'plan', 'touch-files', '--dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`! action shell: run: touch ${dir}/a`);
+    const h = await runCli(['--state-dir', state, 'history']);
+    expect(h.stdout).toContain('No runs yet.');
+  });
+});

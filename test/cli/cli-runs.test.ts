@@ -1,0 +1,163 @@
+// Runs, journals, crashes and recoveries through the real binary and real files.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../support/cli.js';
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'runbook-run-'));
+}
+
+/** Three undoable shell steps; the third waits until a `go` file exists (so a test can crash it). */
+function writeRunbook(dir: string, thirdStep = 'touch c'): string {
+  const file = join(dir, 'three.yaml');
+  writeFileSync(
+    file,
+    `apiVersion: runbook.dev/v1
+name: three
+description: Three undoable steps.
+params:
+  dir: { type: string, required: true, description: work dir }
+steps:
+  - id: one
+    uses: core.shell
+    with: { run: "echo 1 >> count1 && touch a", rollback: "rm a", cwd: "\${{ params.dir }}" }
+  - id: two
+    uses: core.shell
+    needs: [one]
+    with: { run: "echo 1 >> count2 && touch b", rollback: "rm b", cwd: "\${{ params.dir }}" }
+  - id: three
+    uses: core.shell
+    needs: [two]
+    with: { run: "${thirdStep}", rollback: "rm -f c", cwd: "\${{ params.dir }}" }
+`,
+  );
+  return file;
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function journalOf(state: string): { runId: string; text: () => string } {
+  const runs = join(state, 'runs');
+  const file = readdirSync(runs).find((f) => f.endsWith('.jsonl'))!;
+  return { runId: file.replace(/\.jsonl$/, ''), text: () => readFileSync(join(runs, file), 'utf8') };
+}
+
+describe('runbook run', () => {
+  it('without a terminal and without --yes, a changing runbook refuses (exit 4) and touches nothing', async () => {
+    const dir = tmp();
+    const r = await runCli(['--state-dir', tmp(), 'run', writeRunbook(dir), '--dir', dir]);
+    expect(r.code).toBe(4);
+    expect(r.stdout + r.stderr).toMatch(/--yes/);
+    expect(existsSync(join(dir, 'a'))).toBe(false);
+  });
+
+  it('with --yes it applies every step, journals, and history/show tell the story', async () => {
+    const dir = tmp();
+    const state = tmp();
+    const r = await runCli(['--state-dir', state, 'run', writeRunbook(dir), '--dir', dir, '--yes']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(['a', 'b', 'c'].every((f) => existsSync(join(dir, f)))).toBe(true);
+    expect(r.stdout).toMatch(/succeeded: 3 step\(s\) applied/);
+    const { runId } = journalOf(state);
+    const h = await runCli(['--state-dir', state, 'history']);
+    expect(h.stdout).toMatch(new RegExp(`${runId}\\s+three\\s+succeeded\\s+3`));
+    const s = await runCli(['--state-dir', state, 'show', runId]);
+    expect(s.stdout).toContain('one: applied');
+    expect(s.stdout).toContain('finished: succeeded (exit 0)');
+    const j = await runCli(['--state-dir', state, 'show', runId, '--output', 'json']);
+    expect(JSON.parse(j.stdout).summary).toMatchObject({ runId, status: 'succeeded', steps: 3 });
+  });
+
+  it('--output json prints only the machine-readable summary', async () => {
+    const dir = tmp();
+    const r = await runCli(['--state-dir', tmp(), 'run', writeRunbook(dir), '--dir', dir, '--yes', '--output', 'json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.status).toBe('succeeded');
+    expect(out.applied.map((a: { key: string }) => a.key)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('a failing step rolls back the completed ones (exit 1) and prints the error', async () => {
+    const dir = tmp();
+    const r = await runCli(['--state-dir', tmp(), 'run', writeRunbook(dir, 'echo disk full >&2; exit 3'), '--dir', dir, '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('command exited 3');
+    expect(r.stdout).toContain('disk full');
+    expect(r.stdout).toMatch(/Rolled back 2 step\(s\): two, one/);
+    expect(existsSync(join(dir, 'a')) || existsSync(join(dir, 'b'))).toBe(false);
+  });
+
+  it('after SIGKILL between steps, `rollback RUN_ID` undoes what the journal says was applied', async () => {
+    const dir = tmp();
+    const state = tmp();
+    const { child, done } = startCli(['--state-dir', state, 'run', writeRunbook(dir, 'sleep 30'), '--dir', dir, '--yes']);
+    await waitFor(() => existsSync(join(state, 'runs')) && /"t":"step-started","key":"three"/.test(journalOf(state).text()));
+    child.kill('SIGKILL');
+    await done;
+    const { runId } = journalOf(state);
+    const h = await runCli(['--state-dir', state, 'history']);
+    expect(h.stdout).toMatch(new RegExp(`${runId}\\s+three\\s+interrupted`));
+    const r = await runCli(['--state-dir', state, 'rollback', runId, '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('rolled back two');
+    expect(r.stdout).toContain('rolled back one');
+    expect(existsSync(join(dir, 'a')) || existsSync(join(dir, 'b'))).toBe(false);
+    const again = await runCli(['--state-dir', state, 'rollback', runId, '--yes']);
+    expect(again.stdout).toContain('nothing to roll back');
+  });
+
+  it('after SIGKILL, `resume RUN_ID` re-runs preflight and continues from the first step not completed', async () => {
+    const dir = tmp();
+    const state = tmp();
+    const file = writeRunbook(dir, 'while [ ! -f go ]; do sleep 0.05; done; touch c');
+    const { child, done } = startCli(['--state-dir', state, 'run', file, '--dir', dir, '--yes']);
+    await waitFor(() => existsSync(join(state, 'runs')) && /"t":"step-started","key":"three"/.test(journalOf(state).text()));
+    child.kill('SIGKILL');
+    await done;
+    writeFileSync(join(dir, 'go'), '');
+    const { runId } = journalOf(state);
+    const r = await runCli(['--state-dir', state, 'resume', runId, '--yes']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'c'))).toBe(true);
+    // Steps one and two ran exactly once: resume skipped them.
+    expect(readFileSync(join(dir, 'count1'), 'utf8')).toBe('1\n');
+    expect(readFileSync(join(dir, 'count2'), 'utf8')).toBe('1\n');
+    expect(journalOf(state).text()).toMatch(/"t":"run-started".*"mode":"resume"/);
+  });
+
+  it('resume refuses when the runbook file changed since the run', async () => {
+    const dir = tmp();
+    const state = tmp();
+    const file = writeRunbook(dir, 'sleep 30');
+    const { child, done } = startCli(['--state-dir', state, 'run', file, '--dir', dir, '--yes']);
+    await waitFor(() => existsSync(join(state, 'runs')) && /"key":"three"/.test(journalOf(state).text()));
+    child.kill('SIGKILL');
+    await done;
+    writeRunbook(dir, 'touch c');
+    const r = await runCli(['--state-dir', state, 'resume', journalOf(state).runId, '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/changed since run/);
+  });
+
+  it('SIGINT mid-run stops, rolls back with --on-interrupt rollback, exits 130', async () => {
+    const dir = tmp();
+    const state = tmp();
+    const { child, done } = startCli(['--state-dir', state, 'run', writeRunbook(dir, 'sleep 30'), '--dir', dir, '--yes', '--on-interrupt', 'rollback']);
+    await waitFor(() => existsSync(join(state, 'runs')) && /"t":"step-started","key":"three"/.test(journalOf(state).text()));
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(existsSync(join(dir, 'a')) || existsSync(join(dir, 'b'))).toBe(false);
+    expect(journalOf(state).text()).toMatch(/"status":"rolled-back"/);
+  });
+});

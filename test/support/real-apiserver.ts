@@ -1,0 +1,185 @@
+// Starts a real kube-apiserver v1.20.2 (built from Debian's source by
+// test/support/real-apiserver/build.sh) backed by a throwaway etcd, both on 127.0.0.1.
+// No kubelet, scheduler or controller-manager run: see docs/real-apiserver.md for what that means.
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { BUILD_SCRIPT, findBinaries, realApiserverAvailable } from './real-apiserver/binaries.js';
+import { apiserverArgs, etcdArgs } from './real-apiserver/flags.js';
+import { apiRequest } from './real-apiserver/http.js';
+import { writeKubeconfig } from './real-apiserver/kubeconfig.js';
+import { createPki } from './real-apiserver/pki.js';
+import { freePort, logTail, startLogged, startWatchdog, stopManaged, track } from './real-apiserver/processes.js';
+import type { Managed } from './real-apiserver/processes.js';
+import { makeTokens, writeTokenFile } from './real-apiserver/tokens.js';
+
+export { realApiserverAvailable };
+
+export interface RealApiserver {
+  url: string;
+  caPem: string;
+  adminToken: string;
+  spareTokens: Array<{ user: string; token: string }>;
+  /** Kubeconfig of the admin user (system:masters). */
+  kubeconfigPath: string;
+  /** Writes a kubeconfig for `token` into the work dir and returns its path. */
+  kubeconfigFor(token: string): string;
+  /** Where the logs (etcd.log, kube-apiserver.log), certificates and kubeconfigs are. */
+  workDir: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Kept after stop() when given; otherwise a temp dir that stop() removes. */
+  workDir?: string;
+  /** Bound on each of "etcd healthy" and "apiserver /readyz ok"; default 60 s. */
+  readyTimeoutMs?: number;
+}
+
+const PORT_ATTEMPTS = 3;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class StartError extends Error {
+  constructor(message: string, readonly retryable: boolean) {
+    super(message);
+  }
+}
+
+function failure(m: Managed, what: string, workDir: string): StartError {
+  const tail = logTail(m.logPath);
+  const exit = m.exited ? ` (exited: code ${m.exited.code}, signal ${m.exited.signal})` : '';
+  return new StartError(`${m.name} ${what}${exit}; work dir kept at ${workDir}; last lines of ${m.logPath}:\n${tail}`,
+    /address already in use/i.test(tail));
+}
+
+function etcdHealthy(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpGet({ host: '127.0.0.1', port, path: '/health', timeout: 2_000 }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve(res.statusCode === 200 && text.includes('"health":"true"')));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+/** Polls `probe` until it is true, the process dies, or the deadline passes. */
+async function waitFor(m: Managed, probe: () => Promise<boolean>, timeoutMs: number, what: string, workDir: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (m.exited) throw failure(m, `exited before ${what}`, workDir);
+    if (await probe().catch(() => false)) return;
+    await sleep(200);
+  }
+  throw failure(m, `not ${what} within ${timeoutMs} ms`, workDir);
+}
+
+async function withFreshPorts<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (!(err instanceof StartError && err.retryable) || attempt >= PORT_ATTEMPTS) throw err;
+    }
+  }
+}
+
+export async function startRealApiserver(opts: StartOptions = {}): Promise<RealApiserver> {
+  const found = findBinaries();
+  if (!found.ok) {
+    throw new Error(`real kube-apiserver not available; missing:\n  ${found.missing.join('\n  ')}\n` +
+      `Prepare it with: bash ${BUILD_SCRIPT}  (CI: .ci/prepare-real-apiserver.sh)`);
+  }
+  const { bins } = found;
+  const ownsWorkDir = opts.workDir === undefined;
+  const workDir = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'runbook-real-apiserver-')));
+  await mkdir(workDir, { recursive: true });
+  const timeoutMs = opts.readyTimeoutMs ?? 60_000;
+  const started: Managed[] = [];
+  let watchdog: ChildProcess | undefined;
+
+  const stopAll = async (): Promise<void> => {
+    for (const m of [...started].reverse()) await stopManaged(m);
+    watchdog?.kill('SIGKILL');
+  };
+
+  try {
+    const pki = await createPki(workDir, bins.openssl);
+    const tokens = makeTokens();
+    const tokenFilePath = join(workDir, 'tokens.csv');
+    await writeTokenFile(tokenFilePath, tokens);
+
+    const etcdData = join(workDir, 'etcd-data');
+    const { etcd, clientPort } = await withFreshPorts(async () => {
+      const ports = { client: await freePort(), peer: await freePort() };
+      await rm(etcdData, { recursive: true, force: true });
+      const m = startLogged('etcd', bins.etcd, etcdArgs(etcdData, ports), join(workDir, 'etcd.log'), workDir);
+      track(m);
+      try {
+        await waitFor(m, () => etcdHealthy(ports.client), timeoutMs, 'healthy', workDir);
+      } catch (err) {
+        await stopManaged(m);
+        throw err;
+      }
+      return { etcd: m, clientPort: ports.client };
+    });
+    started.push(etcd);
+
+    const { apiserver, url } = await withFreshPorts(async () => {
+      const port = await freePort();
+      const url = `https://127.0.0.1:${port}`;
+      const args = apiserverArgs(clientPort, port, {
+        servingCertPath: pki.servingCertPath,
+        servingKeyPath: pki.servingKeyPath,
+        tokenFilePath,
+        saPublicKeyPath: pki.saPublicKeyPath,
+        saPrivateKeyPath: pki.saPrivateKeyPath,
+        certDir: join(workDir, 'apiserver-certs'),
+      });
+      const m = startLogged('kube-apiserver', bins.apiserver, args, join(workDir, 'kube-apiserver.log'), workDir);
+      track(m);
+      const ready = async () =>
+        (await apiRequest(url, pki.caPem, '/readyz', { token: tokens.admin.token, timeoutMs: 2_000 })).status === 200;
+      try {
+        await waitFor(m, ready, timeoutMs, 'ready (/readyz)', workDir);
+      } catch (err) {
+        await stopManaged(m);
+        throw err;
+      }
+      return { apiserver: m, url };
+    });
+    started.push(apiserver);
+    watchdog = startWatchdog(started.flatMap((m) => (m.child.pid === undefined ? [] : [m.child.pid])));
+
+    const kubeconfigFor = (token: string): string => {
+      const known = [tokens.admin, ...tokens.spare].find((t) => t.token === token);
+      const user = known?.user ?? `token-${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+      return writeKubeconfig(join(workDir, `kubeconfig-${user}.json`), url, pki.caPem, user, token);
+    };
+
+    let stopped = false;
+    return {
+      url,
+      caPem: pki.caPem,
+      adminToken: tokens.admin.token,
+      spareTokens: tokens.spare.map((t) => ({ ...t })),
+      kubeconfigPath: kubeconfigFor(tokens.admin.token),
+      kubeconfigFor,
+      workDir,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await stopAll();
+        // etcd preallocates 64 MB of WAL: never leave it behind; logs stay in a caller's dir.
+        await rm(ownsWorkDir ? workDir : etcdData, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
