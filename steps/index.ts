@@ -1,13 +1,47 @@
 // The built-in step library: every step type the shipped runbooks may use.
-import type { StepDefinition } from '../src/engine/define-step.js';
+import type { StepDefinition, StepRegistry } from '../src/engine/define-step.js';
 import { createRegistry } from '../src/engine/define-step.js';
-import type { StepRegistry } from '../src/engine/define-step.js';
 import { coreAssert } from './core/assert.js';
 import { coreConfirm } from './core/confirm.js';
 import { coreShell } from './core/shell.js';
 import { coreWait } from './core/wait.js';
+import { fluxReconcileDependents } from './flux/reconcile-dependents.js';
+import { fluxReconcile } from './flux/reconcile.js';
+import { fluxResume, fluxSuspend } from './flux/suspend.js';
+import { k8sAssertNodeDead } from './k8s/assert-node-dead.js';
+import { k8sCordon, k8sUncordon } from './k8s/cordon.js';
+import { k8sDeleteNodeVolumes } from './k8s/delete-node-volumes.js';
+import { k8sDeleteNode } from './k8s/delete-node.js';
+import { k8sDeletePodsOnNode } from './k8s/delete-pods-on-node.js';
+import { k8sDeleteSecret } from './k8s/delete-secret.js';
+import { k8sDrain } from './k8s/drain.js';
+import { k8sRemoveFinalizers } from './k8s/remove-finalizers.js';
+import { k8sWaitNodeReady } from './k8s/wait-node-ready.js';
+import { proxmoxRebootVm } from './proxmox/reboot-vm.js';
+import { proxmoxSetMemory } from './proxmox/set-memory.js';
 
-export const builtinSteps: readonly StepDefinition[] = [coreAssert, coreConfirm, coreShell, coreWait] as readonly StepDefinition[];
+export const builtinSteps: readonly StepDefinition[] = [
+  coreAssert,
+  coreConfirm,
+  coreShell,
+  coreWait,
+  fluxReconcile,
+  fluxReconcileDependents,
+  fluxResume,
+  fluxSuspend,
+  k8sAssertNodeDead,
+  k8sCordon,
+  k8sDeleteNode,
+  k8sDeleteNodeVolumes,
+  k8sDeletePodsOnNode,
+  k8sDeleteSecret,
+  k8sDrain,
+  k8sRemoveFinalizers,
+  k8sUncordon,
+  k8sWaitNodeReady,
+  proxmoxRebootVm,
+  proxmoxSetMemory,
+] as readonly StepDefinition[];
 
 export function builtinRegistry(): StepRegistry {
   return createRegistry(builtinSteps);

@@ -1,0 +1,46 @@
+// k8s.cordon / k8s.uncordon: mark a node (un)schedulable, as `kubectl cordon` does with a
+// merge patch of spec.unschedulable. Undo restores what it was before.
+import { z } from 'zod';
+import { defineStep } from '../../src/engine/define-step.js';
+import type { KubeObject } from '../../src/adapters/ports.js';
+import { nodeName } from '../schemas.js';
+import { nodeRef } from './facts.js';
+import { kube } from './permissions.js';
+
+function unschedulable(node: KubeObject | undefined): boolean {
+  return Boolean((node?.spec as { unschedulable?: boolean } | undefined)?.unschedulable);
+}
+
+function schedulingStep(type: 'k8s.cordon' | 'k8s.uncordon', target: boolean) {
+  return defineStep({
+    type,
+    description: target ? 'Marks a node unschedulable (kubectl cordon).' : 'Marks a node schedulable again (kubectl uncordon).',
+    params: z.object({ node: nodeName }).strict(),
+    uses: ['kube'],
+    destructive: false,
+    permissions: [kube('nodes', ['get', 'patch'])],
+    async preflight({ params, adapters }) {
+      const node = await adapters.kube.get(nodeRef(params.node));
+      return [{ ok: Boolean(node), message: node ? `node ${params.node} exists` : `node ${params.node} not found` }];
+    },
+    async plan({ params, adapters }) {
+      const was = unschedulable(await adapters.kube.get(nodeRef(params.node)));
+      return [was === target ? { op: 'noop', target: `node/${params.node}`, summary: target ? 'already cordoned' : 'already schedulable' } : { op: 'update', target: `node/${params.node}`, summary: 'spec.unschedulable', before: was, after: target }];
+    },
+    async apply({ params, adapters }) {
+      const was = unschedulable(await adapters.kube.get(nodeRef(params.node)));
+      if (was !== target) await adapters.kube.patch(nodeRef(params.node), { spec: { unschedulable: target ? true : null } }, 'merge');
+      return { undo: was === target ? null : { node: params.node, was } };
+    },
+    async verify({ params, adapters }) {
+      const now = unschedulable(await adapters.kube.get(nodeRef(params.node)));
+      return [{ ok: now === target, message: `node ${params.node} is ${now ? 'unschedulable' : 'schedulable'}` }];
+    },
+    async rollback({ adapters }, undo: { node: string; was: boolean } | null) {
+      if (undo) await adapters.kube.patch(nodeRef(undo.node), { spec: { unschedulable: undo.was ? true : null } }, 'merge');
+    },
+  });
+}
+
+export const k8sCordon = schedulingStep('k8s.cordon', true);
+export const k8sUncordon = schedulingStep('k8s.uncordon', false);

@@ -1,0 +1,105 @@
+// k8s.drain: cordon, then evict every pod through the eviction API so PodDisruptionBudgets are
+// honoured, like `kubectl drain --ignore-daemonsets`: DaemonSet and mirror pods stay, pods with
+// emptyDir data or no controller only with the matching flag. A PDB that keeps refusing (429)
+// is retried until the timeout, then named in the error; nothing else is forced.
+import { z } from 'zod';
+import type { KubeObject, KubeWriter } from '../../src/adapters/ports.js';
+import { defineStep } from '../../src/engine/define-step.js';
+import { sleep } from '../../src/engine/retry.js';
+import { duration, nodeName } from '../schemas.js';
+import { POD, describe, nodeRef, refOf } from './facts.js';
+import { kube } from './permissions.js';
+import { disruptionsAllowed, pdbsCovering } from './pdb.js';
+
+const params = z
+  .object({ node: nodeName, timeout: duration.default(5 * 60_000), deleteEmptyDirData: z.boolean().default(false), force: z.boolean().default(false), pollInterval: duration.default(2000) })
+  .strict();
+type Params = z.infer<typeof params>;
+
+function owner(pod: KubeObject): string | undefined {
+  return pod.metadata.ownerReferences?.find((o) => o.controller)?.kind;
+}
+
+function isMirror(pod: KubeObject): boolean {
+  return Boolean(pod.metadata.annotations?.['kubernetes.io/config.mirror']);
+}
+
+function usesEmptyDir(pod: KubeObject): boolean {
+  return ((pod.spec as { volumes?: Array<{ emptyDir?: unknown }> })?.volumes ?? []).some((v) => v.emptyDir !== undefined);
+}
+
+function isFinished(pod: KubeObject): boolean {
+  const phase = (pod.status as { phase?: string } | undefined)?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+/** Splits a node's pods like kubectl drain: what to evict, what to leave, what blocks. */
+export function classify(pods: KubeObject[], p: Pick<Params, 'deleteEmptyDirData' | 'force'>) {
+  const evict: KubeObject[] = [];
+  const skip: Array<{ pod: KubeObject; why: string }> = [];
+  const blockers: string[] = [];
+  for (const pod of pods) {
+    if (isMirror(pod)) skip.push({ pod, why: 'mirror (static) pod' });
+    else if (owner(pod) === 'DaemonSet') skip.push({ pod, why: 'DaemonSet pod' });
+    else if (!owner(pod) && !isFinished(pod) && !p.force) blockers.push(`${describe(pod)} has no controller (pass force: true to delete it)`);
+    else if (usesEmptyDir(pod) && !isFinished(pod) && !p.deleteEmptyDirData) blockers.push(`${describe(pod)} uses emptyDir data (pass deleteEmptyDirData: true)`);
+    else evict.push(pod);
+  }
+  return { evict, skip, blockers };
+}
+
+async function evictUntilGone(kube: KubeWriter, pod: KubeObject, deadline: number, interval: number, signal: AbortSignal, log: (m: string) => void): Promise<void> {
+  for (;;) {
+    const r = await kube.evict(refOf(pod));
+    if (r.evicted) return;
+    if (Date.now() + interval > deadline) {
+      const pdbs = (await pdbsCovering(kube, pod)).map((p) => `poddisruptionbudget/${p.metadata.namespace}/${p.metadata.name}`);
+      throw new Error(`cannot evict ${describe(pod)}: ${r.message} Blocked by ${pdbs.join(', ') || 'a PodDisruptionBudget'}; scale the workload up or relax the budget, then retry`);
+    }
+    log(`${describe(pod)}: eviction refused by a PodDisruptionBudget, retrying`);
+    await sleep(interval, signal);
+  }
+}
+
+export const k8sDrain = defineStep({
+  type: 'k8s.drain',
+  description: 'Cordons a node and evicts its pods through the eviction API (PDB-aware), like kubectl drain --ignore-daemonsets.',
+  params,
+  outputs: z.object({ evicted: z.array(z.string()) }),
+  uses: ['kube'],
+  destructive: true,
+  permissions: [kube('nodes', ['get', 'patch']), kube('pods', ['list', 'get']), kube('pods/eviction', ['create']), kube('poddisruptionbudgets', ['list'], 'policy')],
+  async preflight({ params, adapters }) {
+    const node = await adapters.kube.get(nodeRef(params.node));
+    if (!node) return [{ ok: false, message: `node ${params.node} not found` }];
+    const { evict, blockers } = classify(await adapters.kube.list({ ...POD, fieldSelector: `spec.nodeName=${params.node}` }), params);
+    for (const pod of evict) {
+      for (const pdb of await pdbsCovering(adapters.kube, pod)) {
+        if (disruptionsAllowed(pdb) === 0) blockers.push(`${describe(pod)} is protected by poddisruptionbudget/${pdb.metadata.namespace}/${pdb.metadata.name}, which allows 0 disruptions now`);
+      }
+    }
+    return blockers.length ? blockers.map((b) => ({ ok: false, message: `cannot drain ${params.node}: ${b}` })) : [{ ok: true, message: `node ${params.node} can be drained` }];
+  },
+  async plan({ params, adapters }) {
+    const { evict, skip } = classify(await adapters.kube.list({ ...POD, fieldSelector: `spec.nodeName=${params.node}` }), params);
+    return [
+      { op: 'update' as const, target: `node/${params.node}`, summary: 'cordon (spec.unschedulable)' },
+      ...evict.map((p) => ({ op: 'delete' as const, target: describe(p), summary: 'evict (PodDisruptionBudgets honoured)' })),
+      ...skip.map((s) => ({ op: 'noop' as const, target: describe(s.pod), summary: `left in place: ${s.why}` })),
+    ];
+  },
+  async apply({ params, adapters, signal, log }) {
+    const node = await adapters.kube.get(nodeRef(params.node));
+    const wasUnschedulable = Boolean((node?.spec as { unschedulable?: boolean } | undefined)?.unschedulable);
+    if (!wasUnschedulable) await adapters.kube.patch(nodeRef(params.node), { spec: { unschedulable: true } }, 'merge');
+    const deadline = Date.now() + params.timeout;
+    const { evict, blockers } = classify(await adapters.kube.list({ ...POD, fieldSelector: `spec.nodeName=${params.node}` }), params);
+    if (blockers.length) throw new Error(`cannot drain ${params.node}: ${blockers.join('; ')}`);
+    for (const pod of evict) await evictUntilGone(adapters.kube, pod, deadline, params.pollInterval, signal, log);
+    return { outputs: { evicted: evict.map(describe) }, undo: { node: params.node, wasUnschedulable } };
+  },
+  async rollback({ adapters }, undo: { node: string; wasUnschedulable: boolean }) {
+    // Evicted pods were re-created elsewhere by their controllers; only the cordon is undone.
+    if (!undo.wasUnschedulable) await adapters.kube.patch(nodeRef(undo.node), { spec: { unschedulable: null } }, 'merge');
+  },
+});

@@ -1,0 +1,96 @@
+// Facts about Kubernetes objects that several steps need: readiness, roles, where a volume
+// lives. Pure functions over plain objects, so they are trivially testable.
+import type { KubeObject, KubeRef } from '../../src/adapters/ports.js';
+
+export const NODE = { apiVersion: 'v1', kind: 'Node' } as const;
+export const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
+export const PVC = { apiVersion: 'v1', kind: 'PersistentVolumeClaim' } as const;
+export const PV = { apiVersion: 'v1', kind: 'PersistentVolume' } as const;
+export const SECRET = { apiVersion: 'v1', kind: 'Secret' } as const;
+
+export function nodeRef(name: string): KubeRef {
+  return { ...NODE, name };
+}
+
+export function refOf(obj: KubeObject): KubeRef {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) };
+}
+
+export function describe(obj: KubeObject | KubeRef): string {
+  const name = 'metadata' in obj ? obj.metadata.name : obj.name;
+  const ns = 'metadata' in obj ? obj.metadata.namespace : obj.namespace;
+  return `${obj.kind.toLowerCase()}/${ns ? `${ns}/` : ''}${name}`;
+}
+
+interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  lastTransitionTime?: string;
+}
+
+export function conditions(obj: KubeObject | undefined): Condition[] {
+  return ((obj?.status as { conditions?: Condition[] } | undefined)?.conditions ?? []) as Condition[];
+}
+
+export function condition(obj: KubeObject | undefined, type: string): Condition | undefined {
+  return conditions(obj).find((c) => c.type === type);
+}
+
+export function isNodeReady(node: KubeObject | undefined): boolean {
+  return condition(node, 'Ready')?.status === 'True';
+}
+
+/** Milliseconds the node has been not Ready, from the Ready condition's last transition. */
+export function notReadyForMs(node: KubeObject, now: number): number {
+  const c = condition(node, 'Ready');
+  if (!c || c.status === 'True') return 0;
+  const since = c.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
+  return Number.isNaN(since) ? 0 : Math.max(0, now - since);
+}
+
+export function isControlPlane(node: KubeObject): boolean {
+  const l = node.metadata.labels ?? {};
+  return l['node-role.kubernetes.io/control-plane'] !== undefined || l['node-role.kubernetes.io/master'] !== undefined;
+}
+
+export function isEtcdMember(node: KubeObject): boolean {
+  return (node.metadata.labels ?? {})['node-role.kubernetes.io/etcd'] !== undefined;
+}
+
+/** The node a PersistentVolume is pinned to: local-path / local volumes use nodeAffinity. */
+export function pvPinnedNode(pv: KubeObject): string | undefined {
+  const ann = pv.metadata.annotations ?? {};
+  if (ann['local.path.provisioner/selected-node']) return ann['local.path.provisioner/selected-node'];
+  const terms = ((pv.spec as { nodeAffinity?: { required?: { nodeSelectorTerms?: Array<{ matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> }> } } })?.nodeAffinity?.required?.nodeSelectorTerms) ?? [];
+  for (const t of terms) {
+    for (const e of t.matchExpressions ?? []) {
+      if (e.key === 'kubernetes.io/hostname' && e.operator === 'In' && e.values?.length === 1) return e.values[0];
+    }
+  }
+  return undefined;
+}
+
+export function pvClaim(pv: KubeObject): { namespace: string; name: string } | undefined {
+  const ref = (pv.spec as { claimRef?: { namespace?: string; name?: string } } | undefined)?.claimRef;
+  return ref?.name && ref.namespace ? { namespace: ref.namespace, name: ref.name } : undefined;
+}
+
+export function isTerminating(obj: KubeObject | undefined): boolean {
+  return Boolean(obj?.metadata.deletionTimestamp);
+}
+
+/** Shell-style glob (`*`, `?`) to a RegExp, for `--pvc 'prometheus-*'`. */
+export function globMatcher(globs: readonly string[] | undefined): (name: string) => boolean {
+  if (!globs?.length) return () => true;
+  const res = globs.map((g) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
+  return (name) => res.some((r) => r.test(name));
+}
+
+/** A copy fit for re-creation: server-set fields dropped, finalizers and deletion state reset. */
+export function forRecreate(obj: KubeObject): KubeObject {
+  const { uid: _u, resourceVersion: _r, creationTimestamp: _c, deletionTimestamp: _d, deletionGracePeriodSeconds: _g, managedFields: _m, generation: _gen, ...metadata } = obj.metadata as Record<string, unknown>;
+  const copy = { ...obj, metadata: metadata as KubeObject['metadata'] };
+  delete (copy as { status?: unknown }).status;
+  return copy;
+}

@@ -1,0 +1,27 @@
+// Which PersistentVolumes and claims live on a node: local-path and local volumes pin their
+// PV to one node with nodeAffinity (the incident's prometheus-*/alertmanager-* claims).
+import type { KubeObject, KubeReader } from '../../src/adapters/ports.js';
+import { PV, PVC, globMatcher, pvClaim, pvPinnedNode } from './facts.js';
+
+export interface NodeVolumes {
+  pvs: KubeObject[];
+  pvcs: KubeObject[];
+}
+
+export async function volumesPinnedTo(kube: KubeReader, node: string, match?: readonly string[]): Promise<NodeVolumes> {
+  const matches = globMatcher(match);
+  const pvs = (await kube.list(PV)).filter((pv) => pvPinnedNode(pv) === node);
+  const claims = new Map<string, KubeObject>();
+  for (const pvc of await kube.list(PVC)) claims.set(`${pvc.metadata.namespace}/${pvc.metadata.name}`, pvc);
+  const selectedPvs: KubeObject[] = [];
+  const selectedPvcs: KubeObject[] = [];
+  for (const pv of pvs) {
+    const claim = pvClaim(pv);
+    // --pvc globs name claims; a PV without a claim is selected by its own name.
+    if (!matches(claim?.name ?? pv.metadata.name)) continue;
+    selectedPvs.push(pv);
+    const pvc = claim ? claims.get(`${claim.namespace}/${claim.name}`) : undefined;
+    if (pvc) selectedPvcs.push(pvc);
+  }
+  return { pvs: selectedPvs, pvcs: selectedPvcs };
+}

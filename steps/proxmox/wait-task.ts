@@ -1,0 +1,35 @@
+// Waiting for a Proxmox task (UPID) with backoff until it stops; `OK` or `WARNINGS: N` is
+// success, anything else is the task's error (as pve-manager's Tasks.pm reports exitstatus).
+import type { ProxmoxReader } from '../../src/adapters/ports.js';
+import { sleep } from '../../src/engine/retry.js';
+
+export function taskSucceeded(exitstatus: string | undefined): boolean {
+  return exitstatus === 'OK' || /^WARNINGS: \d+$/.test(exitstatus ?? '');
+}
+
+export async function waitTask(proxmox: ProxmoxReader, pveNode: string, upid: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 100;
+  for (;;) {
+    const t = await proxmox.getTaskStatus(pveNode, upid);
+    if (t.status === 'stopped') {
+      if (taskSucceeded(t.exitstatus)) return;
+      throw new Error(`Proxmox task ${upid} failed: ${t.exitstatus ?? 'no exit status'}`);
+    }
+    if (Date.now() + delay > deadline) throw new Error(`Proxmox task ${upid} still running after ${Math.round(timeoutMs / 1000)}s`);
+    await sleep(delay, signal);
+    delay = Math.min(delay * 2, 5000);
+  }
+}
+
+export async function waitVmRunning(proxmox: ProxmoxReader, pveNode: string, vmid: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 100;
+  for (;;) {
+    const s = await proxmox.getVmStatus(pveNode, vmid);
+    if (s.status === 'running') return;
+    if (Date.now() + delay > deadline) throw new Error(`VM ${vmid} is ${s.status} after ${Math.round(timeoutMs / 1000)}s`);
+    await sleep(delay, signal);
+    delay = Math.min(delay * 2, 5000);
+  }
+}
