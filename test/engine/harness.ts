@@ -14,6 +14,7 @@ import { sleep } from '../../src/engine/retry.js';
 import { runRunbook } from '../../src/engine/run.js';
 import type { RunOptions } from '../../src/engine/run.js';
 import { parseRunbook } from '../../src/runbook/load.js';
+import { coerceParams } from '../../src/runbook/params.js';
 import type { Runbook } from '../../src/runbook/types.js';
 import { builtinSteps } from '../../steps/index.js';
 
@@ -138,10 +139,13 @@ export function adapters() {
 }
 
 export async function run(yaml: string, options: Partial<RunOptions> & { confirm?: Confirmer; observer?: EngineObserver } = {}) {
+  const runbook = parse(yaml);
+  // As the CLI does: defaults filled in and values typed before the engine sees them.
+  const coerced = coerceParams(runbook, options.params ?? {});
+  if (coerced.errors.length) throw new Error(coerced.errors.join('\n'));
   return runRunbook({
-    runbook: parse(yaml),
+    runbook,
     registry,
-    params: {},
     adapters: adapters(),
     stateDir: options.stateDir ?? tempDir(),
     confirm: options.confirm ?? (async () => true),
@@ -149,5 +153,6 @@ export async function run(yaml: string, options: Partial<RunOptions> & { confirm
     yes: options.yes ?? true,
     onInterrupt: options.onInterrupt ?? (async () => 'rollback'),
     ...options,
+    params: coerced.values,
   } as RunOptions);
 }

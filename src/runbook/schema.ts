@@ -1,0 +1,87 @@
+// The runbook file's schema: one zod definition that validates documents and, through
+// `z.toJSONSchema`, produces schema/runbook.schema.json for editors (`npm run schema`;
+// test/runbook/schema-sync.test.ts keeps the committed file in sync).
+import { z } from 'zod';
+import { API_VERSION, PARAM_TYPES } from './types.js';
+
+export const NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+export const STEP_ID_PATTERN = /^[a-z][a-z0-9]*([-_][a-z0-9]+)*$/;
+const DURATION_PATTERN = /^\s*(\d+|(\d+(\.\d+)?(ms|s|m|h|d))+)\s*$/;
+
+const kebabName = (what: string) =>
+  z.string().regex(NAME_PATTERN, `${what} must be kebab-case: lowercase letters, digits and single dashes (e.g. purge-dead-node)`);
+const duration = z
+  .union([z.number().int().nonnegative(), z.string().regex(DURATION_PATTERN, 'must be a duration such as 30s, 5m or 1h30m')])
+  .meta({ description: 'A duration: `500ms`, `30s`, `5m`, `1h30m`, or a number of milliseconds.' });
+const expression = z.string().min(1).meta({ description: 'An expression, bare or wrapped in ${{ }}: `params.force`, `steps.find.outputs.nodes`.' });
+const withBlock = z.record(z.string(), z.unknown()).meta({ description: "The step type's parameters; strings may hold ${{ }} expressions." });
+
+export const paramSchema = z
+  .object({
+    type: z.enum(PARAM_TYPES).meta({ description: 'string, int, bool, enum, list or duration' }),
+    description: z.string().min(1),
+    required: z.boolean().optional(),
+    default: z.unknown().optional(),
+    pattern: z.string().optional().meta({ description: 'Regular expression a string (or each list item) must match.' }),
+    values: z.array(z.string()).min(1).optional().meta({ description: 'Allowed values of an enum.' }),
+    items: z.enum(['string', 'int']).optional().meta({ description: 'Item type of a list (default string).' }),
+  })
+  .strict();
+
+const callShape = {
+  uses: z.string().min(1).meta({ description: 'Step type, e.g. `k8s.delete-node` (see `runbook describe --steps`).' }),
+  with: withBlock.optional(),
+};
+
+export const gateSchema = z.object(callShape).strict();
+
+export const preflightSchema = z
+  .object({ id: z.string().regex(STEP_ID_PATTERN, 'step ids are lowercase words joined by - or _'), name: z.string().optional(), ...callShape })
+  .strict();
+
+export const retrySchema = z
+  .object({
+    attempts: z.number().int().min(1).max(100),
+    backoff: duration.optional().meta({ description: 'Delay before the second attempt (default 1s).' }),
+    factor: z.number().min(1).max(10).optional().meta({ description: 'Multiplier for each following delay (default 2).' }),
+  })
+  .strict();
+
+export const stepSchema = z
+  .object({
+    id: z.string().regex(STEP_ID_PATTERN, 'step ids are lowercase words joined by - or _'),
+    name: z.string().optional(),
+    ...callShape,
+    needs: z.union([z.string(), z.array(z.string())]).optional(),
+    when: z.union([expression, z.boolean()]).optional(),
+    forEach: expression.optional().meta({ description: 'A list to fan out over; `${{ item }}` is the current element.' }),
+    serial: z.number().int().min(1).optional().meta({ description: 'Items per batch (rolling); batches run one after another.' }),
+    maxParallel: z.number().int().min(1).optional(),
+    gate: gateSchema.optional().meta({ description: 'A check between serial batches; a failure stops the rollout.' }),
+    confirm: z.string().min(1).optional().meta({ description: 'Confirmation message asked before this step.' }),
+    retry: retrySchema.optional(),
+    timeout: duration.optional(),
+    continueOnError: z.boolean().optional(),
+  })
+  .strict();
+
+export const runbookSchema = z
+  .object({
+    apiVersion: z.literal(API_VERSION),
+    name: kebabName('name'),
+    description: z.string().min(1),
+    params: z.record(z.string(), paramSchema).optional(),
+    preflight: z.array(preflightSchema).optional(),
+    steps: z.array(stepSchema).min(1, 'a runbook needs at least one step'),
+  })
+  .strict()
+  .meta({ title: 'runbook', description: 'A runbook for the `runbook` engine (https://www.npmjs.com/package/runbook).' });
+
+export type RawRunbook = z.infer<typeof runbookSchema>;
+export type RawStep = z.infer<typeof stepSchema>;
+export type RawParam = z.infer<typeof paramSchema>;
+
+/** The JSON Schema editors use through `# yaml-language-server: $schema=...`. */
+export function runbookJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(runbookSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+}

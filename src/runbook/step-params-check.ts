@@ -1,0 +1,57 @@
+// Checks a call's `with:` against the step type's own zod schema at validate time. Values
+// that are (or contain) `${{ }}` are only known at run time: issues under them are left to
+// the engine, which re-checks the interpolated params before apply.
+import { z } from 'zod';
+import type { StepDefinition } from '../engine/define-step.js';
+import { didYouMean } from '../suggest.js';
+import { scanTemplates } from './expressions.js';
+import type { Problem } from './schema-issues.js';
+
+/** The object shape behind a step's params schema, when it has one (possibly under refinements). */
+export function paramShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  let s: unknown = schema;
+  for (let i = 0; i < 5 && s; i++) {
+    if (s instanceof z.ZodObject) return s.shape as Record<string, z.ZodType>;
+    if (s instanceof z.ZodPipe) s = s.in;
+    else return undefined;
+  }
+  return undefined;
+}
+
+function requiredKeys(shape: Record<string, z.ZodType>): string[] {
+  return Object.entries(shape)
+    .filter(([, t]) => !t.safeParse(undefined).success)
+    .map(([k]) => k);
+}
+
+export function checkStepParams(def: StepDefinition, withBlock: Record<string, unknown>, basePath: string): Problem[] {
+  const problems: Problem[] = [];
+  const shape = paramShape(def.params);
+  const dynamic = new Set(scanTemplates(withBlock).map((s) => s.path.split('.')[0]!));
+  if (shape) {
+    const known = Object.keys(shape);
+    for (const key of Object.keys(withBlock)) {
+      if (!(key in shape)) {
+        problems.push({
+          path: `${basePath}.${key}`,
+          message: `${def.type} has no parameter \`${key}\``,
+          hint: didYouMean(key, known) ?? (known.length ? `its parameters: ${known.join(', ')}` : 'it takes no parameters'),
+        });
+      }
+    }
+    for (const key of requiredKeys(shape)) {
+      if (!(key in withBlock)) problems.push({ path: basePath, message: `${def.type} needs parameter \`${key}\``, hint: `add \`${key}:\` under \`with:\`` });
+    }
+  }
+  const parsed = def.params.safeParse(withBlock);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const first = issue.path[0];
+      if (first === undefined) continue; // whole-object issues are covered above or need run-time values
+      if (dynamic.has(String(first))) continue;
+      if (shape && (!(String(first) in shape) || !(String(first) in withBlock))) continue; // reported above
+      problems.push({ path: `${basePath}.${issue.path.join('.')}`, message: `${def.type} parameter \`${issue.path.join('.')}\`: ${issue.message.replace(/^Invalid input: /, '')}` });
+    }
+  }
+  return problems;
+}

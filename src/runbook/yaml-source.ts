@@ -1,0 +1,109 @@
+// Reads YAML with js-yaml and remembers where every node came from. js-yaml 5 dropped the
+// v4 `listener` option; it exposes its event stream instead (`parseEvents`), so we walk
+// the events once for positions and let `constructFromEvents` build the values from the
+// same events (one parse, two products). Positions are keyed by dot path (`steps.2.with`).
+import { constructFromEvents, EVENT_ID, getScalarValue, parseEvents, YAMLException } from 'js-yaml';
+import type { Event } from 'js-yaml';
+import type { SourcePosition } from './types.js';
+
+export interface YamlRead {
+  value?: unknown;
+  positions: Map<string, SourcePosition>;
+  error?: { message: string; line: number; col: number };
+}
+
+type Frame =
+  | { kind: 'doc'; path: string }
+  | { kind: 'seq'; path: string; index: number }
+  | { kind: 'map'; path: string; key?: string; expectKey: boolean };
+
+const join = (base: string, key: string | number) => (base === '' ? String(key) : `${base}.${key}`);
+
+export function lineIndex(text: string): (offset: number) => SourcePosition {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - starts[lo]! + 1 };
+  };
+}
+
+function collectPositions(text: string, events: Event[], at: (offset: number) => SourcePosition): Map<string, SourcePosition> {
+  const positions = new Map<string, SourcePosition>();
+  const stack: Frame[] = [];
+  // Returns the path of the node starting now, or undefined when it is a mapping key.
+  const place = (): string | undefined => {
+    const parent = stack.at(-1);
+    if (!parent || parent.kind === 'doc') return '';
+    if (parent.kind === 'seq') return join(parent.path, parent.index++);
+    if (parent.expectKey) return undefined;
+    parent.expectKey = true;
+    return join(parent.path, parent.key ?? '?');
+  };
+  for (const ev of events) {
+    switch (ev.type) {
+      case EVENT_ID.DOCUMENT:
+        stack.push({ kind: 'doc', path: '' });
+        break;
+      case EVENT_ID.SCALAR: {
+        const parent = stack.at(-1);
+        const path = place();
+        if (path === undefined && parent?.kind === 'map') {
+          parent.key = getScalarValue(text, ev);
+          parent.expectKey = false;
+          // A keyed node is reported at its key: that is where a person looks.
+          positions.set(join(parent.path, parent.key), at(ev.valueStart));
+        } else if (path !== undefined && !positions.has(path)) positions.set(path, at(ev.valueStart));
+        break;
+      }
+      case EVENT_ID.ALIAS: {
+        const path = place();
+        if (path !== undefined && !positions.has(path)) positions.set(path, at(ev.anchorStart));
+        break;
+      }
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE: {
+        const path = place() ?? '?';
+        if (!positions.has(path)) positions.set(path, at(ev.start));
+        stack.push(ev.type === EVENT_ID.MAPPING ? { kind: 'map', path, expectKey: true } : { kind: 'seq', path, index: 0 });
+        break;
+      }
+      case EVENT_ID.POP: {
+        const closed = stack.pop();
+        const parent = stack.at(-1);
+        // A collection used as a mapping key (rare): the next node is its value.
+        if (closed?.path === '?' && parent?.kind === 'map') {
+          parent.key = '?';
+          parent.expectKey = false;
+        }
+        break;
+      }
+    }
+  }
+  return positions;
+}
+
+export function readYaml(text: string, file: string): YamlRead {
+  const at = lineIndex(text);
+  try {
+    const events = parseEvents(text, { filename: file });
+    const positions = collectPositions(text, events, at);
+    const docs = constructFromEvents(events, { source: text, filename: file });
+    if (docs.length === 0) return { positions, error: { message: 'the file is empty', line: 1, col: 1 } };
+    if (docs.length > 1) return { positions, error: { message: 'a runbook file holds one YAML document; found several (---)', line: 1, col: 1 } };
+    return { value: docs[0], positions };
+  } catch (e) {
+    if (e instanceof YAMLException) {
+      const line = (e.mark?.line ?? 0) + 1;
+      const col = (e.mark?.column ?? 0) + 1;
+      return { positions: new Map(), error: { message: `malformed YAML: ${e.reason}`, line, col } };
+    }
+    throw e;
+  }
+}
