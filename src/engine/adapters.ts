@@ -26,7 +26,11 @@ export function lazyAdapters(factories: {
   };
   const pick = async (side: 'reader' | 'writer', names: readonly AdapterName[]) => {
     const out: Record<string, unknown> = {};
-    for (const n of names) out[n] = await get(side, n);
+    for (const n of names) {
+      // A shell has no read-only form: plan/preflight of a shell step must not run anything.
+      if (side === 'reader' && n === 'shell') continue;
+      out[n] = await get(side, n);
+    }
     return out;
   };
   return {

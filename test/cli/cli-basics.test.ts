@@ -42,7 +42,7 @@ describe('runbook CLI basics', () => {
     writeFileSync(file, GOOD.replace('uses: core.shell', 'uses: core.shel'));
     const r = await runCli(['validate', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/bad\.yaml:10:\d+: error: .*core\.shel.*did you mean `core\.shell`\?/);
+    expect(r.stderr).toMatch(/bad\.yaml:9:5: error: .*core\.shel.*did you mean `core\.shell`\?/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
