@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// The `runbook` executable: real process I/O in, exit code out.
-import { EXIT } from '../errors.js';
-import { realIO } from './io.js';
-import { main } from './main.js';
+// The `runbook` executable: real process I/O in, exit code out. The Node version is checked
+// before anything else loads: on an older Node the libraries fail with cryptic errors.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  process.stderr.write(`runbook needs Node.js 22.19 or newer; this is ${process.versions.node}.\n  (in a checkout, \`npm run\` scripts use the pinned Node from the \`node\` devDependency)\n`);
+  process.exit(2);
+}
 
+const [{ EXIT }, { realIO }, { main }] = await Promise.all([import('../errors.js'), import('./io.js'), import('./main.js')]);
 main(process.argv.slice(2), realIO()).then(
   (code) => {
     process.exitCode = code;
