@@ -89,8 +89,8 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
 
   async function confirmIfNeeded(inst: StepInstance): Promise<boolean> {
     const destructive = isDestructive(inst.def, inst.params);
-    if (!destructive && !inst.node.spec.confirm) return true;
-    const message = inst.node.spec.confirm ?? `Run ${inst.title} (${inst.uses})? It changes the cluster.`;
+    if (!destructive && inst.confirm === undefined) return true;
+    const message = inst.confirm ?? `Run ${inst.title} (${inst.uses})? It changes the cluster.`;
     return o.confirm({ instance: inst, message, changes: o.planned?.get(inst.key) ?? [] });
   }
 

@@ -17,6 +17,8 @@ export interface StepInstance extends InstanceInfo {
   node: GraphNode;
   def: StepDefinition;
   params: unknown;
+  /** The step's `confirm:` message with its expressions filled in. */
+  confirm?: string;
 }
 
 function stripDelimiters(src: string): string {
@@ -86,5 +88,6 @@ export function makeInstance(node: GraphNode, scope: Scope, item?: unknown, inde
     node,
     def: node.def,
     params: resolveParams(node.spec, node.def, itemScope, `step ${key}`),
+    ...(node.spec.confirm !== undefined ? { confirm: String(interpolate(node.spec.confirm, itemScope)) } : {}),
   };
 }

@@ -140,6 +140,7 @@ class Rules {
       if (s.raw[key] !== undefined && !fanOut) this.add({ path: `${s.path}.${key}`, message: `\`${key}\` only applies to a step with \`forEach\``, hint: 'add forEach: or remove it' });
     }
     if (isObj(s.raw.gate)) this.checkCall(s.raw.gate, `${s.path}.gate`, 'gate', s);
+    for (const site of scanTemplates(s.raw.confirm)) this.checkSite(site, `${s.path}.confirm`, { kind: 'step', owner: s, allowItem: fanOut });
   }
 
   private checkSite(site: TemplateSite, path: string, ctx: { kind: 'preflight' | 'step' | 'gate'; owner?: StepInfo | undefined; allowItem: boolean }): void {

@@ -150,6 +150,24 @@ steps:
     expect(log).toEqual(['+safe']);
   });
 
+  it('confirmation messages are interpolated per fan-out item', async () => {
+    const asked: string[] = [];
+    await run(
+      `${HEAD}params:
+  nodes: { type: list, default: [n1, n2], description: nodes }
+steps:
+  - id: each
+    uses: test.record
+    forEach: params.nodes
+    confirm: "Reboot \${{ item }} of \${{ join(params.nodes, '+') }}?"
+    with: { name: "\${{ item }}" }
+`,
+      { yes: false, interactive: true, confirm: async (req) => (asked.push(req.message), true) },
+    );
+    expect(asked).toEqual(['Reboot n1 of n1+n2?', 'Reboot n2 of n1+n2?']);
+    expect(log).toEqual(['+n1', '+n2']);
+  });
+
   it('with no terminal and no --yes, a run needing confirmation refuses before changing anything', async () => {
     let asked = false;
     const out = await run(`${HEAD}steps:
