@@ -38,6 +38,7 @@ interface Row {
 
 export function createListrView(renderer: RendererKind): ListrView {
   const rows = new Map<string, Row>();
+  const titles = new Map<string, string>();
   let chain: Promise<unknown> = Promise.resolve();
   const options = {
     concurrent: true,
@@ -56,8 +57,10 @@ export function createListrView(renderer: RendererKind): ListrView {
   const observer: EngineObserver = {
     stepStarted(info: InstanceInfo, attempt: number) {
       const row = rowFor(info.stepId);
-      if (!row?.task) return;
+      if (!row) return;
       row.items++;
+      if (!row.task) return;
+      row.task.title = titles.get(info.stepId) ?? info.stepId;
       row.task.output = attempt > 1 ? `${info.title}: attempt ${attempt}` : `${info.title}: running`;
     },
     stepRetrying(info, attempt, error, delayMs) {
@@ -111,15 +114,21 @@ export function createListrView(renderer: RendererKind): ListrView {
     observer,
     confirm,
     start(stepRows) {
-      for (const r of stepRows) rows.set(r.stepId, { taskReady: deferred(), finished: deferred(), items: 0 });
+      for (const r of stepRows) {
+        rows.set(r.stepId, { taskReady: deferred(), finished: deferred(), items: 0 });
+        titles.set(r.stepId, r.title);
+      }
       drawList(
         stepRows.map((r) => ({
           title: r.title,
           task: async (_ctx: unknown, task: AnyTask) => {
             const row = rows.get(r.stepId)!;
             row.task = task;
+            // listr2 spins every task it has started; say which ones are only waiting their turn.
+            if (row.items === 0) task.title = `${r.title} (waiting)`;
             row.taskReady.resolve(task);
             const outcome = await row.finished.promise;
+            task.title = r.title;
             if (row.error) throw row.error;
             if (outcome === 'skipped') task.skip(`${r.title} (skipped: condition is false)`);
             else if (outcome === 'stopped') task.skip(`${r.title} (not run)`);
