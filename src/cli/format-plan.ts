@@ -8,7 +8,15 @@ const SIGN: Record<PlannedChange['op'], string> = { create: '+', update: '~', de
 
 export function formatPreflight(pre: PreflightOutcome): string {
   if (!pre.results.length) return 'Preflight: no checks\n';
-  const lines = pre.results.map((r) => `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.message}${!r.ok && r.hint ? `\n         hint: ${r.hint}` : ''}  [${r.source}]`);
+  // One unreachable cluster fails every check the same way: say it once, naming them all.
+  const groups = new Map<string, { r: (typeof pre.results)[number]; sources: string[] }>();
+  for (const r of pre.results) {
+    const key = `${r.ok}\0${r.message}\0${r.hint ?? ''}`;
+    const g = groups.get(key);
+    if (g) g.sources.push(r.source);
+    else groups.set(key, { r, sources: [r.source] });
+  }
+  const lines = [...groups.values()].map(({ r, sources }) => `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.message}${!r.ok && r.hint ? `\n         hint: ${r.hint}` : ''}  [${sources.join(', ')}]`);
   return `Preflight: ${pre.ok ? 'all checks passed' : 'FAILED, nothing was changed'}\n${lines.join('\n')}\n`;
 }
 
