@@ -47,3 +47,8 @@ export function interruptedFromJournal(records: readonly JournalRecord[]): strin
   }
   return [...open];
 }
+
+/** Keys of group items that completed whole; an automatic rollback after a failure skips them. */
+export function committedFromJournal(records: readonly JournalRecord[]): Set<string> {
+  return new Set(records.flatMap((r) => (r.t === 'item-committed' ? r.keys : [])));
+}

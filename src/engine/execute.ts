@@ -31,6 +31,8 @@ export interface ExecuteOptions {
   completed?: ReadonlyMap<string, unknown>;
   /** Resume: instances applied by an earlier process, kept for rollback. */
   previouslyApplied?: readonly AppliedEntry[];
+  /** Resume: keys of group items an earlier process completed whole. */
+  previouslyCommitted?: ReadonlySet<string>;
   /** Planned changes by instance key, shown in confirmation prompts. */
   planned?: ReadonlyMap<string, PlannedChange[]>;
 }
@@ -41,6 +43,8 @@ export interface ExecuteResult {
   status: ExecuteStatus;
   /** Applied instances in completion order (earlier processes' first). */
   applied: AppliedEntry[];
+  /** Keys inside group items that completed whole: an automatic rollback leaves them. */
+  committed: ReadonlySet<string>;
   error?: Error;
   failedKey?: string;
 }
@@ -64,6 +68,7 @@ function describeFailures(failures: CheckResult[]): string {
 
 export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
   const applied: AppliedEntry[] = [...(o.previouslyApplied ?? [])];
+  const committed = new Set<string>(o.previouslyCommitted ?? []);
   const scope: Scope = { params: o.params, steps: {} };
   const nodeRuns = new Map<string, Promise<NodeOutcome>>();
   const slots = new Semaphore(o.concurrency ?? 4);
@@ -198,6 +203,29 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
     }
   }
 
+  /** One item of a group: its steps in order, with the item and the siblings' outputs in scope. */
+  async function runGroupItem(node: GraphNode, item: unknown, index: number): Promise<void> {
+    const itemScope: Scope = { ...scope, steps: { ...scope.steps }, item };
+    const keys: string[] = [];
+    for (const child of node.children ?? []) {
+      if (stopping()) return;
+      const local = child.group!.localId;
+      const key = instanceKey(child.id, item, index);
+      if (!conditionHolds(child.spec.when, itemScope)) {
+        await o.journal.append({ t: 'step-skipped', key, reason: 'when: condition is false' });
+        o.observer.stepSkipped?.({ key, stepId: child.id, title: key, uses: child.spec.uses }, 'condition is false');
+        itemScope.steps[local] = { outputs: {} };
+        continue;
+      }
+      const outputs = await runInstance(child, itemScope, item, index);
+      if (stopping()) return;
+      keys.push(key);
+      itemScope.steps[local] = { outputs: (outputs ?? {}) as Record<string, unknown> };
+    }
+    for (const k of keys) committed.add(k);
+    await o.journal.append({ t: 'item-committed', key: instanceKey(node.id, item, index), keys });
+  }
+
   async function runFanOut(node: GraphNode, items: unknown[]): Promise<void> {
     const outputsPerItem: unknown[] = [];
     const batches = batchesOf(items.map((item, index) => ({ item, index })), node.spec.serial);
@@ -208,7 +236,8 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
         batch.map(async ({ item, index }) => {
           const release = await limit.acquire();
           try {
-            outputsPerItem[index] = await runInstance(node, { ...scope, item }, item, index);
+            if (node.children) await runGroupItem(node, item, index);
+            else outputsPerItem[index] = await runInstance(node, { ...scope, item }, item, index);
           } finally {
             release();
           }
@@ -267,5 +296,5 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
 
   await Promise.all(o.graph.order.map((id) => schedule(id)));
   if (status === 'succeeded' && o.signal.aborted) stop('interrupted', new AbortedError('interrupted'));
-  return { status, applied, ...(firstError ? { error: firstError } : {}), ...(failedKey ? { failedKey } : {}) };
+  return { status, applied, committed, ...(firstError ? { error: firstError } : {}), ...(failedKey ? { failedKey } : {}) };
 }

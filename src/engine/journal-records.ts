@@ -65,6 +65,13 @@ export interface StepFailedRecord {
   continued: boolean;
 }
 
+/** Every step of one group item completed: an automatic rollback leaves that item alone. */
+export interface ItemCommittedRecord {
+  t: 'item-committed';
+  key: string;
+  keys: string[];
+}
+
 export interface RollbackRecord {
   t: 'rollback-started' | 'rollback-finished';
   ok?: boolean;
@@ -92,6 +99,7 @@ export type JournalRecord = (
   | StepAppliedRecord
   | StepFinishedRecord
   | StepFailedRecord
+  | ItemCommittedRecord
   | RollbackRecord
   | StepRollbackRecord
   | RunFinishedRecord

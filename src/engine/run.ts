@@ -56,6 +56,7 @@ export interface ResumeState {
   runId: string;
   completed: ReadonlyMap<string, unknown>;
   previouslyApplied: readonly AppliedEntry[];
+  previouslyCommitted?: ReadonlySet<string>;
 }
 
 export interface RunOptions extends PipelineOptions {
@@ -88,7 +89,9 @@ export interface RunOutcome extends Omit<PlanOutcome, 'exitCode'> {
 
 function needsConfirmation(graph: StepGraph, entries: readonly PlanEntry[]): string[] {
   const keys = entries.filter((e) => e.destructive && (e.changes.some((c) => c.op !== 'noop') || e.deferred)).map((e) => e.key);
-  for (const node of graph.nodes.values()) if (node.spec.confirm && !keys.includes(node.id)) keys.push(node.id);
+  for (const node of graph.nodes.values()) {
+    for (const n of [node, ...(node.children ?? [])]) if (n.spec.confirm && !keys.includes(n.id)) keys.push(n.id);
+  }
   return keys;
 }
 
@@ -144,7 +147,7 @@ export async function runRunbook(o: RunOptions): Promise<RunOutcome> {
       runId,
       planned: planByKey(entries),
       ...(o.concurrency ? { concurrency: o.concurrency } : {}),
-      ...(o.resume ? { completed: o.resume.completed, previouslyApplied: o.resume.previouslyApplied } : {}),
+      ...(o.resume ? { completed: o.resume.completed, previouslyApplied: o.resume.previouslyApplied, ...(o.resume.previouslyCommitted ? { previouslyCommitted: o.resume.previouslyCommitted } : {}) } : {}),
     });
     return await settle(o, execution, journal, runId, observer, finish);
   } catch (e) {
@@ -164,21 +167,24 @@ async function settle(
   finish: (x: Omit<RunOutcome, 'runbook' | 'digest' | 'runId' | 'journalPath' | 'preflight' | 'plan'>) => Promise<RunOutcome>,
 ): Promise<RunOutcome> {
   const message = execution.error?.message;
-  const doRollback = () => rollback({ entries: execution.applied, registry: o.registry, adapters: o.adapters, journal, observer, runId });
+  // Group items that completed whole stay: a rolling fix that fails on node 3 undoes node 3,
+  // not nodes 1-2 (`runbook rollback RUN_ID` undoes everything, when that is what is wanted).
+  const toUndo = execution.applied.filter((e) => !execution.committed.has(e.key));
+  const doRollback = () => rollback({ entries: toUndo, registry: o.registry, adapters: o.adapters, journal, observer, runId });
   switch (execution.status) {
     case 'succeeded':
       return finish({ status: 'succeeded', exitCode: EXIT.ok, execution });
     case 'declined':
       return finish({ status: 'declined', exitCode: EXIT.declined, execution, message: `${message ?? 'declined'}; nothing more was changed (see runbook resume / rollback)` });
     case 'interrupted': {
-      if (execution.applied.length && (await o.onInterrupt()) === 'rollback') {
+      if (toUndo.length && (await o.onInterrupt()) === 'rollback') {
         const rb = await doRollback();
         return finish({ status: rb.ok ? 'rolled-back' : 'rollback-incomplete', exitCode: rb.ok ? EXIT.interrupted : EXIT.rollbackIncomplete, execution, rollback: rb, message: 'interrupted' });
       }
       return finish({ status: 'interrupted', exitCode: EXIT.interrupted, execution, message: 'interrupted' });
     }
     case 'failed': {
-      if (o.rollbackOnFailure === false || execution.applied.length === 0) {
+      if (o.rollbackOnFailure === false || toUndo.length === 0) {
         return finish({ status: 'failed', exitCode: EXIT.stepFailed, execution, ...(message ? { message } : {}) });
       }
       const rb = await doRollback();

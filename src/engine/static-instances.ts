@@ -1,5 +1,6 @@
 // What can be known before anything runs: for each step, its instances (fan-out over params
 // expanded), or why they can't be known yet (they depend on another step's outputs).
+// A group contributes one entry per step inside it, each with one instance per item.
 import type { GraphNode, StepGraph } from '../graph/compile.js';
 import type { InstanceInfo } from './events.js';
 import { conditionHolds, forEachItems, makeInstance, missingStepRefs } from './instances.js';
@@ -10,16 +11,32 @@ export type StaticNode =
   | { node: GraphNode; kind: 'deferred'; reason: string; info: InstanceInfo }
   | { node: GraphNode; kind: 'skipped'; reason: string; info: InstanceInfo };
 
+const infoOf = (node: GraphNode): InstanceInfo => ({ key: node.id, stepId: node.id, title: node.spec.name ?? node.id, uses: node.spec.uses });
+
+function groupEntries(group: GraphNode, items: unknown[], scope: Scope): StaticNode[] {
+  const children = group.children ?? [];
+  return children.map((child): StaticNode => {
+    const itemScope = (item: unknown): Scope => ({ ...scope, item });
+    const missing = missingStepRefs(child.spec, itemScope(items[0]));
+    if (missing.length) return { node: child, kind: 'deferred', reason: `known after ${missing.join(', ')} ran`, info: infoOf(child) };
+    const instances = items.flatMap((item, i) => (conditionHolds(child.spec.when, itemScope(item)) ? [makeInstance(child, itemScope(item), item, i)] : []));
+    if (!instances.length && items.length) return { node: child, kind: 'skipped', reason: 'when: condition is false', info: infoOf(child) };
+    return { node: child, kind: 'instances', instances };
+  });
+}
+
 export function staticInstances(graph: StepGraph, params: Record<string, unknown>): StaticNode[] {
   const scope: Scope = { params, steps: {} };
-  return graph.order.map((id): StaticNode => {
+  return graph.order.flatMap((id): StaticNode[] => {
     const node = graph.nodes.get(id)!;
-    const info: InstanceInfo = { key: id, stepId: id, title: node.spec.name ?? id, uses: node.spec.uses };
+    const info = infoOf(node);
     const dependsOn = missingStepRefs(node.spec, scope);
-    if (dependsOn.length) return { node, kind: 'deferred', reason: `known after ${dependsOn.join(', ')} ran`, info };
-    if (!conditionHolds(node.spec.when, scope)) return { node, kind: 'skipped', reason: 'when: condition is false', info };
+    const deferAll = (reason: string) => (node.children ?? [node]).map((n): StaticNode => ({ node: n, kind: 'deferred', reason, info: infoOf(n) }));
+    if (dependsOn.length) return deferAll(`known after ${dependsOn.join(', ')} ran`);
+    if (!conditionHolds(node.spec.when, scope)) return [{ node, kind: 'skipped', reason: 'when: condition is false', info }];
     const items = forEachItems(node, scope);
+    if (node.children) return groupEntries(node, items ?? [], scope);
     const instances = items === undefined ? [makeInstance(node, scope)] : items.map((item, i) => makeInstance(node, { ...scope, item }, item, i));
-    return { node, kind: 'instances', instances };
+    return [{ node, kind: 'instances', instances }];
   });
 }

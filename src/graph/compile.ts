@@ -2,7 +2,9 @@
 // `needs` edges, reverse edges and a stable topological order. Fan-out (`forEach`) stays
 // symbolic here: its list may come from another step's outputs, known only at run time.
 import type { StepDefinition, StepRegistry } from '../engine/define-step.js';
+import { z } from 'zod';
 import { RunbookError } from '../errors.js';
+import { GROUP_USES } from '../runbook/types.js';
 import type { PreflightSpec, Runbook, StepCall, StepSpec } from '../runbook/types.js';
 import { topologicalOrder } from './order.js';
 
@@ -13,6 +15,10 @@ export interface GraphNode {
   gateDef?: StepDefinition;
   needs: readonly string[];
   dependents: readonly string[];
+  /** A group's steps, in dependency order; they run once per `forEach` item. */
+  children?: readonly GraphNode[];
+  /** For a step inside a group: the group's id and the step's own id within it. */
+  group?: { id: string; localId: string };
 }
 
 export interface PreflightNode {
@@ -35,6 +41,28 @@ function lookup(registry: StepRegistry, call: StepCall, where: string): StepDefi
   return def;
 }
 
+/** What a group node "runs": nothing itself; the executor runs its children per item. */
+const GROUP_DEF: StepDefinition = {
+  type: 'core.group',
+  description: 'runs its steps once per item',
+  params: z.object({}),
+  uses: [],
+  destructive: false,
+  permissions: [],
+  plan: async () => [],
+  apply: async () => ({}),
+};
+
+function compileChildren(group: StepSpec, registry: StepRegistry): GraphNode[] {
+  const specs = group.steps ?? [];
+  const order = topologicalOrder({ ids: specs.map((s) => s.id), needs: (id) => specs.find((s) => s.id === id)?.needs ?? [] });
+  return order.map((localId) => {
+    const spec = specs.find((s) => s.id === localId)!;
+    const id = `${group.id}.${localId}`;
+    return { id, spec, def: lookup(registry, spec, `step ${id}`), needs: spec.needs, dependents: [], group: { id: group.id, localId } };
+  });
+}
+
 export function compile(runbook: Runbook, registry: StepRegistry): StepGraph {
   const dependents = new Map<string, string[]>(runbook.steps.map((s) => [s.id, []]));
   for (const s of runbook.steps) for (const n of s.needs) dependents.get(n)?.push(s.id);
@@ -43,7 +71,8 @@ export function compile(runbook: Runbook, registry: StepRegistry): StepGraph {
     nodes.set(spec.id, {
       id: spec.id,
       spec,
-      def: lookup(registry, spec, `step ${spec.id}`),
+      def: spec.uses === GROUP_USES ? GROUP_DEF : lookup(registry, spec, `step ${spec.id}`),
+      ...(spec.steps ? { children: compileChildren(spec, registry) } : {}),
       ...(spec.gate ? { gateDef: lookup(registry, spec.gate, `gate of step ${spec.id}`) } : {}),
       needs: spec.needs,
       dependents: dependents.get(spec.id) ?? [],

@@ -1,28 +1,31 @@
 // A schema-valid, rule-clean document -> the `Runbook` the compiler consumes: params as a
 // list in file order, `needs` always a list, durations in milliseconds, retry defaults.
 import { parseDuration } from './duration.js';
-import type { RawRunbook, RawStep } from './schema.js';
+import type { RawGroupedStep, RawRunbook, RawStep } from './schema.js';
+import { GROUP_USES } from './types.js';
 import type { ParamSpec, Runbook, RunbookSource, StepSpec } from './types.js';
 
 const ms = (v: string | number | undefined) => (v === undefined ? undefined : typeof v === 'number' ? v : parseDuration(v));
 
-function step(s: RawStep): StepSpec {
+function step(s: RawStep | RawGroupedStep): StepSpec {
+  const g = s as RawStep;
   const timeoutMs = ms(s.timeout);
   return {
     id: s.id,
     ...(s.name !== undefined ? { name: s.name } : {}),
-    uses: s.uses,
+    uses: g.steps ? GROUP_USES : (s.uses ?? ''),
     with: s.with ?? {},
     needs: s.needs === undefined ? [] : typeof s.needs === 'string' ? [s.needs] : s.needs,
     ...(s.when !== undefined ? { when: String(s.when) } : {}),
-    ...(s.forEach !== undefined ? { forEach: s.forEach } : {}),
-    ...(s.serial !== undefined ? { serial: s.serial } : {}),
-    ...(s.maxParallel !== undefined ? { maxParallel: s.maxParallel } : {}),
-    ...(s.gate ? { gate: { uses: s.gate.uses, with: s.gate.with ?? {} } } : {}),
+    ...(g.forEach !== undefined ? { forEach: g.forEach } : {}),
+    ...(g.serial !== undefined ? { serial: g.serial } : {}),
+    ...(g.maxParallel !== undefined ? { maxParallel: g.maxParallel } : {}),
+    ...(g.gate ? { gate: { uses: g.gate.uses, with: g.gate.with ?? {} } } : {}),
     ...(s.confirm !== undefined ? { confirm: s.confirm } : {}),
     ...(s.retry ? { retry: { attempts: s.retry.attempts, backoffMs: ms(s.retry.backoff) ?? 1000, factor: s.retry.factor ?? 2 } } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     continueOnError: s.continueOnError ?? false,
+    ...(g.steps ? { steps: g.steps.map(step) } : {}),
   };
 }
 

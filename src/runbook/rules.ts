@@ -20,7 +20,16 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 /** Flags of `runbook run` itself: a param with one of these names would be unreachable. */
 export const RESERVED_PARAM_NAMES = ['help', 'yes', 'output', 'on-interrupt', 'rollback', 'no-rollback', 'concurrency', 'kubeconfig', 'context', 'proxmox-url', 'proxmox-token-id', 'proxmox-env-file', 'proxmox-ca', 'proxmox-fingerprint', 'insecure', 'state-dir', 'runbooks-dir', 'version'];
 
-interface StepInfo { id: string; path: string; raw: Obj; def?: StepDefinition; needs: string[] }
+interface StepInfo {
+  id: string;
+  path: string;
+  raw: Obj;
+  def?: StepDefinition | undefined;
+  needs: string[];
+  /** The group this step belongs to (its siblings are `group.children`). */
+  group?: StepInfo;
+  children?: Map<string, StepInfo>;
+}
 
 class Rules {
   readonly problems: Problem[] = [];
@@ -63,22 +72,42 @@ class Rules {
 
   private collectSteps(): void {
     const seen = new Map<string, string>();
-    const visit = (raw: unknown, path: string) => {
+    const visit = (raw: unknown, path: string, scope: Map<string, string>) => {
       if (!isObj(raw)) return undefined;
       const id = str(raw.id);
       if (id === undefined) return undefined;
-      const first = seen.get(id);
+      const first = scope.get(id);
       if (first) this.add({ path: `${path}.id`, message: `duplicate id \`${id}\` (first used at ${first})`, hint: 'every step and preflight check needs its own id' });
-      else seen.set(id, path);
+      else scope.set(id, path);
       return first ? undefined : id;
     };
-    for (const [i, raw] of list(this.doc.preflight).entries()) visit(raw, `preflight.${i}`);
+    const needsOf = (raw: Obj) => (typeof raw.needs === 'string' ? [raw.needs] : list(raw.needs).filter((n): n is string => typeof n === 'string'));
+    for (const [i, raw] of list(this.doc.preflight).entries()) visit(raw, `preflight.${i}`, seen);
     for (const [i, raw] of list(this.doc.steps).entries()) {
       const path = `steps.${i}`;
-      const id = visit(raw, path);
+      const id = visit(raw, path, seen);
       if (id === undefined || !isObj(raw)) continue;
-      const needs = typeof raw.needs === 'string' ? [raw.needs] : list(raw.needs).filter((n): n is string => typeof n === 'string');
-      this.steps.set(id, { id, path, raw, def: this.lookup(raw.uses, `${path}.uses`), needs });
+      const isGroup = raw.steps !== undefined;
+      if (isGroup && raw.uses !== undefined) this.add({ path: `${path}.uses`, message: `step \`${id}\` has both \`uses:\` and \`steps:\``, hint: 'a step either runs a step type (uses) or is a group (steps)' });
+      if (!isGroup && raw.uses === undefined) this.add({ path, message: `step \`${id}\` needs \`uses:\` (a step type) or \`steps:\` (a group)` });
+      const info: StepInfo = { id, path, raw, def: isGroup ? undefined : this.lookup(raw.uses, `${path}.uses`), needs: needsOf(raw) };
+      this.steps.set(id, info);
+      if (!isGroup) continue;
+      if (raw.forEach === undefined) this.add({ path: `${path}.steps`, message: `group \`${id}\` runs its steps once per item: it needs \`forEach:\`` });
+      if (raw.with !== undefined) this.add({ path: `${path}.with`, message: `group \`${id}\` has no parameters of its own`, hint: 'put `with:` on the steps inside it' });
+      info.children = new Map();
+      const inner = new Map<string, string>();
+      for (const [j, child] of list(raw.steps).entries()) {
+        const cpath = `${path}.steps.${j}`;
+        const cid = visit(child, cpath, inner);
+        if (cid === undefined || !isObj(child)) continue;
+        info.children.set(cid, { id: cid, path: cpath, raw: child, def: this.lookup(child.uses, `${cpath}.uses`), needs: needsOf(child), group: info });
+      }
+    }
+    for (const g of this.steps.values()) {
+      for (const c of g.children?.values() ?? []) {
+        if (this.steps.has(c.id)) this.add({ path: `${c.path}.id`, message: `step \`${c.id}\` in group \`${g.id}\` has the id of a top-level step`, hint: 'rename one: `steps.ID` would be ambiguous' });
+      }
     }
   }
 
@@ -90,28 +119,40 @@ class Rules {
   }
 
   private checkNeeds(): void {
-    for (const s of this.steps.values()) {
+    this.checkNeedsAmong(this.steps, '');
+    for (const g of this.steps.values()) if (g.children) this.checkNeedsAmong(g.children, ` in group \`${g.id}\``);
+  }
+
+  private checkNeedsAmong(steps: Map<string, StepInfo>, where: string): void {
+    for (const s of steps.values()) {
       for (const [j, n] of s.needs.entries()) {
         const path = typeof s.raw.needs === 'string' ? `${s.path}.needs` : `${s.path}.needs.${j}`;
         if (n === s.id) this.add({ path, message: `step \`${s.id}\` needs itself` });
-        else if (!this.steps.has(n)) this.add({ path, message: `step \`${s.id}\` needs unknown step \`${n}\``, hint: didYouMean(n, this.steps.keys()) });
+        else if (!steps.has(n)) this.add({ path, message: `step \`${s.id}\`${where} needs unknown step \`${n}\``, hint: didYouMean(n, steps.keys()) });
       }
     }
-    const cycle = findCycle({ ids: [...this.steps.keys()], needs: (id) => (this.steps.get(id)?.needs ?? []).filter((n) => n !== id) });
-    if (cycle) this.add({ path: `${this.steps.get(cycle[0]!)!.path}.needs`, message: `dependency cycle: ${cycle.join(' -> ')}`, hint: 'remove one of these `needs:`' });
+    const cycle = findCycle({ ids: [...steps.keys()], needs: (id) => (steps.get(id)?.needs ?? []).filter((n) => n !== id) });
+    if (cycle) this.add({ path: `${steps.get(cycle[0]!)!.path}.needs`, message: `dependency cycle: ${cycle.join(' -> ')}`, hint: 'remove one of these `needs:`' });
   }
 
-  /** Steps `id` depends on, directly or not. */
-  private ancestors(id: string): Set<string> {
-    const out = new Set<string>();
-    const stack = [...(this.steps.get(id)?.needs ?? [])];
+  /** Steps `info` depends on, directly or not; for a step in a group, its group's too. */
+  private ancestors(info: StepInfo): Set<StepInfo> {
+    const out = new Set<StepInfo>();
+    const among = info.group?.children ?? this.steps;
+    const stack = [...info.needs];
     while (stack.length) {
-      const n = stack.pop()!;
-      if (out.has(n)) continue;
+      const n = among.get(stack.pop()!);
+      if (!n || out.has(n)) continue;
       out.add(n);
-      stack.push(...(this.steps.get(n)?.needs ?? []));
+      stack.push(...n.needs);
     }
+    if (info.group) for (const a of this.ancestors(info.group)) out.add(a);
     return out;
+  }
+
+  /** What `steps.NAME` means from inside `owner`: a sibling in its group first, then a top-level step. */
+  private resolveStep(owner: StepInfo | undefined, name: string): StepInfo | undefined {
+    return owner?.group?.children?.get(name) ?? this.steps.get(name);
   }
 
   private checkCall(raw: Obj, path: string, kind: 'preflight' | 'step' | 'gate', owner?: StepInfo): void {
@@ -119,12 +160,17 @@ class Rules {
     const withBlock = raw.with === undefined ? {} : raw.with;
     if (def && isObj(withBlock)) for (const p of checkStepParams(def, withBlock, `${path}.with`)) this.add(p);
     for (const site of scanTemplates(withBlock)) {
-      this.checkSite(site, `${path}.with${site.path ? `.${site.path}` : ''}`, { kind, owner, allowItem: kind === 'step' && owner?.raw.forEach !== undefined });
+      this.checkSite(site, `${path}.with${site.path ? `.${site.path}` : ''}`, { kind, owner, allowItem: kind === 'step' && owner !== undefined && this.hasItem(owner) });
     }
   }
 
+  private hasItem(s: StepInfo): boolean {
+    return s.group !== undefined || (s.raw.forEach !== undefined && !s.children);
+  }
+
   private checkStep(s: StepInfo): void {
-    this.checkCall(s.raw, s.path, 'step', s);
+    if (!s.children) this.checkCall(s.raw, s.path, 'step', s);
+    for (const c of s.children?.values() ?? []) this.checkStep(c);
     for (const field of ['when', 'forEach'] as const) {
       const v = s.raw[field];
       if (typeof v !== 'string') continue;
@@ -132,7 +178,7 @@ class Rules {
       let expr: Expr | undefined;
       let error: ExpressionError | undefined;
       try { expr = parseExpression(src); } catch (e) { if (e instanceof ExpressionError) error = e; else throw e; }
-      this.checkSite({ path: '', src, offset, ...(expr ? { expr } : {}), ...(error ? { error } : {}) }, `${s.path}.${field}`, { kind: 'step', owner: s, allowItem: false });
+      this.checkSite({ path: '', src, offset, ...(expr ? { expr } : {}), ...(error ? { error } : {}) }, `${s.path}.${field}`, { kind: 'step', owner: s, allowItem: field === 'when' && s.group !== undefined });
       if (field === 'forEach' && expr) this.checkForEachIsList(s, expr);
     }
     const fanOut = s.raw.forEach !== undefined;
@@ -140,7 +186,7 @@ class Rules {
       if (s.raw[key] !== undefined && !fanOut) this.add({ path: `${s.path}.${key}`, message: `\`${key}\` only applies to a step with \`forEach\``, hint: 'add forEach: or remove it' });
     }
     if (isObj(s.raw.gate)) this.checkCall(s.raw.gate, `${s.path}.gate`, 'gate', s);
-    for (const site of scanTemplates(s.raw.confirm)) this.checkSite(site, `${s.path}.confirm`, { kind: 'step', owner: s, allowItem: fanOut });
+    for (const site of scanTemplates(s.raw.confirm)) this.checkSite(site, `${s.path}.confirm`, { kind: 'step', owner: s, allowItem: this.hasItem(s) });
   }
 
   private checkSite(site: TemplateSite, path: string, ctx: { kind: 'preflight' | 'step' | 'gate'; owner?: StepInfo | undefined; allowItem: boolean }): void {
@@ -156,19 +202,20 @@ class Rules {
     if (!(ROOTS as readonly string[]).includes(root!)) {
       this.add({ path, message: `unknown name \`${root}\` in expression`, hint: didYouMean(root!, ROOTS) ?? `expressions start with ${ROOTS.join(', ')}` });
     } else if (root === 'item') {
-      if (!ctx.allowItem) this.add({ path, message: '`item` is only defined in the `with:` of a step with `forEach`' });
+      if (!ctx.allowItem) this.add({ path, message: '`item` is only defined inside a step with `forEach` (its `with:` and `confirm:`) or a group\'s steps' });
     } else if (root === 'params') {
       if (name === undefined) return;
       if (!this.params.has(name)) this.add({ path, message: `unknown param \`${name}\``, hint: didYouMean(name, this.params.keys()) ?? 'declare it under `params:`' });
     } else if (root === 'steps') {
       if (ctx.kind === 'preflight') { this.add({ path, message: 'preflight checks run before any step: they cannot use step outputs' }); return; }
       if (name === undefined) return;
-      const target = this.steps.get(name);
-      if (!target) { this.add({ path, message: `unknown step \`${name}\` in expression`, hint: didYouMean(name, this.steps.keys()) }); return; }
-      if (ctx.owner && target.id !== ctx.owner.id && !this.ancestors(ctx.owner.id).has(target.id)) {
+      const target = this.resolveStep(ctx.owner, name);
+      if (!target) { this.add({ path, message: `unknown step \`${name}\` in expression`, hint: didYouMean(name, [...this.steps.keys(), ...(ctx.owner?.group?.children?.keys() ?? [])]) }); return; }
+      if (target.children) { this.add({ path, message: `group \`${name}\` has no outputs`, hint: 'use the outputs of a step inside it, from a step in the same group' }); return; }
+      if (ctx.owner && target !== ctx.owner && !this.ancestors(ctx.owner).has(target)) {
         this.add({ path, message: `step \`${ctx.owner.id}\` uses outputs of \`${name}\` without depending on it`, hint: `add \`needs: [${name}]\`` });
       }
-      if (ctx.owner?.id === name) this.add({ path, message: `step \`${name}\` cannot use its own outputs` });
+      if (ctx.owner === target) this.add({ path, message: `step \`${name}\` cannot use its own outputs` });
       if (third !== undefined && third !== 'outputs') { this.add({ path, message: `\`steps.${name}.${third}\`: a step exposes only \`outputs\``, hint: `write steps.${name}.outputs.NAME` }); return; }
       const outputs = target.def?.outputs ? Object.keys(target.def.outputs.shape) : undefined;
       if (fourth !== undefined && outputs && !outputs.includes(fourth)) {
@@ -188,7 +235,7 @@ class Rules {
       const p = this.params.get(ref[1]!);
       if (p && p.type !== 'list') this.add({ path, message: `forEach over param \`${ref[1]}\` of type ${String(p.type)}: it must be a list`, hint: `declare it with \`type: list\`` });
     } else if (ref[0] === 'steps' && ref.length === 4) {
-      const def = this.steps.get(ref[1]!)?.def;
+      const def = this.resolveStep(s, ref[1]!)?.def;
       const out = def?.outputs?.shape[ref[3]!] as z.ZodType | undefined;
       if (out && !(unwrap(out) instanceof z.ZodArray)) this.add({ path, message: `forEach over output \`${ref[3]}\` of ${def!.type}, which is not a list` });
     }

@@ -2,7 +2,7 @@
 // instead of "Unrecognized key(s) in object". Positions come from the YAML source map.
 import type { z } from 'zod';
 import { didYouMean } from '../suggest.js';
-import { gateSchema, paramSchema, preflightSchema, retrySchema, runbookSchema, stepSchema } from './schema.js';
+import { gateSchema, groupedStepSchema, paramSchema, preflightSchema, retrySchema, runbookSchema, stepSchema } from './schema.js';
 
 export interface Problem {
   path: string;
@@ -21,7 +21,8 @@ function knownKeysAt(path: (string | number)[]): string[] {
   if (p === '') return keys(runbookSchema);
   if (/^params\.[^.]+$/.test(p)) return keys(paramSchema);
   if (p === 'steps.#') return keys(stepSchema);
-  if (p === 'steps.#.retry') return keys(retrySchema);
+  if (p === 'steps.#.retry' || p === 'steps.#.steps.#.retry') return keys(retrySchema);
+  if (p === 'steps.#.steps.#') return keys(groupedStepSchema);
   if (p === 'steps.#.gate') return keys(gateSchema);
   if (p === 'preflight.#') return keys(preflightSchema);
   return [];

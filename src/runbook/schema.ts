@@ -47,21 +47,35 @@ export const retrySchema = z
   })
   .strict();
 
+const stepId = z.string().regex(STEP_ID_PATTERN, 'step ids are lowercase words joined by - or _');
+const commonStepFields = {
+  id: stepId,
+  name: z.string().optional(),
+  with: withBlock.optional(),
+  needs: z.union([z.string(), z.array(z.string())]).optional(),
+  when: z.union([expression, z.boolean()]).optional(),
+  confirm: z.string().min(1).optional().meta({ description: 'Confirmation message asked before this step.' }),
+  retry: retrySchema.optional(),
+  timeout: duration.optional(),
+  continueOnError: z.boolean().optional(),
+};
+
+/** A step inside a group: runs once per item of the group's `forEach`, in `needs` order. */
+export const groupedStepSchema = z.object({ ...commonStepFields, uses: callShape.uses }).strict();
+
 export const stepSchema = z
   .object({
-    id: z.string().regex(STEP_ID_PATTERN, 'step ids are lowercase words joined by - or _'),
-    name: z.string().optional(),
-    ...callShape,
-    needs: z.union([z.string(), z.array(z.string())]).optional(),
-    when: z.union([expression, z.boolean()]).optional(),
+    ...commonStepFields,
+    uses: callShape.uses.optional(),
     forEach: expression.optional().meta({ description: 'A list to fan out over; `${{ item }}` is the current element.' }),
     serial: z.number().int().min(1).optional().meta({ description: 'Items per batch (rolling); batches run one after another.' }),
     maxParallel: z.number().int().min(1).optional(),
     gate: gateSchema.optional().meta({ description: 'A check between serial batches; a failure stops the rollout.' }),
-    confirm: z.string().min(1).optional().meta({ description: 'Confirmation message asked before this step.' }),
-    retry: retrySchema.optional(),
-    timeout: duration.optional(),
-    continueOnError: z.boolean().optional(),
+    steps: z
+      .array(groupedStepSchema)
+      .min(1)
+      .optional()
+      .meta({ description: 'A group: these steps run in order for each forEach item (instead of `uses`). A failure rolls back the failing item only; items already done stay done.' }),
   })
   .strict();
 
@@ -79,6 +93,7 @@ export const runbookSchema = z
 
 export type RawRunbook = z.infer<typeof runbookSchema>;
 export type RawStep = z.infer<typeof stepSchema>;
+export type RawGroupedStep = z.infer<typeof groupedStepSchema>;
 export type RawParam = z.infer<typeof paramSchema>;
 
 /** The JSON Schema editors use through `# yaml-language-server: $schema=...`. */

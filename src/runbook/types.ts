@@ -52,7 +52,15 @@ export interface StepSpec extends StepCall {
   retry?: RetrySpec;
   timeoutMs?: number;
   continueOnError: boolean;
+  /**
+   * A group: these steps run in order for each `forEach` item (drain, reconfigure, reboot,
+   * wait, uncordon for node 1, then for node 2...). `uses` is GROUP_USES then.
+   */
+  steps?: StepSpec[];
 }
+
+/** The `uses` of a normalised group step; not a step type anyone can write. */
+export const GROUP_USES = '(group)';
 
 export interface PreflightSpec extends StepCall {
   id: string;

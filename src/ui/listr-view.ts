@@ -52,7 +52,8 @@ export function createListrView(renderer: RendererKind): ListrView {
     chain = chain.then(() => list.run().catch(() => undefined));
   };
 
-  const rowFor = (stepId: string): Row | undefined => rows.get(stepId);
+  // A step inside a group (`roll.drain`) reports on its group's row.
+  const rowFor = (stepId: string): Row | undefined => rows.get(stepId) ?? rows.get(stepId.split('.')[0]!);
 
   const observer: EngineObserver = {
     stepStarted(info: InstanceInfo, attempt: number) {
@@ -60,7 +61,7 @@ export function createListrView(renderer: RendererKind): ListrView {
       if (!row) return;
       row.items++;
       if (!row.task) return;
-      row.task.title = titles.get(info.stepId) ?? info.stepId;
+      row.task.title = titles.get(info.stepId) ?? titles.get(info.stepId.split('.')[0]!) ?? info.stepId;
       row.task.output = attempt > 1 ? `${info.title}: attempt ${attempt}` : `${info.title}: running`;
     },
     stepRetrying(info, attempt, error, delayMs) {

@@ -159,6 +159,7 @@ steps:
   - id: each
     uses: test.record
     forEach: params.nodes
+    serial: 1
     confirm: "Reboot \${{ item }} of \${{ join(params.nodes, '+') }}?"
     with: { name: "\${{ item }}" }
 `,

@@ -20,7 +20,9 @@ export function guardPowerActions(inner: FetchLike): FetchLike {
       return await inner(url, init);
     } catch (e) {
       const [, node, vmid, action] = m;
-      const tasks = new URL(`/api2/json/nodes/${node}/tasks?vmid=${vmid}&typefilter=${TASK_TYPE[action!]}&since=${sentAt}`, u);
+      // source=all: PVE lists only finished tasks by default (source=archive, pve-manager
+      // PVE/API2/Tasks.pm), and a reboot whose reply was lost is usually still running.
+      const tasks = new URL(`/api2/json/nodes/${node}/tasks?vmid=${vmid}&typefilter=${TASK_TYPE[action!]}&since=${sentAt}&source=all`, u);
       try {
         const headers = { ...(init.headers as Record<string, string>) };
         delete headers['Content-Type'];

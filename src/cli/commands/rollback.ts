@@ -1,7 +1,7 @@
 // `runbook rollback RUN_ID`: undo a past run's applied steps from the journal alone
 // (works after a crash); `runbook resume RUN_ID`: continue it after re-running preflight.
 import type { Command } from 'commander';
-import { appliedFromJournal, completedFromJournal } from '../../engine/applied.js';
+import { appliedFromJournal, committedFromJournal, completedFromJournal } from '../../engine/applied.js';
 import { Journal } from '../../engine/journal.js';
 import { rollback } from '../../engine/rollback.js';
 import { EXIT, RunbookError } from '../../errors.js';
@@ -82,7 +82,7 @@ export function registerRollback(program: Command, io: CliIO, result: CommandRes
       }
       const completed = completedFromJournal(past.records);
       const previouslyApplied = appliedFromJournal(past.records).filter((e) => completed.has(e.key));
-      result.exitCode = await runWithUi({ io, flags, runbook, registry, params: past.start.params, opts, resume: { runId, completed, previouslyApplied } });
+      result.exitCode = await runWithUi({ io, flags, runbook, registry, params: past.start.params, opts, resume: { runId, completed, previouslyApplied, previouslyCommitted: committedFromJournal(past.records) } });
     });
   addTargetOptions(rollbackCmd);
   addTargetOptions(resumeCmd);

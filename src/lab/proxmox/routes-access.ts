@@ -1,0 +1,49 @@
+// /version (pve-manager PVE/API2/Version.pm) and /access/ticket (pve-access-control
+// PVE/API2/AccessControl.pm create_ticket: a wrong password is a 401 "authentication failure"
+// from the handler, so with a JSON body, and no hint whether the user exists).
+import { checkPassword, createCsrfToken, createTicket } from './auth.js';
+import { PveError } from './errors.js';
+import type { Route } from './route-types.js';
+
+const ALL_PRIVS = ['Sys.Audit', 'Sys.Modify', 'VM.Audit', 'VM.PowerMgmt', 'VM.Config.Memory', 'VM.Config.CPU', 'VM.Config.Options'];
+
+export const accessRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/version',
+    schema: {},
+    handler: () => ({ version: '9.0.10', release: '9.0', repoid: 'deb1ca707ec72a89' }),
+  },
+  {
+    // "Dummy. Useful for formatters which want to provide a login page."
+    method: 'GET',
+    path: '/access/ticket',
+    schema: {},
+    handler: () => null,
+  },
+  {
+    method: 'POST',
+    path: '/access/ticket',
+    schema: {
+      username: { type: 'string', maxLength: 64 },
+      password: { type: 'string' },
+      realm: { type: 'string', optional: true },
+      otp: { type: 'string', optional: true },
+      path: { type: 'string', optional: true, maxLength: 64 },
+      privs: { type: 'string', optional: true, maxLength: 64 },
+      'new-format': { type: 'boolean', optional: true },
+      'tfa-challenge': { type: 'string', optional: true },
+    },
+    handler: ({ state, params }) => {
+      const userid = checkPassword(state, params.username!, params.password!, params.realm);
+      if (!userid) throw new PveError(401, 'authentication failure\n');
+      const perms = Object.fromEntries(ALL_PRIVS.map((p) => [p, 1]));
+      return {
+        username: userid,
+        ticket: createTicket(state, userid),
+        CSRFPreventionToken: createCsrfToken(state, userid),
+        cap: { vms: perms, nodes: perms, access: {}, dc: {}, storage: {}, sdn: {}, mapping: {} },
+      };
+    },
+  },
+];
