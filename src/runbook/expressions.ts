@@ -123,9 +123,10 @@ class Parser {
         if (FORBIDDEN_PROPERTIES.has(t.text)) throw new ExpressionError(`property "${t.text}" is not allowed`, t.at);
         e = { kind: 'member', object: e, property: t.text };
       } else if (this.accept('[')) {
+        const at = this.peek().at;
         const index = this.binary(0);
         this.expect(']');
-        if (index.kind === 'literal' && FORBIDDEN_PROPERTIES.has(String(index.value))) throw new ExpressionError('property not allowed', 0);
+        if (index.kind === 'literal' && FORBIDDEN_PROPERTIES.has(String(index.value))) throw new ExpressionError(`property "${String(index.value)}" is not allowed`, at);
         e = { kind: 'index', object: e, index };
       } else return e;
     }
@@ -258,6 +259,13 @@ export interface TemplateSite {
 export function scanTemplates(value: unknown, path = ''): TemplateSite[] {
   if (typeof value === 'string') {
     const sites: TemplateSite[] = [];
+    const covered: [number, number][] = [];
+    for (const m of value.matchAll(TEMPLATE)) covered.push([m.index, m.index + m[0].length]);
+    for (const open of value.matchAll(/\$\{\{/g)) {
+      if (!covered.some(([a, b]) => open.index >= a && open.index < b)) {
+        sites.push({ path, src: value.slice(open.index + 3), offset: open.index, error: new ExpressionError('`${{` is never closed: end it with `}}`', 0) });
+      }
+    }
     for (const m of value.matchAll(TEMPLATE)) {
       const src = m[1]!;
       const offset = m.index + 3;

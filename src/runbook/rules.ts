@@ -35,6 +35,8 @@ class Rules {
   readonly problems: Problem[] = [];
   private readonly params = new Map<string, Obj>();
   private readonly steps = new Map<string, StepInfo>();
+  /** Steps with a duplicate or missing id: not referable, but their own fields still get checked. */
+  private readonly orphans: StepInfo[] = [];
 
   constructor(private readonly doc: Obj, private readonly registry: StepRegistry) {}
 
@@ -46,6 +48,7 @@ class Rules {
     this.checkNeeds();
     for (const [i, p] of list(this.doc.preflight).entries()) if (isObj(p)) this.checkCall(p, `preflight.${i}`, 'preflight');
     for (const s of this.steps.values()) this.checkStep(s);
+    for (const s of this.orphans) this.checkCall(s.raw, s.path, 'step', s);
     return this.problems;
   }
 
@@ -55,15 +58,19 @@ class Rules {
       const path = `params.${name}`;
       if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) this.add({ path, message: `param name \`${name}\` must be kebab-case (it becomes the flag --${name})` });
       if (RESERVED_PARAM_NAMES.includes(name)) this.add({ path, message: `param name \`${name}\` clashes with the runbook command's own --${name} flag`, hint: 'rename the param' });
+      // commander reads --no-x as "x = false": a param called no-x could never be set.
+      if (name.startsWith('no-')) this.add({ path, message: `param name \`${name}\` cannot start with no-: --${name} would be read as the negation of --${name.slice(3)}`, hint: `name it ${name.slice(3)} (a bool) and let people pass --no-${name.slice(3)}` });
+      this.params.set(name, isObj(spec) ? spec : {}); // declared, even if its spec is broken (the schema says how)
       if (!isObj(spec)) continue;
-      this.params.set(name, spec);
       if (spec.type === 'enum' && !Array.isArray(spec.values)) this.add({ path: `${path}.type`, message: `enum param \`${name}\` needs \`values:\``, hint: 'list the allowed values' });
       if (spec.type !== 'enum' && spec.values !== undefined) this.add({ path: `${path}.values`, message: '`values:` only applies to enum params' });
+      let patternOk = true;
       if (typeof spec.pattern === 'string') {
-        try { new RegExp(spec.pattern); } catch (e) { this.add({ path: `${path}.pattern`, message: `invalid pattern: ${(e as Error).message}` }); }
+        try { new RegExp(spec.pattern); } catch (e) { patternOk = false; this.add({ path: `${path}.pattern`, message: `invalid pattern: ${(e as Error).message}` }); }
       }
+      const enumOk = spec.type !== 'enum' || Array.isArray(spec.values);
       if (spec.required === true && spec.default !== undefined) this.add({ path: `${path}.default`, message: `param \`${name}\` is required and has a default: the default is never used`, severity: 'warning' });
-      if (spec.default !== undefined && typeof spec.type === 'string') {
+      if (spec.default !== undefined && typeof spec.type === 'string' && patternOk && enumOk) {
         try { coerceValue({ ...(spec as unknown as ParamSpec), name }, spec.default); }
         catch (e) { this.add({ path: `${path}.default`, message: `default of \`${name}\` is not a valid ${String(spec.type)}: ${(e as Error).message.replace(/^--\S+ /, '')}` }); }
       }
@@ -86,7 +93,11 @@ class Rules {
     for (const [i, raw] of list(this.doc.steps).entries()) {
       const path = `steps.${i}`;
       const id = visit(raw, path, seen);
-      if (id === undefined || !isObj(raw)) continue;
+      if (!isObj(raw)) continue;
+      if (id === undefined) {
+        if (raw.steps === undefined) this.orphans.push({ id: str(raw.id) ?? `#${i}`, path, raw, def: this.lookup(raw.uses, `${path}.uses`), needs: [] });
+        continue;
+      }
       const isGroup = raw.steps !== undefined;
       if (isGroup && raw.uses !== undefined) this.add({ path: `${path}.uses`, message: `step \`${id}\` has both \`uses:\` and \`steps:\``, hint: 'a step either runs a step type (uses) or is a group (steps)' });
       if (!isGroup && raw.uses === undefined) this.add({ path, message: `step \`${id}\` needs \`uses:\` (a step type) or \`steps:\` (a group)` });
@@ -131,8 +142,15 @@ class Rules {
         else if (!steps.has(n)) this.add({ path, message: `step \`${s.id}\`${where} needs unknown step \`${n}\``, hint: didYouMean(n, steps.keys()) });
       }
     }
-    const cycle = findCycle({ ids: [...steps.keys()], needs: (id) => (steps.get(id)?.needs ?? []).filter((n) => n !== id) });
-    if (cycle) this.add({ path: `${steps.get(cycle[0]!)!.path}.needs`, message: `dependency cycle: ${cycle.join(' -> ')}`, hint: 'remove one of these `needs:`' });
+    // Every independent cycle, not just the first: take each found cycle out and look again.
+    const out = new Set<string>();
+    for (;;) {
+      const ids = [...steps.keys()].filter((id) => !out.has(id));
+      const cycle = findCycle({ ids, needs: (id) => (steps.get(id)?.needs ?? []).filter((n) => n !== id && !out.has(n)) });
+      if (!cycle) break;
+      for (const id of cycle) out.add(id);
+      this.add({ path: `${steps.get(cycle[0]!)!.path}.needs`, message: `dependency cycle: ${cycle.join(' -> ')}`, hint: 'remove one of these `needs:`' });
+    }
   }
 
   /** Steps `info` depends on, directly or not; for a step in a group, its group's too. */
@@ -217,7 +235,7 @@ class Rules {
       }
       if (ctx.owner === target) this.add({ path, message: `step \`${name}\` cannot use its own outputs` });
       if (third !== undefined && third !== 'outputs') { this.add({ path, message: `\`steps.${name}.${third}\`: a step exposes only \`outputs\``, hint: `write steps.${name}.outputs.NAME` }); return; }
-      const outputs = target.def?.outputs ? Object.keys(target.def.outputs.shape) : undefined;
+      const outputs = target.def ? Object.keys(target.def.outputs?.shape ?? {}) : undefined;
       if (fourth !== undefined && outputs && !outputs.includes(fourth)) {
         this.add({ path, message: `step \`${name}\` (${target.def?.type}) has no output \`${fourth}\``, hint: didYouMean(fourth, outputs) ?? (outputs.length ? `its outputs: ${outputs.join(', ')}` : 'it has no outputs') });
       }
@@ -227,6 +245,10 @@ class Rules {
   private checkForEachIsList(s: StepInfo, expr: Expr): void {
     const path = `${s.path}.forEach`;
     if (expr.kind === 'list') return;
+    if (expr.kind === 'literal') {
+      this.add({ path, message: `forEach over ${JSON.stringify(expr.value)}, which is not a list`, hint: 'use a list param, a list output or a literal list like [a, b]' });
+      return;
+    }
     const refs = referencesOf(expr);
     if (expr.kind !== 'ref' && expr.kind !== 'member' && expr.kind !== 'index') return; // computed: checked at run time
     const ref = refs[0];
@@ -235,9 +257,12 @@ class Rules {
       const p = this.params.get(ref[1]!);
       if (p && p.type !== 'list') this.add({ path, message: `forEach over param \`${ref[1]}\` of type ${String(p.type)}: it must be a list`, hint: `declare it with \`type: list\`` });
     } else if (ref[0] === 'steps' && ref.length === 4) {
-      const def = this.resolveStep(s, ref[1]!)?.def;
+      const target = this.resolveStep(s, ref[1]!);
+      const def = target?.def;
       const out = def?.outputs?.shape[ref[3]!] as z.ZodType | undefined;
-      if (out && !(unwrap(out) instanceof z.ZodArray)) this.add({ path, message: `forEach over output \`${ref[3]}\` of ${def!.type}, which is not a list` });
+      // A fan-out step's outputs are lists whatever their type: one entry per item.
+      const fannedOut = target?.raw.forEach !== undefined;
+      if (out && !fannedOut && !(unwrap(out) instanceof z.ZodArray)) this.add({ path, message: `forEach over output \`${ref[3]}\` of ${def!.type}, which is not a list` });
     }
   }
 }

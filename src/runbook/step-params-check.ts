@@ -27,6 +27,7 @@ function requiredKeys(shape: Record<string, z.ZodType>): string[] {
 export function checkStepParams(def: StepDefinition, withBlock: Record<string, unknown>, basePath: string): Problem[] {
   const problems: Problem[] = [];
   const shape = paramShape(def.params);
+  let required: string[] = [];
   const dynamic = new Set(scanTemplates(withBlock).map((s) => s.path.split('.')[0]!));
   if (shape) {
     const known = Object.keys(shape);
@@ -39,7 +40,8 @@ export function checkStepParams(def: StepDefinition, withBlock: Record<string, u
         });
       }
     }
-    for (const key of requiredKeys(shape)) {
+    required = requiredKeys(shape);
+    for (const key of required) {
       if (!(key in withBlock)) problems.push({ path: basePath, message: `${def.type} needs parameter \`${key}\``, hint: `add \`${key}:\` under \`with:\`` });
     }
   }
@@ -49,7 +51,8 @@ export function checkStepParams(def: StepDefinition, withBlock: Record<string, u
       const first = issue.path[0];
       if (first === undefined) continue; // whole-object issues are covered above or need run-time values
       if (dynamic.has(String(first))) continue;
-      if (shape && (!(String(first) in shape) || !(String(first) in withBlock))) continue; // reported above
+      const key = String(first);
+      if (shape && (!(key in shape) || (!(key in withBlock) && required.includes(key)))) continue; // reported above
       problems.push({ path: `${basePath}.${issue.path.join('.')}`, message: `${def.type} parameter \`${issue.path.join('.')}\`: ${issue.message.replace(/^Invalid input: /, '')}` });
     }
   }

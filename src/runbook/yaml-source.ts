@@ -64,7 +64,8 @@ function collectPositions(text: string, events: Event[], at: (offset: number) =>
       }
       case EVENT_ID.ALIAS: {
         const path = place();
-        if (path !== undefined && !positions.has(path)) positions.set(path, at(ev.anchorStart));
+        // anchorStart is the name after `*`; point at the `*` itself.
+        if (path !== undefined && !positions.has(path)) positions.set(path, at(Math.max(0, ev.anchorStart - 1)));
         break;
       }
       case EVENT_ID.MAPPING:
@@ -96,14 +97,56 @@ export function readYaml(text: string, file: string): YamlRead {
     const positions = collectPositions(text, events, at);
     const docs = constructFromEvents(events, { source: text, filename: file });
     if (docs.length === 0) return { positions, error: { message: 'the file is empty', line: 1, col: 1 } };
-    if (docs.length > 1) return { positions, error: { message: 'a runbook file holds one YAML document; found several (---)', line: 1, col: 1 } };
+    if (docs.length > 1) {
+      const second = secondDocumentStart(text);
+      return { positions, error: { message: 'a runbook file holds one YAML document; found several (---)', ...at(second) } };
+    }
     return { value: docs[0], positions };
   } catch (e) {
     if (e instanceof YAMLException) {
+      // An unclosed `[`, `{` or quote makes the parser fail lines later; point at the opener.
+      const opener = e.mark ? unclosedOpener(text, e.mark.position) : undefined;
+      if (opener) return { positions: new Map(), error: { message: `malformed YAML: \`${opener.char}\` opened here is never closed`, ...at(opener.offset) } };
       const line = (e.mark?.line ?? 0) + 1;
       const col = (e.mark?.column ?? 0) + 1;
       return { positions: new Map(), error: { message: `malformed YAML: ${e.reason}`, line, col } };
     }
     throw e;
   }
+}
+
+/** Offset of the `---` that starts the second document. */
+function secondDocumentStart(text: string): number {
+  const markers = [...text.matchAll(/^---(?=\s|$)/gm)].map((m) => m.index);
+  const firstContent = /^(?!\s*(#|$))/m.exec(text)?.index ?? 0;
+  const explicitFirst = markers[0] === firstContent;
+  return (explicitFirst ? markers[1] : markers[0]) ?? 0;
+}
+
+/**
+ * The innermost flow bracket or quote still open at `upTo`, if any: a light scan that knows
+ * comments, quotes ('' and \" escapes) and flow brackets, enough to place the error well.
+ */
+export function unclosedOpener(text: string, upTo: number): { char: string; offset: number } | undefined {
+  const stack: { char: string; offset: number }[] = [];
+  let quote: { char: string; offset: number } | undefined;
+  for (let i = 0; i < Math.min(upTo, text.length); i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (quote.char === '"' && c === '\\') i++;
+      else if (c === quote.char && quote.char === "'" && text[i + 1] === "'") i++;
+      else if (c === quote.char) quote = undefined;
+      continue;
+    }
+    const prev = i === 0 ? '\n' : text[i - 1]!;
+    if (c === '#' && /\s/.test(prev)) {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    // A quote opens a scalar only where one can start (after space, [, {, :, comma or a line start).
+    if ((c === '"' || c === "'") && /[\s[{:,]/.test(prev)) quote = { char: c, offset: i };
+    else if ((c === '[' || c === '{') && (stack.length > 0 || /[\s:-]/.test(prev))) stack.push({ char: c, offset: i });
+    else if ((c === ']' || c === '}') && stack.length) stack.pop();
+  }
+  return quote ?? stack.at(-1);
 }

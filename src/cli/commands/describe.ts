@@ -2,9 +2,22 @@
 import type { Command } from 'commander';
 import { isDestructive, permissionsOf } from '../../engine/define-step.js';
 import type { Permission } from '../../engine/define-step.js';
+import type { StepSpec } from '../../runbook/types.js';
 import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
 import type { CliIO } from '../io.js';
+
+interface DescribedStep {
+  id: string;
+  name?: string | undefined;
+  uses: string;
+  description: string;
+  destructive: boolean | string;
+  forEach?: string | undefined;
+  serial?: number | undefined;
+  permissions: readonly Permission[];
+  group?: string;
+}
 
 function permissionLine(p: Permission): string {
   return p.kind === 'kube' ? `kubernetes: ${p.verbs.join(',')} ${p.apiGroup ? `${p.resource}.${p.apiGroup}` : p.resource}` : `proxmox: ${p.privileges.join(',')} on ${p.path}`;
@@ -20,13 +33,18 @@ export function registerDescribe(program: Command, io: CliIO, _result: CommandRe
     .action(async (name: string, opts: { output: string }, cmd: Command) => {
       const registry = await loadRegistry();
       const { runbook, location } = await loadRunbook(name, io, globalFlags(cmd), registry);
-      const steps = runbook.steps.map((s) => {
+      const describeStep = (s: StepSpec, group?: string): DescribedStep[] => {
+        if (s.steps) {
+          const head: DescribedStep = { id: s.id, name: s.name, uses: 'group', description: `runs these steps for each item, in order`, destructive: false, forEach: s.forEach, serial: s.serial, permissions: [] };
+          return [head, ...s.steps.flatMap((c) => describeStep(c, s.id))];
+        }
         const def = registry.get(s.uses)!;
         // Permissions are declared per step type; params may refine them, so use the declared defaults.
         const perms = typeof def.permissions === 'function' ? [] : permissionsOf(def, {});
         const destructive = typeof def.destructive === 'function' ? 'depends on params' : isDestructive(def, {});
-        return { id: s.id, name: s.name, uses: s.uses, description: def.description, destructive, forEach: s.forEach, serial: s.serial, permissions: perms };
-      });
+        return [{ id: group ? `${group}.${s.id}` : s.id, name: s.name, uses: s.uses, description: def.description, destructive, forEach: s.forEach, serial: s.serial, permissions: perms, ...(group ? { group } : {}) }];
+      };
+      const steps = runbook.steps.flatMap((s) => describeStep(s));
       if (opts.output === 'json') {
         io.out(JSON.stringify({ name: runbook.name, file: location.file, description: runbook.description, params: runbook.params, preflight: runbook.preflight, steps }, null, 2) + '\n');
         return;
@@ -40,8 +58,9 @@ export function registerDescribe(program: Command, io: CliIO, _result: CommandRe
       out.push('', 'Steps:');
       for (const s of steps) {
         const fan = s.forEach ? ` for each of ${s.forEach}${s.serial ? `, ${s.serial} at a time` : ''}` : '';
-        out.push(`  ${s.name ?? s.id} (${s.uses})${s.destructive === true ? ' [destructive: asks for confirmation]' : ''}${fan}`);
-        out.push(`      ${s.description}`);
+        const indent = s.group ? '    ' : '  ';
+        out.push(`${indent}${s.name ?? s.id} (${s.uses})${s.destructive === true ? ' [destructive: asks for confirmation]' : ''}${fan}`);
+        out.push(`${indent}    ${s.description}`);
       }
       const perms = [...new Set(steps.flatMap((s) => s.permissions.map(permissionLine)))].sort();
       out.push('', 'Permissions needed:', ...(perms.length ? perms.map((p) => `  ${p}`) : ['  (none beyond running commands locally)']));
