@@ -15,7 +15,7 @@ export function cliAdapters(io: CliIO, flags: AdapterFlags): AdapterProvider {
   let kube: ReturnType<typeof makeKube> | undefined;
   let proxmox: ReturnType<typeof makeProxmox> | undefined;
   function makeKube() {
-    return import('../adapters/kube/adapter.js').then((m) => m.createKubeAdapters({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}), warn }));
+    return import('../adapters/kube/adapter.js').then((m) => m.createKubeAdapters({ env: io.env, ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}), warn }));
   }
   async function makeProxmox() {
     const [{ resolveProxmoxTarget }, { ProxmoxApiClient, readOnly }] = await Promise.all([import('../adapters/proxmox/config.js'), import('../adapters/proxmox/client.js')]);

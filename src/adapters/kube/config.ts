@@ -1,5 +1,8 @@
 // Loads a kubeconfig the way kubectl does: --kubeconfig, else $KUBECONFIG, else ~/.kube/config,
 // else the in-cluster service account (a CronJob). --context picks a context.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { RunbookError } from '../../errors.js';
 import { didYouMean } from '../../suggest.js';
@@ -7,6 +10,8 @@ import { didYouMean } from '../../suggest.js';
 export interface KubeTarget {
   kubeconfig?: string;
   context?: string;
+  /** The environment to read KUBECONFIG, HOME and the in-cluster variables from (the CLI's, injected). */
+  env?: Record<string, string | undefined>;
   /** Called once when the kubeconfig turns TLS verification off (the user's explicit opt-out). */
   warn?: (message: string) => void;
 }
@@ -14,10 +19,28 @@ export interface KubeTarget {
 export async function loadKubeConfig(target: KubeTarget): Promise<KubeConfig> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
+  const env = target.env ?? {};
+  // kubectl's order: --kubeconfig, then every file in $KUBECONFIG (merged), then ~/.kube/config,
+  // then the in-cluster service account. client-node's loadFromDefault() would read
+  // process.env and, finding nothing, quietly point at http://localhost:8080.
+  const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter((f) => f && existsSync(f));
+  const home = join(env.HOME ?? homedir(), '.kube', 'config');
   try {
     if (target.kubeconfig) kc.loadFromFile(target.kubeconfig);
-    else kc.loadFromDefault();
+    else if (fromEnv.length) {
+      kc.loadFromFile(fromEnv[0]!);
+      for (const more of fromEnv.slice(1)) {
+        const other = new KubeConfig();
+        other.loadFromFile(more);
+        kc.mergeConfig(other, true);
+      }
+    } else if (existsSync(home)) kc.loadFromFile(home);
+    else if (env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+    else throw new RunbookError('E_KUBECONFIG', 'no kubeconfig found: KUBECONFIG is unset (or names no existing file), ~/.kube/config does not exist and this is not a pod', {
+      hint: 'pass --kubeconfig FILE or set KUBECONFIG (for the lab: eval "$(runbook lab start --detach)")',
+    });
   } catch (e) {
+    if (e instanceof RunbookError) throw e;
     throw new RunbookError('E_KUBECONFIG', `cannot load kubeconfig${target.kubeconfig ? ` ${target.kubeconfig}` : ''}: ${(e as Error).message}`, {
       hint: 'pass --kubeconfig FILE or set KUBECONFIG',
     });
