@@ -1,0 +1,39 @@
+// `runbook restore RUN_ID [--object GLOB...]`: re-create what a run deleted, from its journal.
+import type { Command } from 'commander';
+import { readJournal } from '../../engine/journal.js';
+import { RunbookError } from '../../errors.js';
+import { cliAdapters } from '../adapters.js';
+import type { AdapterFlags } from '../adapters.js';
+import type { CommandResult } from '../context.js';
+import { globalFlags, stateDirOf } from '../context.js';
+import type { CliIO } from '../io.js';
+import { restoreObjects, savedObjects } from '../restore-objects.js';
+import { addTargetOptions } from '../target-options.js';
+
+export function registerRestore(program: Command, io: CliIO, result: CommandResult): void {
+  const cmd = program
+    .command('restore')
+    .description('re-create Kubernetes objects a run deleted, from the copies in its journal')
+    .argument('<run-id>', 'from `runbook history`')
+    .option('--object <glob>', 'only these (repeatable): a name, kind/name or journal ref, * allowed', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--dry-run', 'say what would be re-created, change nothing')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .addHelpText('after', `
+Examples:
+  runbook restore 20261126-021500Z-ab12                       everything that run deleted
+  runbook restore 20261126-021500Z-ab12 --object 'persistentvolume/*' --dry-run
+`);
+  addTargetOptions(cmd);
+  cmd.action(async (runId: string, opts: AdapterFlags & { object?: string[]; dryRun?: boolean; output: string }, c: Command) => {
+    const records = await readJournal(stateDirOf(io, globalFlags(c)), runId);
+    const saved = savedObjects(records, opts.object ?? []);
+    if (!saved.length) {
+      throw new RunbookError('E_NOTHING_SAVED', `run ${runId} saved no Kubernetes objects${opts.object?.length ? ` matching ${opts.object.join(', ')}` : ''}`, { hint: `see \`runbook show ${runId}\`` });
+    }
+    const kube = await cliAdapters(io, opts).writer(['kube']);
+    const results = await restoreObjects(kube.kube, saved, Boolean(opts.dryRun));
+    if (opts.output === 'json') io.out(`${JSON.stringify(results, null, 2)}\n`);
+    else for (const r of results) io.out(`${r.outcome.padEnd(9)} ${r.ref}${r.detail ? `: ${r.detail}` : ''}\n`);
+    result.exitCode = results.some((r) => r.outcome === 'failed') ? 1 : 0;
+  });
+}
