@@ -6,8 +6,11 @@ import { registerDescribe } from './describe.js';
 import { registerHistory } from './history.js';
 import { registerList } from './list.js';
 import { registerPlan } from './plan.js';
+import { registerRbac } from './rbac.js';
+import { registerRestore } from './restore.js';
 import { registerRollback } from './rollback.js';
 import { registerRun } from './run.js';
+import { registerSchedule } from './schedule.js';
 import { registerValidate } from './validate.js';
 
 export function registerAll(program: Command, io: CliIO, result: CommandResult): void {
@@ -18,4 +21,7 @@ export function registerAll(program: Command, io: CliIO, result: CommandResult):
   registerRun(program, io, result);
   registerHistory(program, io, result);
   registerRollback(program, io, result);
+  registerRestore(program, io, result);
+  registerSchedule(program, io, result);
+  registerRbac(program, io, result);
 }
