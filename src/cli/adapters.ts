@@ -10,7 +10,13 @@ export interface AdapterFlags extends ProxmoxFlags {
   context?: string;
 }
 
-export function cliAdapters(io: CliIO, flags: AdapterFlags): AdapterProvider {
+/** When given, every change through the Kubernetes writer is also recorded as an Event. */
+export interface EventIdentity {
+  runbook: string;
+  runId(): string | undefined;
+}
+
+export function cliAdapters(io: CliIO, flags: AdapterFlags, events?: EventIdentity): AdapterProvider {
   const warn = (m: string) => io.err(`${m}\n`);
   let kube: ReturnType<typeof makeKube> | undefined;
   let proxmox: ReturnType<typeof makeProxmox> | undefined;
@@ -29,7 +35,12 @@ export function cliAdapters(io: CliIO, flags: AdapterFlags): AdapterProvider {
   return lazyAdapters({
     reader: { kube: async () => (await kubeOnce()).reader, proxmox: async () => (await proxmoxOnce()).reader },
     writer: {
-      kube: async () => (await kubeOnce()).writer,
+      kube: async () => {
+        const writer = (await kubeOnce()).writer;
+        if (!events) return writer;
+        const { recordingKubeWriter } = await import('../adapters/kube/event-recorder.js');
+        return recordingKubeWriter(writer, events, warn);
+      },
       proxmox: async () => (await proxmoxOnce()).writer,
       shell: async () => (await import('../adapters/shell-zx.js')).createShellRunner(io.env),
     },

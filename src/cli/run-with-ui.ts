@@ -47,12 +47,14 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
     controller.abort(new Error(sig));
   });
   const onInterruptFlag = String(opts.onInterrupt ?? 'ask');
+  let runId: string | undefined = resume?.runId;
   try {
     const outcome = await runRunbook({
       runbook: runbook,
       registry: registry,
       params: params,
-      adapters: cliAdapters(io, opts),
+      adapters: cliAdapters(io, opts, { runbook: runbook.name, runId: () => runId }),
+      onRunId: (id) => (runId = id),
       observer,
       signal: controller.signal,
       stateDir: stateDirOf(io, flags),

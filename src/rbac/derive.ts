@@ -46,6 +46,9 @@ export function derivePermissions(runbook: Runbook, registry: StepRegistry, give
     if (s.gate) visit(s.gate, `gate of ${s.id}`);
   };
   runbook.steps.forEach(visitStep);
+  // Every change is also recorded as an Event (src/adapters/kube/event-recorder.ts).
+  const changes = all.some((p) => p.kind === 'kube' && p.verbs.some((v) => ['create', 'patch', 'update', 'delete'].includes(v)));
+  if (changes) all.push({ kind: 'kube', apiGroup: '', resource: 'events', verbs: ['create'] });
   return merge(all);
 }
 

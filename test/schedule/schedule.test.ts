@@ -17,14 +17,14 @@ const shipped = (name: string) => parseRunbook(readFileSync(join(ROOT, 'runbooks
 describe('derived permissions', () => {
   it('purge-dead-node needs to read and delete exactly the kinds it touches, and nothing cluster-wide beyond them', () => {
     const perms = derivePermissions(shipped('purge-dead-node'), registry);
-    expect(perms.kube.map((r) => `${r.apiGroup}/${r.resource}`)).toEqual(['/nodes', '/persistentvolumeclaims', '/persistentvolumes', '/pods', '/secrets']);
+    expect(perms.kube.map((r) => `${r.apiGroup}/${r.resource}`)).toEqual(['/events', '/nodes', '/persistentvolumeclaims', '/persistentvolumes', '/pods', '/secrets']);
     expect(perms.kube.find((r) => r.resource === 'secrets')!.verbs).toEqual(['delete', 'get']);
     expect(perms.kube.flatMap((r) => r.verbs)).not.toContain('*');
   });
 
   it('Flux steps are granted on their own API groups, from the kind they are given', () => {
     const perms = derivePermissions(shipped('unstick-metallb'), registry);
-    expect(perms.kube.map((r) => `${r.apiGroup}/${r.resource}`)).toEqual(['helm.toolkit.fluxcd.io/helmreleases', 'kustomize.toolkit.fluxcd.io/kustomizations']);
+    expect(perms.kube.map((r) => `${r.apiGroup}/${r.resource}`)).toEqual(['/events', 'helm.toolkit.fluxcd.io/helmreleases', 'kustomize.toolkit.fluxcd.io/kustomizations']);
     expect(perms.proxmox).toEqual([]);
   });
 
