@@ -4,6 +4,7 @@ import type { CommandResult } from '../context.js';
 import type { CliIO } from '../io.js';
 import { registerDescribe } from './describe.js';
 import { registerHistory } from './history.js';
+import { registerLab } from './lab.js';
 import { registerList } from './list.js';
 import { registerPlan } from './plan.js';
 import { registerRbac } from './rbac.js';
@@ -24,4 +25,5 @@ export function registerAll(program: Command, io: CliIO, result: CommandResult):
   registerRestore(program, io, result);
   registerSchedule(program, io, result);
   registerRbac(program, io, result);
+  registerLab(program, io, result);
 }

@@ -1,0 +1,42 @@
+// `runbook lab demo` (the README's first command): a fresh incident lab, the Before picture,
+// then the fixes planned against it, exactly as a person would run them. The lab is stopped
+// and its directory kept so the picture can be looked at again.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clusterPicture } from './cluster-picture.js';
+import type { GlobalFlags } from './context.js';
+import type { CliIO } from './io.js';
+
+const DEMO_STEPS: string[][] = [
+  ['plan', 'purge-dead-node', '--node', 'k3s-replica-2'],
+  ['plan', 'fix-ballooning', '--nodes', 'k3s-replica-0,k3s-replica-1,k3s-server-0,k3s-server-1,k3s-server-2'],
+  ['plan', 'unstick-metallb'],
+];
+
+export async function runDemo(io: CliIO, flags: GlobalFlags): Promise<number> {
+  const started = performance.now();
+  const root = mkdtempSync(join(tmpdir(), 'runbook-demo-'));
+  const [{ startLab }, { createKubeAdapters }, { main }] = await Promise.all([
+    import('../lab/lab.js'),
+    import('../adapters/kube/adapter.js'),
+    import('./main.js'),
+  ]);
+  const lab = await startLab({ dir: join(root, 'lab'), scenario: 'incident-2025-08' });
+  let worst = 0;
+  try {
+    io.out(`Lab "incident-2025-08" serving on 127.0.0.1 (files in ${lab.dir}):\n  export KUBECONFIG=${lab.kubeconfigPath}\n  export PROXMOX_ENV_FILE=${lab.proxmoxEnvPath}\n\n`);
+    const kube = await createKubeAdapters({ kubeconfig: lab.kubeconfigPath });
+    io.out(`Before: the cluster as the incident found it\n\n${(await clusterPicture(kube.reader)).text}`);
+    const env = { ...io.env, KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath };
+    for (const args of DEMO_STEPS) {
+      io.out(`\n$ runbook ${args.join(' ')}\n`);
+      const code = await main(['--state-dir', flags.stateDir ?? join(root, 'state'), ...args], { ...io, env });
+      worst = Math.max(worst, code);
+    }
+  } finally {
+    await lab.stop();
+  }
+  io.out(`\nDemo finished in ${((performance.now() - started) / 1000).toFixed(1)} s; the lab state is kept in ${lab.dir}\n(\`runbook lab start --dir ${lab.dir}\` serves it again).\n`);
+  return worst;
+}

@@ -1,0 +1,319 @@
+// The lab API server's object store: one map of objects with the storage semantics of the
+// real apiserver's generic registry (apiserver/pkg/registry/generic/registry/store.go):
+// server-managed metadata, optimistic concurrency on resourceVersion, graceful deletion with
+// finalizers, owner-reference cascading and a watch history. The HTTP server and the
+// in-process controllers both go through it, so they see the same rules.
+import { randomUUID } from 'node:crypto';
+import { recordEventIn } from './events.js';
+import type { EventSpec } from './events.js';
+import { canonical, copy, generatedName, keyOf, now, pruneMeta, specPart, typeOf } from './object-meta.js';
+import { pdbStatusChanges } from './pdb.js';
+import { groupResource, NAMESPACE_TYPE } from './resources.js';
+import type { ResourceType } from './resources.js';
+import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { alreadyExists, conflict, invalid, KubeStatusError, notFound, methodNotSupported } from './status.js';
+import { requireName, SYSTEM_PRIORITY_CLASSES, validate } from './validation.js';
+
+export { KubeStatusError };
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>;
+    annotations?: Record<string, string>; finalizers?: string[]; deletionTimestamp?: string; creationTimestamp?: string;
+    ownerReferences?: unknown[]; generation?: number; [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+/** `oldObject` (the state before a MODIFIED/DELETED) lets watches with selectors emit the right type. */
+export interface StoreEvent { type: WatchEventType; object: KubeObject; oldObject?: KubeObject }
+export interface KubeStoreSnapshot { resourceVersion: number; objects: KubeObject[] }
+
+export interface WriteOptions {
+  /** dryRun=All: validate and answer, persist nothing. */
+  dryRun?: boolean;
+  /** Main-resource writes over HTTP: keep the stored status (only /status changes it). */
+  keepStatus?: boolean;
+  /** Writes to the /status subresource: only status changes. */
+  statusOnly?: boolean;
+}
+export interface DeleteOptions {
+  dryRun?: boolean;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+const HISTORY = 2000; // watch events kept for resumed watches
+
+export class KubeStore {
+  private objects = new Map<string, KubeObject>();
+  private rv = 0;
+  private readonly listeners = new Set<(e: StoreEvent) => void>();
+  private readonly history: { rv: number; event: StoreEvent }[] = [];
+
+  /** `onListenerError` receives a subscriber's exception (default: rethrown asynchronously, so it is seen). */
+  constructor(snapshot?: KubeStoreSnapshot, private readonly options: { onListenerError?: (e: unknown) => void } = {}) {
+    if (!snapshot) return;
+    this.rv = snapshot.resourceVersion;
+    for (const o of snapshot.objects) this.objects.set(keyOf(typeOf(o.apiVersion, o.kind), o.metadata.name, o.metadata.namespace), copy(o));
+  }
+
+  toJSON(): KubeStoreSnapshot {
+    return { resourceVersion: this.rv, objects: [...this.objects.values()].map(copy) };
+  }
+
+  /** The current (latest) resourceVersion, as list responses report it. */
+  resourceVersion(): string {
+    return String(this.rv);
+  }
+
+  /** Creates what every cluster has: default, kube-system, kube-public, kube-node-lease and the system PriorityClasses. Idempotent. */
+  seedDefaults(): void {
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      if (!this.get('v1', 'Namespace', name)) this.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    }
+    for (const [name, value] of Object.entries(SYSTEM_PRIORITY_CLASSES)) {
+      if (!this.get('scheduling.k8s.io/v1', 'PriorityClass', name)) {
+        this.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, preemptionPolicy: 'PreemptLowerPriority', description: 'Used for system critical pods.' });
+      }
+    }
+  }
+
+  get(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined {
+    const o = this.objects.get(keyOf(typeOf(apiVersion, kind), name, namespace));
+    return o && copy(o);
+  }
+
+  list(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {}): KubeObject[] {
+    const t = typeOf(apiVersion, kind);
+    const labels = parseLabelSelector(opts.labelSelector);
+    const fields = parseFieldSelector(kind, opts.fieldSelector);
+    const prefix = `${t.group}/${t.plural}/${t.namespaced && opts.namespace ? `${opts.namespace}/` : ''}`;
+    const out: KubeObject[] = [];
+    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+    for (const k of keys) {
+      const o = this.objects.get(k)!;
+      if (labels(o.metadata.labels) && fields(o)) out.push(copy(o));
+    }
+    return out;
+  }
+
+  create(obj: KubeObject, opts: WriteOptions = {}): KubeObject {
+    const t = typeOf(obj.apiVersion, obj.kind);
+    if (!t.writable) throw methodNotSupported(groupResource(t), 'create');
+    requireName(t, obj);
+    const o = copy(obj);
+    const meta = o.metadata;
+    if (!meta.name) meta.name = generatedName(String(meta.generateName));
+    if (t.namespaced) {
+      meta.namespace ||= 'default';
+      const ns = this.objects.get(keyOf(NAMESPACE_TYPE, meta.namespace));
+      if (!ns) throw notFound(groupResource(NAMESPACE_TYPE), meta.namespace);
+      if (ns.metadata.deletionTimestamp && t.kind !== 'Event') {
+        throw new KubeStatusError(403, 'Forbidden', `${t.plural} "${meta.name}" is forbidden: unable to create new content in namespace ${meta.namespace} because it is being terminated`);
+      }
+    } else delete meta.namespace;
+    validate(t, o);
+    pruneMeta(o);
+    const key = keyOf(t, meta.name, meta.namespace);
+    if (this.objects.has(key)) throw alreadyExists(groupResource(t), meta.name);
+    meta.uid = randomUUID();
+    meta.creationTimestamp = now();
+    if (t.tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.resourceVersion;
+    if (t.kind === 'Namespace') {
+      o.spec = { finalizers: ['kubernetes'], ...(o.spec as object | undefined) };
+      o.status = { phase: 'Active', ...(o.status as object | undefined) };
+    }
+    if (t.kind === 'Pod') o.status = { phase: 'Pending', ...(o.status as object | undefined) };
+    if (t.kind === 'PriorityClass') o.preemptionPolicy ??= 'PreemptLowerPriority';
+    // StorageObjectInUseProtection admission (on in k3s) appends the protection finalizers.
+    const protection = ({ PersistentVolume: 'kubernetes.io/pv-protection', PersistentVolumeClaim: 'kubernetes.io/pvc-protection' } as Record<string, string>)[t.kind];
+    if (protection && !(meta.finalizers ?? []).includes(protection)) meta.finalizers = [...(meta.finalizers ?? []), protection];
+    if (opts.dryRun) return o;
+    meta.resourceVersion = String(++this.rv);
+    this.objects.set(key, o);
+    this.emit({ type: 'ADDED', object: o });
+    this.afterWrite(t, o);
+    return copy(this.objects.get(key) ?? o); // afterWrite may have written derived status (PDBs)
+  }
+
+  update(obj: KubeObject, opts: WriteOptions = {}): KubeObject {
+    const t = typeOf(obj.apiVersion, obj.kind);
+    if (!t.writable) throw methodNotSupported(groupResource(t), 'update');
+    const key = keyOf(t, obj.metadata.name, obj.metadata.namespace);
+    const old = this.objects.get(key);
+    if (!old) throw notFound(groupResource(t), obj.metadata.name);
+    const rv = obj.metadata.resourceVersion;
+    if (rv && rv !== old.metadata.resourceVersion) throw conflict(groupResource(t), obj.metadata.name);
+    let next: KubeObject;
+    if (opts.statusOnly) {
+      next = { ...copy(old), status: copy(obj.status) };
+    } else {
+      next = copy(obj);
+      // Server-managed metadata cannot be set by clients.
+      const nextMeta = next.metadata as Record<string, unknown>;
+      for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'namespace']) {
+        if (old.metadata[f] === undefined) delete nextMeta[f];
+        else nextMeta[f] = old.metadata[f];
+      }
+      if (opts.keepStatus && t.statusSubresource) {
+        if (old.status === undefined) delete next.status;
+        else next.status = copy(old.status);
+      }
+    }
+    next.metadata.resourceVersion = old.metadata.resourceVersion;
+    pruneMeta(next);
+    if (old.metadata.deletionTimestamp) {
+      const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
+      if (added.length > 0) {
+        throw invalid({ group: t.group, kind: t.kind }, old.metadata.name, [{ field: 'metadata.finalizers', type: 'Forbidden', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` }]);
+      }
+    }
+    validate(t, next, old);
+    if (canonical(next) === canonical(old)) return copy(old); // a no-op write keeps the resourceVersion
+    if (t.tracksGeneration && specPart(next) !== specPart(old)) next.metadata.generation = (old.metadata.generation ?? 1) + 1;
+    if (opts.dryRun) return next;
+    if (old.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
+      this.remove(t, key, old, next);
+      return this.lastDeleted!;
+    }
+    next.metadata.resourceVersion = String(++this.rv);
+    this.objects.set(key, next);
+    this.emit({ type: 'MODIFIED', object: next, oldObject: old });
+    this.afterWrite(t, next);
+    return copy(this.objects.get(key) ?? next);
+  }
+
+  mutate(apiVersion: string, kind: string, name: string, namespace: string | undefined, fn: (o: KubeObject) => void): KubeObject {
+    const current = this.get(apiVersion, kind, name, namespace);
+    if (!current) throw notFound(groupResource(typeOf(apiVersion, kind)), name);
+    fn(current);
+    current.metadata.resourceVersion = undefined;
+    return this.update(current);
+  }
+
+  delete(apiVersion: string, kind: string, name: string, namespace?: string, opts: DeleteOptions = {}): KubeObject | undefined {
+    const t = typeOf(apiVersion, kind);
+    if (!t.writable) throw methodNotSupported(groupResource(t), 'delete');
+    const key = keyOf(t, name, namespace);
+    const old = this.objects.get(key);
+    if (!old) return undefined;
+    const pre = opts.preconditions;
+    if (pre?.uid && pre.uid !== old.metadata.uid) throw conflict(groupResource(t), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw conflict(groupResource(t), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+    }
+    if ((old.metadata.finalizers ?? []).length > 0) {
+      if (old.metadata.deletionTimestamp || opts.dryRun) return copy(old);
+      const next = copy(old);
+      next.metadata.deletionTimestamp = now();
+      next.metadata.deletionGracePeriodSeconds = 0;
+      next.metadata.resourceVersion = String(++this.rv);
+      this.objects.set(key, next);
+      this.emit({ type: 'MODIFIED', object: next, oldObject: old });
+      this.afterWrite(t, next);
+      return copy(next);
+    }
+    if (opts.dryRun) return copy(old);
+    this.remove(t, key, old, copy(old), opts.propagationPolicy);
+    return this.lastDeleted;
+  }
+
+  subscribe(listener: (e: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Events after resourceVersion `rv`, or 'expired' when the history no longer reaches back that far. */
+  eventsSince(rv: number): StoreEvent[] | 'expired' {
+    const first = this.history[0];
+    if (rv < this.rv && first && first.rv > rv + 1 && this.history.length >= HISTORY) return 'expired';
+    return this.history.filter((h) => h.rv > rv).map((h) => copy(h.event));
+  }
+
+  recordEvent(involved: KubeObject, e: EventSpec): KubeObject {
+    return recordEventIn(this, involved, e);
+  }
+
+  private lastDeleted: KubeObject | undefined;
+
+  private remove(t: ResourceType, key: string, old: KubeObject, final: KubeObject, policy?: DeleteOptions['propagationPolicy']): void {
+    this.objects.delete(key);
+    final.metadata.resourceVersion = String(++this.rv);
+    this.emit({ type: 'DELETED', object: final, oldObject: old });
+    this.lastDeleted = copy(final);
+    const deleted = this.lastDeleted;
+    if (t.kind === 'Namespace') {
+      for (const [k, o] of [...this.objects]) {
+        if (o.metadata.namespace === old.metadata.name && this.objects.has(k)) this.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
+      }
+    }
+    this.cascade(old, policy);
+    this.afterWrite(t, final);
+    this.lastDeleted = deleted;
+  }
+
+  /** The garbage collector's part: dependents go too (Background/Foreground) or lose the owner reference (Orphan). */
+  private cascade(owner: KubeObject, policy: DeleteOptions['propagationPolicy']): void {
+    const uid = owner.metadata.uid;
+    for (const o of [...this.objects.values()]) {
+      const refs = (o.metadata.ownerReferences ?? []) as { uid?: string }[];
+      if (!refs.some((r) => r.uid === uid)) continue;
+      const rest = refs.filter((r) => r.uid !== uid);
+      if (policy === 'Orphan' || rest.length > 0) {
+        this.mutate(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, (m) => {
+          if (rest.length) m.metadata.ownerReferences = rest;
+          else delete m.metadata.ownerReferences;
+        });
+      } else this.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, { propagationPolicy: policy });
+    }
+  }
+
+  /** Derived state the real controllers keep: PodDisruptionBudget status follows its pods. */
+  private afterWrite(t: ResourceType, o: KubeObject): void {
+    if ((t.kind !== 'Pod' && t.kind !== 'PodDisruptionBudget') || !o.metadata.namespace) return;
+    for (const [pdb, status] of pdbStatusChanges([...this.objects.values()], o.metadata.namespace, now())) {
+      const key = keyOf(typeOf(pdb.apiVersion, pdb.kind), pdb.metadata.name, pdb.metadata.namespace);
+      const next = { ...copy(pdb), status };
+      next.metadata.resourceVersion = String(++this.rv);
+      this.objects.set(key, next);
+      this.emit({ type: 'MODIFIED', object: next, oldObject: pdb });
+    }
+  }
+
+  private readonly pending: StoreEvent[] = [];
+  private delivering = false;
+
+  /**
+   * Listeners may write to the store from their callback (controllers do); the events of those
+   * nested writes are queued so every listener and watch sees events in resourceVersion order.
+   * A listener's exception does not undo the write: it is rethrown asynchronously.
+   */
+  private emit(event: StoreEvent): void {
+    this.history.push({ rv: Number(event.object.metadata.resourceVersion), event: copy(event) });
+    if (this.history.length > HISTORY) this.history.shift();
+    this.pending.push(event);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let e = this.pending.shift(); e; e = this.pending.shift()) {
+        for (const l of [...this.listeners]) {
+          try {
+            l(copy(e));
+          } catch (err) {
+            if (this.options.onListenerError) this.options.onListenerError(err);
+            else queueMicrotask(() => { throw err; });
+          }
+        }
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+}

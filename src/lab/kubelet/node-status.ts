@@ -1,0 +1,145 @@
+// Simulated kubelet status posting + the node lifecycle controller's view of it.
+// A node backed by a running VM posts Ready with the memory the guest really sees (with
+// ballooning on, the balloon target, not the configured size). A node whose VM is stopped or
+// gone stops posting; once its last heartbeat is older than notReadyGraceSeconds every condition
+// goes Unknown ("Kubelet stopped posting node status.") and the unreachable taints are added, as
+// kube-controller-manager's node lifecycle controller does.
+import { createHash } from 'node:crypto';
+import { mutateIfChanged, setCondition, type Condition } from './apply.js';
+import { emitEvent } from './events.js';
+import { nodeConditions, nodeTaints, nodeVmid, UNREACHABLE_TAINT, type Taint } from './node-model.js';
+import { miQuantity } from './quantity.js';
+import { microTime, parseTime, rfc3339 } from './time.js';
+import type { ControllerContext, KubeObject, VmLike } from './types.js';
+
+/**
+ * Allocatable = capacity - the kubelet's default hard eviction threshold (memory.available<100Mi).
+ * k3s sets no kube-reserved/system-reserved by default, so that is the whole difference.
+ */
+export const EVICTION_HARD_MIB = 100;
+const LEASE_DURATION_SECONDS = 40;
+
+/** Heartbeat period: the kubelet's 10s, shortened when the lab's grace period is shorter. */
+export function heartbeatMs(ctx: ControllerContext): number {
+  return Math.min(10_000, (ctx.notReadyGraceSeconds * 1000) / 2);
+}
+
+const READY_CONDITIONS: Condition[] = [
+  { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+  { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+  { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+  { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+];
+
+/** The guest's boot id changes with each start of its VM (what `kubelet` reads from /proc). */
+function bootIdOf(name: string, vm: VmLike): string {
+  const h = createHash('sha256').update(`boot/${name}/${vm.uptimeStartedAt ?? 0}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function postReady(node: KubeObject, ctx: ControllerContext, vm: VmLike): void {
+  const vmid = vm.vmid;
+  const cores = Number(vm.config.cores ?? 1) * Number(vm.config.sockets ?? 1);
+  const now = ctx.now();
+  const nowIso = rfc3339(now);
+  const status = (node.status ??= {}) as Record<string, unknown>;
+  const conditions = nodeConditions(node) as Condition[];
+  const ready = conditions.find((c) => c.type === 'Ready');
+  const lastBeat = parseTime(ready?.lastHeartbeatTime) ?? 0;
+  const beat = ready?.status !== 'True' || now - lastBeat >= heartbeatMs(ctx);
+  let next = conditions;
+  for (const c of READY_CONDITIONS) {
+    const prev = next.find((p) => p.type === c.type);
+    const heartbeat = beat ? nowIso : (prev?.lastHeartbeatTime ?? nowIso);
+    next = setCondition(next, { ...c, lastHeartbeatTime: heartbeat }, nowIso);
+  }
+  status.conditions = next;
+  const memMiB = ctx.proxmox.effectiveMemoryMiB(vmid);
+  const capacity = { ...(status.capacity as Record<string, string> | undefined) };
+  capacity.memory = miQuantity(memMiB);
+  capacity.cpu = String(cores);
+  capacity.pods ??= '110';
+  const allocatable = { ...(status.allocatable as Record<string, string> | undefined) };
+  allocatable.memory = miQuantity(Math.max(0, memMiB - EVICTION_HARD_MIB));
+  allocatable.cpu = String(cores);
+  allocatable.pods ??= '110';
+  status.capacity = capacity;
+  status.allocatable = allocatable;
+  status.nodeInfo = { ...(status.nodeInfo as object | undefined), bootID: bootIdOf(node.metadata.name, vm) };
+  const spec = (node.spec ??= {}) as { taints?: Taint[] };
+  const taints = nodeTaints(node).filter((t) => t.key !== UNREACHABLE_TAINT);
+  if (taints.length) spec.taints = taints;
+  else delete spec.taints;
+}
+
+function markUnknown(node: KubeObject, ctx: ControllerContext): void {
+  // The node lifecycle controller notices a silent node one grace period after its last
+  // heartbeat; a node that died long before the lab started went NotReady back then, not now.
+  const lastBeat = parseTime(nodeConditions(node).find((c) => c.type === 'Ready')?.lastHeartbeatTime);
+  const nowIso = rfc3339(lastBeat === undefined ? ctx.now() : Math.min(ctx.now(), lastBeat + ctx.notReadyGraceSeconds * 1000));
+  const status = (node.status ??= {}) as Record<string, unknown>;
+  let next = nodeConditions(node) as Condition[];
+  for (const c of READY_CONDITIONS) {
+    const prev = next.find((p) => p.type === c.type);
+    next = setCondition(
+      next,
+      { type: c.type, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: prev?.lastHeartbeatTime ?? nowIso },
+      nowIso,
+    );
+  }
+  status.conditions = next;
+  const spec = (node.spec ??= {}) as { taints?: Taint[] };
+  const taints = nodeTaints(node);
+  if (!taints.some((t) => t.key === UNREACHABLE_TAINT && t.effect === 'NoSchedule')) taints.push({ key: UNREACHABLE_TAINT, effect: 'NoSchedule' });
+  if (!taints.some((t) => t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute')) taints.push({ key: UNREACHABLE_TAINT, effect: 'NoExecute', timeAdded: nowIso });
+  spec.taints = taints;
+}
+
+function renewLease(ctx: ControllerContext, node: KubeObject): boolean {
+  const name = node.metadata.name;
+  const now = ctx.now();
+  const lease = ctx.store.get('coordination.k8s.io/v1', 'Lease', name, 'kube-node-lease');
+  if (!lease) {
+    ctx.store.create({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid ?? '' }] },
+      spec: { holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: microTime(now) },
+    });
+    return true;
+  }
+  const renewed = parseTime((lease.spec as { renewTime?: string } | undefined)?.renewTime) ?? 0;
+  if (now - renewed < heartbeatMs(ctx)) return false;
+  return mutateIfChanged(ctx.store, lease, (l) => {
+    l.spec = { ...(l.spec as object), holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: microTime(now) };
+  });
+}
+
+/** One pass over all nodes; returns whether anything was written. */
+export function syncNodeStatus(ctx: ControllerContext): boolean {
+  let changed = false;
+  for (const node of ctx.store.list('v1', 'Node')) {
+    if (node.metadata.deletionTimestamp) continue;
+    const vmid = nodeVmid(node);
+    const vm = vmid === undefined ? undefined : ctx.proxmox.vm(vmid);
+    if (vm && vm.status === 'running') {
+      const wasReady = nodeConditions(node).some((c) => c.type === 'Ready' && c.status === 'True');
+      const oldBoot = (node.status as { nodeInfo?: { bootID?: string } } | undefined)?.nodeInfo?.bootID;
+      if (mutateIfChanged(ctx.store, node, (n) => postReady(n, ctx, vm))) {
+        changed = true;
+        // The kubelet's own events on these transitions (kubelet_node_status.go, kubelet.go).
+        const bootID = bootIdOf(node.metadata.name, vm);
+        if (oldBoot && oldBoot !== bootID) emitEvent(ctx, node, { type: 'Warning', reason: 'Rebooted', message: `Node ${node.metadata.name} has been rebooted, boot id: ${bootID}`, component: 'kubelet' });
+        if (!wasReady) emitEvent(ctx, node, { type: 'Normal', reason: 'NodeReady', message: `Node ${node.metadata.name} status is now: NodeReady`, component: 'kubelet' });
+      }
+      changed = renewLease(ctx, node) || changed;
+      continue;
+    }
+    const ready = nodeConditions(node).find((c) => c.type === 'Ready');
+    const lastBeat = parseTime(ready?.lastHeartbeatTime) ?? 0;
+    if (ctx.now() - lastBeat >= ctx.notReadyGraceSeconds * 1000) {
+      changed = mutateIfChanged(ctx.store, node, (n) => markUnknown(n, ctx)) || changed;
+    }
+  }
+  return changed;
+}

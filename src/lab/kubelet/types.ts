@@ -1,0 +1,82 @@
+// What the simulated kubelets, scheduler and node lifecycle controller need from the lab's
+// kube store and Proxmox state. Structural copies of the contract in src/lab/kube/store.ts and
+// src/lab/proxmox/state.ts, so the controllers stay pure and testable with plain fakes.
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+    deletionTimestamp?: string;
+    creationTimestamp?: string;
+    ownerReferences?: unknown[];
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+
+export interface StoreEventLike {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: KubeObject;
+}
+
+export interface EventInput {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  component: string;
+}
+
+/** The subset of KubeStore the controllers use. */
+export interface ControllerStore {
+  get(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined;
+  list(apiVersion: string, kind: string, opts?: { namespace?: string }): KubeObject[];
+  create(obj: KubeObject): KubeObject;
+  mutate(apiVersion: string, kind: string, name: string, namespace: string | undefined, fn: (o: KubeObject) => void): KubeObject;
+  delete(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined;
+  subscribe(listener: (e: StoreEventLike) => void): () => void;
+  recordEvent(involved: KubeObject, e: EventInput): KubeObject;
+}
+
+export interface VmLike {
+  vmid: number;
+  name: string;
+  status: 'running' | 'stopped';
+  config: Record<string, string | number>;
+  uptimeStartedAt?: number;
+}
+
+/** The subset of ProxmoxState the controllers use. */
+export interface ControllerProxmox {
+  vm(vmid: number): VmLike | undefined;
+  effectiveMemoryMiB(vmid: number): number;
+  on(event: 'vm-changed', listener: (vm: VmLike) => void): unknown;
+  off(event: 'vm-changed', listener: (vm: VmLike) => void): unknown;
+}
+
+export interface ControllerContext {
+  store: ControllerStore;
+  proxmox: ControllerProxmox;
+  /** ms since epoch; injected so tests drive time. */
+  now(): number;
+  /** how long a node may miss heartbeats before it is marked Unknown (node-monitor-grace-period). */
+  notReadyGraceSeconds: number;
+  /** period of one OOM-kill / restart cycle of a crash-looping container. */
+  crashLoopSeconds: number;
+}
+
+/** Annotations through which scenarios hand the simulation what the API cannot express. */
+export const LAB_ANNOTATIONS = {
+  /** Node: the Proxmox vmid backing it. */
+  vmid: 'lab.runbook.dev/vmid',
+  /** Node: memory used outside pods (k3s, etcd, containerd), e.g. "750Mi". */
+  systemMemory: 'lab.runbook.dev/system-memory-usage',
+  /** Pod: JSON {container: {memory: "280Mi", processes: ["zebra"]}}: what the containers really use. */
+  usage: 'lab.runbook.dev/usage',
+} as const;

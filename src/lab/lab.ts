@@ -1,0 +1,161 @@
+// The embedded lab: a Kubernetes API server and a Proxmox VE API simulator on 127.0.0.1, tied
+// together by simulated kubelets, started from a scenario or from the state a previous run left
+// in its directory. Clients reach it through the files it writes (kubeconfig, proxmox.env).
+import { randomBytes } from 'node:crypto';
+import { renderKubeconfig } from './kube/kubeconfig.js';
+import { startKubeServer, type KubeServer } from './kube/server.js';
+import { KubeStore } from './kube/store.js';
+import { startControllers, type RunningControllers } from './kubelet/controllers.js';
+import { checkLabDirFree, labPaths, loadOrCreateTls, readLabState, removePidFile, writeKubeconfigFile, writeLabState, writePidFile, writeProxmoxEnv, type LabStateFile } from './lab-dir.js';
+import { startProxmoxServer, type ProxmoxServer } from './proxmox/server.js';
+import { ProxmoxState } from './proxmox/state.js';
+import { DEFAULT_SCENARIO, loadScenario } from './scenario.js';
+import { proxmoxSpecOf, seedKubeStore } from './scenario-seed.js';
+
+export interface Lab {
+  dir: string;
+  kubeconfigPath: string;
+  proxmoxEnvPath: string;
+  kube: { url: string; store: KubeStore };
+  proxmox: { url: string; state: ProxmoxState; tokenId: string; tokenSecret: string };
+  caPem: string;
+  caPath: string;
+  /** Runs the simulated controllers until the state settles (tests use it instead of sleeping). */
+  settle(): void;
+  /** Stops controllers and servers, then persists the state to the directory. */
+  stop(): Promise<void>;
+}
+
+export interface StartLabOptions {
+  /** scenario name (src/lab/scenarios/NAME.yaml) or path; default incident-2025-08; ignored when the dir has state */
+  scenario?: string;
+  dir: string;
+  /** duration of simulated Proxmox power tasks */
+  rebootSeconds?: number;
+  /** node-monitor-grace-period: how long a silent node stays Ready (default 40, as kube-controller-manager) */
+  notReadyGraceSeconds?: number;
+  /** period of one OOM-kill/restart cycle of a crash-looping container (default 10) */
+  crashLoopSeconds?: number;
+  port?: { kube?: number; proxmox?: number };
+  /** reports controller failures (a lab keeps serving) */
+  onError?: (e: unknown) => void;
+}
+
+const PERSIST_DEBOUNCE_MS = 2000;
+
+/** Listens on the wanted port; a remembered port that is taken now falls back to any port. */
+async function withPortFallback<T>(wanted: number | undefined, remembered: number | undefined, start: (port: number) => Promise<T>): Promise<T> {
+  if (wanted !== undefined) return start(wanted);
+  if (remembered) {
+    try {
+      return await start(remembered);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    }
+  }
+  return start(0);
+}
+
+export async function startLab(opts: StartLabOptions): Promise<Lab> {
+  const paths = labPaths(opts.dir);
+  checkLabDirFree(paths);
+  const closers: (() => Promise<void> | void)[] = [() => removePidFile(paths)];
+  const cleanup = async () => {
+    for (const c of closers.reverse()) await c();
+  };
+  try {
+    const tls = await loadOrCreateTls(paths);
+    const saved = readLabState(paths);
+    let store: KubeStore;
+    let state: ProxmoxState;
+    let scenarioName: string;
+    if (saved) {
+      store = new KubeStore(saved.kube);
+      state = ProxmoxState.fromJSON(saved.proxmox);
+      if (opts.rebootSeconds !== undefined) state.rebootSeconds = opts.rebootSeconds;
+      scenarioName = saved.scenario;
+    } else {
+      const scenario = loadScenario(opts.scenario ?? DEFAULT_SCENARIO);
+      store = new KubeStore();
+      seedKubeStore(store, scenario);
+      state = ProxmoxState.fromSpec(proxmoxSpecOf(scenario, opts.rebootSeconds));
+      scenarioName = scenario.name;
+    }
+    closers.push(() => state.dispose());
+    const token = saved?.kubeToken ?? randomBytes(24).toString('hex');
+    const serverTls = { certPem: tls.certPem, keyPem: tls.keyPem };
+    const kube: KubeServer = await withPortFallback(opts.port?.kube, saved?.ports.kube, (port) => startKubeServer({ store, tls: serverTls, token, port }));
+    closers.push(() => kube.close());
+    const proxmox: ProxmoxServer = await withPortFallback(opts.port?.proxmox, saved?.ports.proxmox, (port) => startProxmoxServer({ state, tls: serverTls, port }));
+    closers.push(() => proxmox.close());
+    const controllers: RunningControllers = startControllers(
+      {
+        store,
+        proxmox: state,
+        now: () => Date.now(),
+        notReadyGraceSeconds: opts.notReadyGraceSeconds ?? 40,
+        crashLoopSeconds: opts.crashLoopSeconds ?? 10,
+      },
+      opts.onError ? { onError: opts.onError } : {},
+    );
+    closers.push(() => controllers.stop());
+
+    const [apiToken] = state.tokens();
+    if (!apiToken) throw new Error(`scenario ${scenarioName} defines no Proxmox API token`);
+    writeKubeconfigFile(paths, renderKubeconfig({ server: kube.url, caPem: tls.caPem, token }));
+    writeProxmoxEnv(paths, { url: proxmox.url, tokenId: apiToken.id, tokenSecret: apiToken.secret });
+    const persist = () => {
+      const file: LabStateFile = { version: 1, scenario: scenarioName, kubeToken: token, ports: { kube: kube.port, proxmox: proxmox.port }, kube: store.toJSON(), proxmox: state.toJSON() };
+      writeLabState(paths, file);
+    };
+    persist();
+    writePidFile(paths);
+    // Also persist shortly after changes, so a killed lab process loses at most a few seconds.
+    let persistTimer: ReturnType<typeof setTimeout> | undefined;
+    const persistSoon = () => {
+      if (persistTimer) return;
+      persistTimer = setTimeout(() => {
+        persistTimer = undefined;
+        try {
+          persist();
+        } catch (e) {
+          opts.onError?.(e);
+        }
+      }, PERSIST_DEBOUNCE_MS);
+      persistTimer.unref();
+    };
+    const unsubscribe = store.subscribe(persistSoon);
+    state.on('vm-changed', persistSoon);
+    closers.push(() => {
+      unsubscribe();
+      state.off('vm-changed', persistSoon);
+      if (persistTimer) clearTimeout(persistTimer);
+    });
+    let stopped = false;
+    return {
+      dir: paths.dir,
+      kubeconfigPath: paths.kubeconfig,
+      proxmoxEnvPath: paths.proxmoxEnv,
+      kube: { url: kube.url, store },
+      proxmox: { url: proxmox.url, state, tokenId: apiToken.id, tokenSecret: apiToken.secret },
+      caPem: tls.caPem,
+      caPath: paths.ca,
+      settle: () => controllers.syncNow(),
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        controllers.stop();
+        await proxmox.close();
+        await kube.close();
+        // After the servers (no write can slip in) and before the Proxmox task timers are
+        // disposed (fromJSON finishes tasks still running).
+        persist();
+        await cleanup();
+      },
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
