@@ -53,9 +53,10 @@ export async function detachLab(dir: string, scenario: string, io: CliIO): Promi
   throw new RunbookError('E_LAB_START', 'the lab did not start within 20 s', { hint: `see ${log}` });
 }
 
-function probeReady(server: string, ca: string): Promise<boolean> {
+function probeReady(server: string, ca: string, token: string | undefined): Promise<boolean> {
   return new Promise((done) => {
-    const req = request(new URL('/readyz', server), { ca, timeout: 2000 }, (res) => {
+    const headers = token ? { authorization: `Bearer ${token}` } : undefined;
+    const req = request(new URL('/readyz', server), { ca, timeout: 2000, ...(headers ? { headers } : {}) }, (res) => {
       res.resume();
       done(res.statusCode === 200);
     });
@@ -76,7 +77,8 @@ export async function labStatus(dir: string): Promise<{ running: boolean; text: 
   const env = existsSync(join(dir, 'proxmox.env')) ? readFileSync(join(dir, 'proxmox.env'), 'utf8') : '';
   const proxmox = /PROXMOX_URL=(\S+)/.exec(env)?.[1];
   const ca = existsSync(join(dir, 'ca.pem')) ? readFileSync(join(dir, 'ca.pem'), 'utf8') : '';
-  const ready = server && ca ? await probeReady(server, ca) : false;
+  const token = /token:\s*(\S+)/.exec(kubeconfig)?.[1];
+  const ready = server && ca ? await probeReady(server, ca, token) : false;
   return {
     running: true,
     text: `lab running in ${dir} (pid ${pid})\n  Kubernetes API  ${server ?? '?'}  ${ready ? 'ready' : 'NOT ready'}\n  Proxmox VE API  ${proxmox ?? '?'}\n  export KUBECONFIG=${join(dir, 'kubeconfig')}\n  export PROXMOX_ENV_FILE=${join(dir, 'proxmox.env')}\n`,

@@ -4,6 +4,7 @@
 // finalizers, owner-reference cascading and a watch history. The HTTP server and the
 // in-process controllers both go through it, so they see the same rules.
 import { randomUUID } from 'node:crypto';
+import { seedClusterDefaults } from './defaults.js';
 import { recordEventIn } from './events.js';
 import type { EventSpec } from './events.js';
 import { canonical, copy, generatedName, keyOf, now, pruneMeta, specPart, typeOf } from './object-meta.js';
@@ -12,7 +13,7 @@ import { groupResource, NAMESPACE_TYPE } from './resources.js';
 import type { ResourceType } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { alreadyExists, conflict, invalid, KubeStatusError, notFound, methodNotSupported } from './status.js';
-import { requireName, SYSTEM_PRIORITY_CLASSES, validate } from './validation.js';
+import { requireName, validate } from './validation.js';
 
 export { KubeStatusError };
 
@@ -71,14 +72,7 @@ export class KubeStore {
 
   /** Creates what every cluster has: default, kube-system, kube-public, kube-node-lease and the system PriorityClasses. Idempotent. */
   seedDefaults(): void {
-    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-      if (!this.get('v1', 'Namespace', name)) this.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    }
-    for (const [name, value] of Object.entries(SYSTEM_PRIORITY_CLASSES)) {
-      if (!this.get('scheduling.k8s.io/v1', 'PriorityClass', name)) {
-        this.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, preemptionPolicy: 'PreemptLowerPriority', description: 'Used for system critical pods.' });
-      }
-    }
+    seedClusterDefaults(this);
   }
 
   get(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined {

@@ -12,7 +12,9 @@ const conditions = (o: KubeObject): Cond[] => (get(o, 'status', 'conditions') as
 
 function nodeStatus(o: KubeObject): string {
   const ready = conditions(o).find((c) => c.type === 'Ready');
-  const parts = [ready?.status === 'True' ? 'Ready' : ready?.status === 'False' ? 'NotReady' : 'Unknown'];
+  // As printNode (pkg/printers/internalversion/printers.go): any status but True is NotReady;
+  // Unknown only when there is no Ready condition at all.
+  const parts = [ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown'];
   if (get(o, 'spec', 'unschedulable') === true) parts.push('SchedulingDisabled');
   return parts.join(',');
 }

@@ -22,7 +22,7 @@ export interface KubeFixture {
   kubeconfigPath: string;
   kc: KubeConfig;
   kubectl(args: string[], input?: string): Promise<KubectlResult>;
-  /** Raw HTTPS request with the token (or none: `token: null`). */
+  /** Raw HTTPS request with the token (or none: `token: null`). `body` is `any`: tests read arbitrary JSON. */
   request(method: string, path: string, body?: unknown, opts?: { contentType?: string; token?: string | null; accept?: string }): Promise<{ status: number; body: any; text: string }>;
   stop(): Promise<void>;
 }
@@ -73,7 +73,7 @@ export async function startKubeFixture(opts: { seedDefaults?: boolean } = {}): P
   };
 }
 
-/** Creates `obj` through the API (POST), then writes its status through /status like a controller would. */
+/** Creates `obj` through the API (POST), then writes its status through /status like a controller would (`any`: the stored JSON). */
 export async function seed(f: KubeFixture, obj: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; status?: unknown; [k: string]: unknown }): Promise<any> {
   const { ObjectApi } = await import('../../../src/adapters/kube/object-api.js');
   const api = ObjectApi.forConfig(f.kc);

@@ -22,14 +22,14 @@ beforeAll(async () => {
 afterAll(async () => { await f.stop(); });
 
 describe('kubectl get', () => {
-  test('get nodes shows STATUS with SchedulingDisabled/Unknown, ROLES and VERSION', async () => {
+  test('get nodes shows STATUS (SchedulingDisabled; NotReady for a Ready=Unknown node, as printNode does), ROLES and VERSION', async () => {
     await f.kubectl(['cordon', 'k3s-1']);
     const r = await f.kubectl(['get', 'nodes']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION$/);
     expect(lines[1]).toMatch(/^k3s-1\s+Ready,SchedulingDisabled\s+control-plane,master\s+\S+\s+v1\.32\.4\+k3s1$/);
-    expect(lines[2]).toMatch(/^k3s-2\s+Unknown\s+<none>/);
+    expect(lines[2]).toMatch(/^k3s-2\s+NotReady\s+<none>/);
     await f.kubectl(['uncordon', 'k3s-1']);
   });
 
