@@ -27,9 +27,12 @@ Examples:
   runbook run purge-dead-node --node k3s-replica-2     preflight, plan, confirm, apply, verify
   runbook run cluster-hygiene --yes --output json      unattended (cron, CI, CronJob)
   runbook history                                      past runs; then: runbook show RUN_ID
+  runbook doctor                                       diagnose, explain, propose and run fixes
+  eval "$(runbook lab start --detach)"                 try it all on a simulated broken cluster
 
 Exit codes: 0 ok, 1 step failed (rolled back), 2 invalid input, 3 preflight failed,
-4 declined / not confirmed, 5 rollback incomplete, 70 internal error, 130 interrupted.`,
+4 declined / not confirmed, 5 rollback incomplete, 6/7 doctor found warnings/critical
+problems, 70 internal error, 130 interrupted.`,
     );
   registerAll(program, io, result);
   try {
