@@ -2,10 +2,13 @@
 // only when a step needs it, so `runbook validate` never loads the Kubernetes client.
 import { lazyAdapters } from '../engine/adapters.js';
 import type { AdapterProvider } from '../engine/adapters.js';
+import type { ProxmoxWriter } from '../adapters/ports.js';
 import type { ProxmoxFlags } from '../adapters/proxmox/config.js';
 import type { CliIO } from './io.js';
 
 export interface AdapterFlags extends ProxmoxFlags {
+  /** Inventory file mapping Kubernetes nodes to Proxmox VMs ($RUNBOOK_INVENTORY). */
+  inventory?: string;
   kubeconfig?: string;
   context?: string;
 }
@@ -28,7 +31,11 @@ export function cliAdapters(io: CliIO, flags: AdapterFlags, events?: EventIdenti
     const target = resolveProxmoxTarget(flags, io.env);
     if (target.insecure) warn('warning: Proxmox TLS verification is OFF (--insecure): anyone on the path can impersonate the server');
     const client = await ProxmoxApiClient.connect(target);
-    return { reader: readOnly(client), writer: client };
+    const inventoryFile = flags.inventory ?? io.env.RUNBOOK_INVENTORY;
+    if (!inventoryFile) return { reader: readOnly(client), writer: client };
+    const { loadInventory, withInventory } = await import('../adapters/proxmox/inventory.js');
+    const inventory = loadInventory(inventoryFile);
+    return { reader: withInventory(readOnly(client), inventory), writer: withInventory(client as ProxmoxWriter, inventory) };
   }
   const kubeOnce = () => (kube ??= makeKube());
   const proxmoxOnce = () => (proxmox ??= makeProxmox());

@@ -11,5 +11,6 @@ export function addTargetOptions(cmd: Command): Command {
     .option('--proxmox-env-file <file>', 'KEY=VALUE file with the PROXMOX_* settings (the lab writes one)')
     .option('--proxmox-ca <file>', 'CA certificate that signed the Proxmox certificate ($PROXMOX_CA)')
     .option('--proxmox-fingerprint <sha256>', 'pin the Proxmox certificate by its SHA-256 fingerprint ($PROXMOX_FINGERPRINT)')
-    .option('--insecure', 'do not verify the Proxmox TLS certificate (not recommended)');
+    .option('--insecure', 'do not verify the Proxmox TLS certificate (not recommended)')
+    .option('--inventory <file>', 'map Kubernetes nodes to Proxmox VMs when names differ ($RUNBOOK_INVENTORY; see examples/inventory.yaml)');
 }
