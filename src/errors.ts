@@ -9,6 +9,10 @@ export const EXIT = {
   preflightFailed: 3,
   declined: 4,
   rollbackIncomplete: 5,
+  /** `doctor`/`cluster-hygiene`: the worst finding is a warning. */
+  findingsWarning: 6,
+  /** `doctor`/`cluster-hygiene`: the worst finding is critical. */
+  findingsCritical: 7,
   internal: 70,
   interrupted: 130,
 } as const;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CommandResult } from '../context.js';
 import type { CliIO } from '../io.js';
 import { registerDescribe } from './describe.js';
+import { registerDoctor } from './doctor.js';
 import { registerHistory } from './history.js';
 import { registerLab } from './lab.js';
 import { registerList } from './list.js';
@@ -20,6 +21,7 @@ export function registerAll(program: Command, io: CliIO, result: CommandResult):
   registerValidate(program, io, result);
   registerPlan(program, io, result);
   registerRun(program, io, result);
+  registerDoctor(program, io, result);
   registerHistory(program, io, result);
   registerRollback(program, io, result);
   registerRestore(program, io, result);

@@ -1,0 +1,68 @@
+// `runbook doctor`: diagnose the cluster, explain, propose the runbooks that fix it (root causes
+// first), confirm, run, diagnose again. `--output json|markdown` only reports, never prompts.
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { cliAdapters } from '../adapters.js';
+import type { AdapterFlags } from '../adapters.js';
+import type { CommandResult } from '../context.js';
+import { globalFlags, loadRegistry } from '../context.js';
+import type { CliIO } from '../io.js';
+import { addTargetOptions } from '../target-options.js';
+
+interface DoctorOpts extends AdapterFlags {
+  output: string;
+  report?: string;
+  gitops?: string;
+  noProxmox?: boolean;
+  proxmox?: boolean;
+}
+
+export function registerDoctor(program: Command, io: CliIO, result: CommandResult): void {
+  const cmd = program
+    .command('doctor')
+    .description('diagnose the cluster and Proxmox, explain what is wrong, propose and run the fixes')
+    .option('-o, --output <format>', 'interactive (default on a terminal), text, json or markdown', 'interactive')
+    .option('--report <file>', 'also write the report (json or markdown by extension) to this file')
+    .option('--gitops <dir>', 'a GitOps checkout to scan too (e.g. for reserved system- PriorityClass names)')
+    .option('--no-proxmox', 'Kubernetes only (skip the Proxmox checks)')
+    .addHelpText('after', `
+Examples:
+  runbook doctor                               findings, explanations, fixes (asks before each change)
+  runbook doctor --output markdown > report.md
+  runbook doctor --output json                 for scripts; exit code by the worst finding
+
+Exit codes: 0 nothing worse than info, 6 warnings, 7 critical findings, 3 cluster unreachable.
+`);
+  addTargetOptions(cmd);
+  cmd.action(async (opts: DoctorOpts, c: Command) => {
+    const flags = globalFlags(c);
+    const [{ diagnose }, { proposeRemediations }, report] = await Promise.all([import('../../diagnose/diagnose.js'), import('../doctor/proposals.js'), import('../doctor/report.js')]);
+    const adapters = cliAdapters(io, opts);
+    const run = async () => {
+      const { kube } = await adapters.reader(['kube']);
+      const proxmox = opts.proxmox === false ? undefined : (await adapters.reader(['proxmox'])).proxmox;
+      return diagnose({ kube, ...(proxmox ? { proxmox } : {}) }, { ...(opts.gitops ? { gitopsDir: resolve(io.cwd, opts.gitops) } : {}) });
+    };
+    const findings = await run();
+    const proposals = proposeRemediations(findings);
+    if (opts.report) {
+      const file = resolve(io.cwd, opts.report);
+      writeFileSync(file, file.endsWith('.json') ? report.jsonReport(findings, proposals) : report.markdownReport(findings, proposals));
+    }
+    const format = opts.output === 'interactive' && !(io.stdinIsTTY && io.stdoutIsTTY) ? 'text' : opts.output;
+    if (format === 'json') io.out(report.jsonReport(findings, proposals));
+    else if (format === 'markdown') io.out(report.markdownReport(findings, proposals));
+    else if (format === 'text') {
+      io.out(report.summaryTable(findings));
+      for (const f of findings) io.out(`\n${report.explain(f, findings)}`);
+      if (proposals.length) io.out(`\nProposed, in this order (root causes first):\n${proposals.map((p, i) => `  ${i + 1}. ${report.commandOf(p)}`).join('\n')}\n`);
+    } else {
+      const { interactiveDoctor } = await import('../doctor/session.js');
+      const registry = await loadRegistry();
+      result.exitCode = await interactiveDoctor({ io, flags, registry, targetOpts: { ...opts }, diagnose: run }, findings);
+      return;
+    }
+    result.exitCode = report.exitCodeFor(findings);
+  });
+}

@@ -1,0 +1,31 @@
+// read.gaps: what could not be read. A resource type the cluster does not have (no Flux CRDs)
+// is information; a Proxmox read that failed is a warning: the VM checks are silent about
+// those VMs, and silence must not look like health.
+import type { Check, Finding } from '../types.js';
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+export const readGaps: Check = ({ snap }) => {
+  const out: Finding[] = snap.unavailable.map((what) => ({
+    id: `unlisted:${slug(what)}`,
+    check: 'read.kube',
+    severity: 'info' as const,
+    title: `Could not list ${what}: its checks were skipped`,
+    objects: [],
+    evidence: [what],
+    lesson: 'A check that cannot read its data proves nothing: install what it needs or grant the permission, then diagnose again.',
+  }));
+  for (const e of snap.proxmox?.errors ?? []) {
+    const what = e.split(':')[0] ?? e;
+    out.push({
+      id: `proxmox-unreadable:${slug(what)}`,
+      check: 'read.proxmox',
+      severity: 'warning',
+      title: `Proxmox: could not read ${what.replace(/^(list|read) /, '')}`,
+      objects: [],
+      evidence: [e],
+      lesson: 'A check that cannot read its data proves nothing: fix access (token, privileges, reachability) and diagnose again.',
+    });
+  }
+  return out;
+};

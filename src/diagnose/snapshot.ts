@@ -1,0 +1,74 @@
+// Reads everything the checks need, once: one (paginated) list per resource type, the
+// apiserver's readiness, and from Proxmox one VM list, the config of each VM backing a node
+// and the status of each PVE node. Nothing is read per object.
+import type { KubeObject, KubeReader, ProxmoxReader } from '../adapters/ports.js';
+import { ApiError } from '../errors.js';
+import { scanGitops } from './gitops-scan.js';
+import { vmsByName } from './inventory.js';
+import { RESOURCES, type ResourceKey } from './resources.js';
+import type { ProxmoxSnapshot, ResolvedOptions, Snapshot } from './types.js';
+
+async function listOrEmpty(kube: KubeReader, key: ResourceKey, unavailable: string[]): Promise<KubeObject[]> {
+  try {
+    return await kube.list(RESOURCES[key]);
+  } catch (e) {
+    // A cluster without Flux has no HelmRelease type: that is not a failure of the diagnosis.
+    if (e instanceof ApiError && (e.kind === 'not-found' || e.kind === 'forbidden')) {
+      unavailable.push(`${RESOURCES[key].kind} (${e.kind})`);
+      return [];
+    }
+    throw e;
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function readProxmox(proxmox: ProxmoxReader, nodes: readonly KubeObject[]): Promise<ProxmoxSnapshot> {
+  const snap: ProxmoxSnapshot = { vms: [], configs: new Map(), hosts: new Map(), errors: [] };
+  try {
+    snap.vms = await proxmox.listVms();
+  } catch (e) {
+    snap.errors.push(`list VMs: ${message(e)}`);
+    return snap;
+  }
+  const byName = vmsByName(snap.vms);
+  const backing = nodes.map((n) => byName.get(n.metadata.name)).filter((vm) => vm !== undefined);
+  const hosts = [...new Set(snap.vms.map((vm) => vm.node))];
+  await Promise.all([
+    ...backing.map(async (vm) => {
+      try {
+        snap.configs.set(vm.vmid, await proxmox.getVmConfig(vm.node, vm.vmid));
+      } catch (e) {
+        snap.errors.push(`config of VM ${vm.vmid}: ${message(e)}`);
+      }
+    }),
+    ...hosts.map(async (host) => {
+      try {
+        snap.hosts.set(host, await proxmox.getNodeStatus(host));
+      } catch (e) {
+        snap.errors.push(`status of PVE node ${host}: ${message(e)}`);
+      }
+    }),
+  ]);
+  return snap;
+}
+
+export async function readSnapshot(readers: { kube: KubeReader; proxmox?: ProxmoxReader }, opts: ResolvedOptions): Promise<Snapshot> {
+  const unavailable: string[] = [];
+  const keys = (Object.keys(RESOURCES) as ResourceKey[]).filter((k) => k !== 'nodes');
+  const ready = readers.kube.ready();
+  // Nodes first, alone: the client caches API discovery per group-version, and lists started
+  // together would each discover the core group again (5 requests instead of 1).
+  const nodes = await listOrEmpty(readers.kube, 'nodes', unavailable);
+  const [apiReady, gitops, ...lists] = await Promise.all([
+    ready,
+    opts.gitopsDir ? scanGitops(opts.gitopsDir) : Promise.resolve([]),
+    ...keys.map((k) => listOrEmpty(readers.kube, k, unavailable)),
+  ]);
+  const by = { nodes, ...Object.fromEntries(keys.map((k, i) => [k, lists[i] ?? []])) } as Record<ResourceKey, KubeObject[]>;
+  const snap: Snapshot = { now: opts.now, apiReady, ...by, unavailable, gitops };
+  if (readers.proxmox) snap.proxmox = await readProxmox(readers.proxmox, by.nodes);
+  return snap;
+}
