@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { EXIT, RunbookError } from '../../errors.js';
 import { cliAdapters } from '../adapters.js';
 import type { AdapterFlags } from '../adapters.js';
 import type { CommandResult } from '../context.js';
@@ -32,7 +33,7 @@ Examples:
   runbook doctor --output markdown > report.md
   runbook doctor --output json                 for scripts; exit code by the worst finding
 
-Exit codes: 0 nothing worse than info, 6 warnings, 7 critical findings, 3 cluster unreachable.
+Exit codes: 0 nothing worse than info, 6 warnings, 7 critical findings, 3 cannot read the cluster.
 `);
   addTargetOptions(cmd);
   cmd.action(async (opts: DoctorOpts, c: Command) => {
@@ -44,7 +45,14 @@ Exit codes: 0 nothing worse than info, 6 warnings, 7 critical findings, 3 cluste
       const proxmox = opts.proxmox === false ? undefined : (await adapters.reader(['proxmox'])).proxmox;
       return diagnose({ kube, ...(proxmox ? { proxmox } : {}) }, { ...(opts.gitops ? { gitopsDir: resolve(io.cwd, opts.gitops) } : {}) });
     };
-    const findings = await run();
+    let findings;
+    try {
+      findings = await run();
+    } catch (e) {
+      // Nothing could be read: like a failed preflight, nothing was judged and nothing changed.
+      if (e instanceof RunbookError) throw new RunbookError(e.code, `cannot diagnose: ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}), exitCode: EXIT.preflightFailed });
+      throw e;
+    }
     const proposals = proposeRemediations(findings);
     if (opts.report) {
       const file = resolve(io.cwd, opts.report);

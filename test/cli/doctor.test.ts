@@ -1,0 +1,71 @@
+// `runbook doctor` as a script sees it: findings against the incident lab, root causes first,
+// proposals in order, exit code by the worst finding; the healthy lab comes out clean.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Lab } from '../../src/lab/lab.js';
+import { startLab } from '../../src/lab/lab.js';
+import { runCli } from '../support/cli.js';
+
+let incident: Lab;
+let healthy: Lab;
+const envOf = (lab: Lab) => ({ KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath });
+
+beforeAll(async () => {
+  const root = mkdtempSync(join(tmpdir(), 'runbook-doctor-'));
+  [incident, healthy] = await Promise.all([startLab({ dir: join(root, 'incident') }), startLab({ dir: join(root, 'healthy'), scenario: 'healthy' })]);
+  incident.settle();
+  healthy.settle();
+});
+
+afterAll(async () => {
+  await Promise.all([incident?.stop(), healthy?.stop()]);
+});
+
+describe('runbook doctor', () => {
+  it('--output json: the incident, root causes first, fixes proposed infrastructure first, exit 7', async () => {
+    const r = await runCli(['doctor', '--output', 'json'], { env: envOf(incident) });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(7);
+    const report = JSON.parse(r.stdout) as { worst: string; findings: { check: string; title: string }[]; proposals: { runbook: string; command: string }[] };
+    expect(report.worst).toBe('critical');
+    const checks = report.findings.map((f) => f.check);
+    // Ballooning (the root cause) is reported before the OOM kills it causes, and those before the failed release.
+    expect(checks.indexOf('proxmox.ballooning')).toBeLessThan(checks.findIndex((c) => c.includes('oom') || c.includes('crash')));
+    expect(report.findings.some((f) => /k3s-replica-0 reports 516Mi of memory, its VM 111 is configured with 4096 MiB/.test(f.title))).toBe(true);
+    expect(report.proposals.map((p) => p.runbook)).toEqual(['fix-ballooning', 'purge-dead-node', 'unstick-metallb']);
+    expect(report.proposals[1]!.command).toContain('runbook run purge-dead-node --node k3s-replica-2');
+  });
+
+  it('--output markdown and --report FILE write the same findings for a ticket', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'doctor-report-')), 'report.md');
+    const r = await runCli(['doctor', '--output', 'markdown', '--report', file], { env: envOf(incident) });
+    expect(r.code).toBe(7);
+    expect(r.stdout).toMatch(/^# Cluster diagnosis /);
+    expect(r.stdout).toMatch(/## Proposed remediation \(in this order\)\n\n1\. `runbook run fix-ballooning --nodes /);
+    expect(readFileSync(file, 'utf8').split('\n').slice(1)).toEqual(r.stdout.split('\n').slice(1));
+  });
+
+  it('without a terminal, the default output is a readable report that never prompts', async () => {
+    const r = await runCli(['doctor'], { env: envOf(incident) });
+    expect(r.code).toBe(7);
+    expect(r.stdout).toMatch(/lesson: {3}Never balloon Kubernetes nodes/);
+    expect(r.stdout).toMatch(/Proposed, in this order \(root causes first\):\n {2}1\. runbook run fix-ballooning/);
+  });
+
+  it('the healthy lab has nothing worse than info: exit 0', async () => {
+    const r = await runCli(['doctor', '--output', 'json'], { env: envOf(healthy) });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { findings: { severity: string }[]; proposals: unknown[] };
+    expect(report.findings.every((f) => f.severity === 'info')).toBe(true);
+    expect(report.proposals).toEqual([]);
+  });
+
+  it('an unreachable cluster is an error with a hint, not a stack trace', async () => {
+    const r = await runCli(['doctor', '--output', 'json', '--kubeconfig', join(tmpdir(), 'missing-kubeconfig')], { env: envOf(incident) });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cannot diagnose: cannot load kubeconfig/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
