@@ -86,7 +86,8 @@ export interface ProxmoxReader {
   listVms(): Promise<ProxmoxVmSummary[]>;
   getVmConfig(node: string, vmid: number): Promise<ProxmoxVmConfig>;
   getVmPending(node: string, vmid: number): Promise<Array<{ key: string; value?: string | number; pending?: string | number; delete?: number }>>;
-  getVmStatus(node: string, vmid: number): Promise<{ status: string; uptime?: number; maxmem?: number; balloon?: number }>;
+  /** `qmpstatus` is QEMU's own view (running, paused, prelaunch...): `status` alone says only that the process exists. */
+  getVmStatus(node: string, vmid: number): Promise<{ status: string; qmpstatus?: string; uptime?: number; maxmem?: number; balloon?: number }>;
   getNodeStatus(node: string): Promise<{ memoryTotal: number; memoryUsed: number }>;
   getTaskStatus(node: string, upid: string): Promise<ProxmoxTaskStatus>;
 }

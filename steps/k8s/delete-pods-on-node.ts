@@ -48,7 +48,10 @@ export const k8sDeletePodsOnNode = defineStep({
   },
   async verify({ params, adapters }) {
     const left = await adapters.kube.list(podsOn(params.node));
-    const stuck = left.filter((p) => !p.metadata.deletionTimestamp || !params.force);
+    // A DaemonSet re-creates its pod on every node that still exists, dead or not (its pods
+    // tolerate the unreachable taints); the pod garbage collector removes them with the Node.
+    const daemon = (p: KubeObject) => p.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.controller) ?? false;
+    const stuck = left.filter((p) => !daemon(p) && (!p.metadata.deletionTimestamp || !params.force));
     return [{ ok: stuck.length === 0, message: stuck.length ? `${stuck.length} pod(s) still on ${params.node}: ${stuck.map(describe).join(', ')}` : `no pods left on ${params.node}` }];
   },
   async rollback({ adapters, log }, undo: { objects: KubeObject[] }) {

@@ -22,13 +22,25 @@ export async function waitTask(proxmox: ProxmoxReader, pveNode: string, upid: st
   }
 }
 
+/** `qmpstatus` is QEMU's own view (a VM can be `running` but `paused`, `prelaunch`,
+ * `inmigrate`); adapters that report it are held to it, the others to `status`. */
+type VmState = { status: string; qmpstatus?: string };
+
+export function vmRunning(s: VmState): boolean {
+  return s.status === 'running' && (s.qmpstatus === undefined || s.qmpstatus === 'running');
+}
+
+export function describeVmState(s: VmState): string {
+  return s.qmpstatus !== undefined && s.qmpstatus !== s.status ? `${s.status} (qmp: ${s.qmpstatus})` : s.status;
+}
+
 export async function waitVmRunning(proxmox: ProxmoxReader, pveNode: string, vmid: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let delay = 100;
   for (;;) {
     const s = await proxmox.getVmStatus(pveNode, vmid);
-    if (s.status === 'running') return;
-    if (Date.now() + delay > deadline) throw new Error(`VM ${vmid} is ${s.status} after ${Math.round(timeoutMs / 1000)}s`);
+    if (vmRunning(s)) return;
+    if (Date.now() + delay > deadline) throw new Error(`VM ${vmid} is ${describeVmState(s)} after ${Math.round(timeoutMs / 1000)}s`);
     await sleep(delay, signal);
     delay = Math.min(delay * 2, 5000);
   }

@@ -67,8 +67,8 @@ export class ProxmoxApiClient implements ProxmoxWriter {
 
   getVmStatus(node: string, vmid: number) {
     return call(`read status of VM ${vmid}`, async () => {
-      const s = (await this.vm(node, vmid).status.current.$get()) as { status: string; uptime?: number; maxmem?: number; balloon?: number };
-      return { status: s.status, ...(s.uptime !== undefined ? { uptime: s.uptime } : {}), ...(s.maxmem !== undefined ? { maxmem: s.maxmem } : {}), ...(s.balloon !== undefined ? { balloon: s.balloon } : {}) };
+      const s = (await this.vm(node, vmid).status.current.$get()) as { status: string; qmpstatus?: string; uptime?: number; maxmem?: number; balloon?: number };
+      return { status: s.status, ...(s.qmpstatus !== undefined ? { qmpstatus: s.qmpstatus } : {}), ...(s.uptime !== undefined ? { uptime: s.uptime } : {}), ...(s.maxmem !== undefined ? { maxmem: s.maxmem } : {}), ...(s.balloon !== undefined ? { balloon: s.balloon } : {}) };
     });
   }
 

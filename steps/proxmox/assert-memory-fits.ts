@@ -1,0 +1,53 @@
+// proxmox.assert-memory-fits: the preflight of fix-ballooning. Without ballooning every VM
+// holds its full memory, so per Proxmox host the running VMs' memory after the change must fit
+// the host's RAM less a reserve for the host itself. If not, it refuses and names the largest
+// size that fits (the incident settled on 2048 MiB instead of 4096 for this reason).
+import { z } from 'zod';
+import type { CheckResult } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/engine/define-step.js';
+import { nodeName } from '../schemas.js';
+import { memorySettings } from './memory.js';
+import { pve } from './permissions.js';
+
+const MiB = 2 ** 20;
+const STEP = 256; // propose sizes in 256 MiB steps, as people size VMs
+
+export const proxmoxAssertMemoryFits = defineStep({
+  type: 'proxmox.assert-memory-fits',
+  description: 'Checks that giving these nodes\' VMs fixed memory still fits each Proxmox host (RAM less a reserve); names the largest size that fits.',
+  params: z.object({ nodes: z.array(nodeName).min(1), memory: z.number().int().positive(), reserveMiB: z.number().int().nonnegative().default(1024) }).strict(),
+  uses: ['proxmox'],
+  destructive: false,
+  permissions: [pve(['VM.Audit'], '/vms'), pve(['Sys.Audit'], '/nodes')],
+  async preflight({ params, adapters }) {
+    const vms = await adapters.proxmox.listVms();
+    const missing = params.nodes.filter((n) => !vms.some((v) => v.name === n));
+    const results: CheckResult[] = missing.map((n) => ({ ok: false, message: `no Proxmox VM named ${n}`, hint: 'map it in an inventory file (--inventory)' }));
+    for (const host of [...new Set(vms.filter((v) => params.nodes.includes(v.name)).map((v) => v.node))]) {
+      const onHost = vms.filter((v) => v.node === host && (v.status === 'running' || params.nodes.includes(v.name)));
+      let others = 0;
+      for (const vm of onHost) if (!params.nodes.includes(vm.name)) others += memorySettings(await adapters.proxmox.getVmConfig(host, vm.vmid)).memory;
+      const changed = onHost.filter((v) => params.nodes.includes(v.name)).length;
+      const total = Math.floor((await adapters.proxmox.getNodeStatus(host)).memoryTotal / MiB);
+      const budget = total - params.reserveMiB;
+      const needed = others + changed * params.memory;
+      if (needed <= budget) {
+        results.push({ ok: true, message: `PVE host ${host}: ${needed} MiB for its VMs fits ${total} MiB less a ${params.reserveMiB} MiB reserve` });
+        continue;
+      }
+      const fits = Math.floor((budget - others) / changed / STEP) * STEP;
+      results.push({
+        ok: false,
+        message: `PVE host ${host}: ${changed} VM(s) x ${params.memory} MiB + ${others} MiB for the others = ${needed} MiB, more than its ${total} MiB less a ${params.reserveMiB} MiB reserve`,
+        hint: fits >= 1024 ? `the largest size that fits is --memory ${fits}` : 'it does not fit at any sensible size: move or stop a VM, or add memory to the host',
+      });
+    }
+    return results;
+  },
+  async plan({ params }) {
+    return [{ op: 'noop', target: `pve:${params.nodes.join(',')}`, summary: `checks that ${params.memory} MiB each fits` }];
+  },
+  async apply() {
+    return {};
+  },
+});
