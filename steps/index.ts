@@ -12,6 +12,7 @@ import { fluxResume, fluxSuspend } from './flux/suspend.js';
 import { fluxWaitReady } from './flux/wait-ready.js';
 import { gitopsCommit } from './gitops/commit.js';
 import { gitopsEditValues } from './gitops/edit-values.js';
+import { k8sAssertApiStable } from './k8s/assert-api-stable.js';
 import { k8sAssertNodeDead } from './k8s/assert-node-dead.js';
 import { k8sCordon, k8sUncordon } from './k8s/cordon.js';
 import { k8sDeleteNodeVolumes } from './k8s/delete-node-volumes.js';
@@ -20,6 +21,7 @@ import { k8sDeletePodsOnNode } from './k8s/delete-pods-on-node.js';
 import { k8sDeletePvc } from './k8s/delete-pvc.js';
 import { k8sDeleteSecret } from './k8s/delete-secret.js';
 import { k8sDrain } from './k8s/drain.js';
+import { k8sEnsure } from './k8s/ensure.js';
 import { k8sPatch } from './k8s/patch.js';
 import { k8sRemoveFinalizers } from './k8s/remove-finalizers.js';
 import { k8sWaitCondition } from './k8s/wait-condition.js';
@@ -44,6 +46,7 @@ export const builtinSteps: readonly StepDefinition[] = [
   fluxWaitReady,
   gitopsCommit,
   gitopsEditValues,
+  k8sAssertApiStable,
   k8sAssertNodeDead,
   k8sCordon,
   k8sDeleteNode,
@@ -52,6 +55,7 @@ export const builtinSteps: readonly StepDefinition[] = [
   k8sDeletePvc,
   k8sDeleteSecret,
   k8sDrain,
+  k8sEnsure,
   k8sPatch,
   k8sRemoveFinalizers,
   k8sUncordon,

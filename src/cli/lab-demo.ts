@@ -1,6 +1,7 @@
 // `runbook lab demo` (the README's first command): a fresh incident lab, the Before picture,
-// then the fixes planned against it, exactly as a person would run them. The lab is stopped
-// and its directory kept so the picture can be looked at again.
+// the incident's three fixes run against it exactly as a person would run them (approved with
+// --yes: it is a lab), then the After picture and what the diagnosis says now. The lab is
+// stopped and its directory kept so it can be served and looked at again.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +9,11 @@ import { clusterPicture } from './cluster-picture.js';
 import type { GlobalFlags } from './context.js';
 import type { CliIO } from './io.js';
 
+// The order the diagnosis proposes: infrastructure first.
 const DEMO_STEPS: string[][] = [
-  ['plan', 'purge-dead-node', '--node', 'k3s-replica-2'],
-  ['plan', 'fix-ballooning', '--nodes', 'k3s-replica-0,k3s-replica-1,k3s-server-0,k3s-server-1,k3s-server-2'],
-  ['plan', 'unstick-metallb'],
+  ['run', 'fix-ballooning', '--nodes', 'k3s-replica-0,k3s-replica-1,k3s-server-0,k3s-server-1,k3s-server-2', '--memory', '2048', '--yes'],
+  ['run', 'purge-dead-node', '--node', 'k3s-replica-2', '--yes'],
+  ['run', 'unstick-metallb', '--yes'],
 ];
 
 export async function runDemo(io: CliIO, flags: GlobalFlags): Promise<number> {
@@ -22,7 +24,8 @@ export async function runDemo(io: CliIO, flags: GlobalFlags): Promise<number> {
     import('../adapters/kube/adapter.js'),
     import('./main.js'),
   ]);
-  const lab = await startLab({ dir: join(root, 'lab'), scenario: 'incident-2025-08' });
+  // Reboots take a second here, not a minute: same protocol, shorter wait.
+  const lab = await startLab({ dir: join(root, 'lab'), scenario: 'incident-2025-08', rebootSeconds: 1 });
   let worst = 0;
   try {
     io.out(`Lab "incident-2025-08" serving on 127.0.0.1 (files in ${lab.dir}):\n  export KUBECONFIG=${lab.kubeconfigPath}\n  export PROXMOX_ENV_FILE=${lab.proxmoxEnvPath}\n\n`);
@@ -33,7 +36,10 @@ export async function runDemo(io: CliIO, flags: GlobalFlags): Promise<number> {
       io.out(`\n$ runbook ${args.join(' ')}\n`);
       const code = await main(['--state-dir', flags.stateDir ?? join(root, 'state'), ...args], { ...io, env });
       worst = Math.max(worst, code);
+      if (code !== 0) break; // later fixes build on earlier ones
     }
+    lab.settle();
+    io.out(`\nAfter\n\n${(await clusterPicture(kube.reader)).text}`);
   } finally {
     await lab.stop();
   }

@@ -24,10 +24,13 @@ export function nodeVms(snap: Snapshot): NodeVm[] {
   return out;
 }
 
-/** An equal share of the host per running VM, rounded down to 256 MiB (what fix-ballooning may set). */
+/** What the host keeps for itself: fix-ballooning's `reserve` default, so a proposal passes its preflight. */
+export const HOST_RESERVE_MIB = 1024;
+
+/** An equal share of the host (less its reserve) per running VM, rounded down to 256 MiB. */
 export function fairShareMiB(totalMiB: number, vmCount: number): number {
   if (vmCount === 0) return totalMiB;
-  return Math.max(256, Math.floor(totalMiB / vmCount / 256) * 256);
+  return Math.max(256, Math.floor((totalMiB - HOST_RESERVE_MIB) / vmCount / 256) * 256);
 }
 
 /** Memory to give `vm` in a fix: its own size, unless the host cannot hold every VM at theirs. */

@@ -48,6 +48,8 @@ const containerSchema = z.strictObject({
   limits: resources.optional(),
   /** what the container really uses; above its limit it is OOM-killed */
   usage: quantity.optional(),
+  /** what it uses when started afresh (a leak not grown yet): pods the lab's controllers create get this figure (default: usage) */
+  usageAfterRestart: quantity.optional(),
   /** process names the kernel OOM killer reports (rotates per kill) */
   processes: z.array(z.string()).optional(),
   restartCount: z.number().int().min(0).optional(),
@@ -87,7 +89,8 @@ const volumeSchema = z.strictObject({
 
 const conditionSchema = z.strictObject({ status: z.enum(['True', 'False', 'Unknown']), reason: z.string(), message: z.string() });
 const involvedSchema = z.strictObject({ apiVersion: z.string(), kind: z.string(), name: z.string(), namespace: z.string().optional() });
-const eventSchema = z.strictObject({ involved: involvedSchema, type: z.enum(['Normal', 'Warning']), reason: z.string(), message: z.string(), component: z.string() });
+/** `ago`: how long before the lab's start it happened (e.g. `45m`); default: at the start. */
+const eventSchema = z.strictObject({ involved: involvedSchema, type: z.enum(['Normal', 'Warning']), reason: z.string(), message: z.string(), component: z.string(), ago: z.string().optional() });
 const kubeObjectSchema = z.looseObject({ apiVersion: z.string(), kind: z.string(), metadata: z.looseObject({ name: z.string(), namespace: z.string().optional() }) });
 
 const fluxSchema = z.strictObject({
@@ -97,6 +100,8 @@ const fluxSchema = z.strictObject({
   })).optional(),
   kustomizations: z.array(z.strictObject({
     name: z.string(), namespace: z.string(), path: z.string(), dependsOn: z.array(z.string()).optional(), ready: conditionSchema,
+    /** objects it applied (status.inventory): with wait, its health check waits for them */
+    inventory: z.array(involvedSchema).optional(),
   })).optional(),
 });
 

@@ -4,11 +4,14 @@
 // VM runs posts Ready on the first controller pass; a node whose VM is gone keeps a stale
 // heartbeat and goes Unknown with the unreachable taints.
 import { createHash } from 'node:crypto';
+import { valuesDigest } from './flux/helm-values.js';
+import { LAB_REVISION } from './flux/kustomize-controller.js';
 import { KubeStatusError, type KubeStore } from './kube/store.js';
 import { rfc3339 } from './kubelet/time.js';
 import { LAB_ANNOTATIONS, type KubeObject } from './kubelet/types.js';
 import type { ProxmoxSpec } from './proxmox/state.js';
 import type { Scenario, ScenarioNode } from './scenario-schema.js';
+import { parseDuration } from '../runbook/duration.js';
 import { seedWorkload } from './scenario-workloads.js';
 
 /** How long ago a node whose VM is gone last posted status. */
@@ -108,20 +111,45 @@ function condition(type: string, c: { status: string; reason: string; message: s
   return { type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime: at, observedGeneration: 1 };
 }
 
+/**
+ * Flux objects with the status helm-controller / kustomize-controller would have left: a Ready
+ * release's history ends with its deployed revision (v5, in sync with the values); a failed
+ * one's with the rollback (v4, the previous values) after the failed upgrade (v3) it counted,
+ * so only a reset or a forced upgrade gets it going again.
+ */
 function seedFlux(store: KubeStore, scenario: Scenario, at: string): void {
   for (const hr of scenario.kubernetes.flux.helmReleases ?? []) {
     const conditions = [condition('Ready', hr.ready, at), ...(hr.stalled ? [condition('Stalled', hr.stalled, at)] : [])];
+    const ready = hr.ready.status === 'True';
+    const desired = valuesDigest(hr.values);
+    const snapshot = (version: number, status: string, configDigest: string) => ({
+      apiVersion: 'v2', digest: `sha256:${createHash('sha256').update(`${hr.namespace}/${hr.name}.v${version}`).digest('hex')}`, name: hr.name, namespace: hr.namespace, version, status,
+      action: 'upgrade', chartName: hr.chart, chartVersion: hr.version, configDigest, firstDeployed: at, lastDeployed: at,
+    });
+    const history = ready ? [snapshot(5, 'deployed', desired)] : [snapshot(4, 'deployed', valuesDigest({ previous: hr.values ?? {} })), snapshot(3, 'superseded', desired)];
     store.create({
       apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: hr.name, namespace: hr.namespace },
       spec: { interval: '30m', chart: { spec: { chart: hr.chart, version: hr.version, sourceRef: hr.sourceRef } }, install: { remediation: { retries: 3 } }, upgrade: { remediation: { retries: 3 } }, ...(hr.values ? { values: hr.values } : {}) },
-      status: { observedGeneration: 1, conditions, lastAttemptedRevision: hr.version, ...(hr.ready.status === 'True' ? {} : { failures: 4, upgradeFailures: 4 }) },
+      status: {
+        observedGeneration: 1, conditions, lastAttemptedRevision: hr.version, lastAttemptedGeneration: 1, lastAttemptedConfigDigest: desired, lastAttemptedReleaseAction: 'upgrade',
+        storageNamespace: hr.namespace, helmChart: `${hr.sourceRef.namespace}/${hr.namespace}-${hr.name}`, history, ...(ready ? {} : { failures: 4, upgradeFailures: 4 }),
+      },
     });
   }
   for (const k of scenario.kubernetes.flux.kustomizations ?? []) {
+    const ready = k.ready.status === 'True';
+    // cli-utils ObjMetadata ids (namespace_name_group_kind) with the version, as status.inventory holds them.
+    const entries = (k.inventory ?? []).map((r) => {
+      const [group, version] = r.apiVersion.includes('/') ? r.apiVersion.split('/') : ['', r.apiVersion];
+      return { id: `${r.namespace ?? ''}_${r.name}_${group}_${r.kind}`, v: version };
+    });
     store.create({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: k.name, namespace: k.namespace },
       spec: { interval: '10m', path: k.path, prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' }, ...(k.dependsOn?.length ? { dependsOn: k.dependsOn.map((name) => ({ name })) } : {}) },
-      status: { observedGeneration: 1, conditions: [condition('Ready', k.ready, at)] },
+      status: {
+        observedGeneration: 1, conditions: [condition('Ready', k.ready, at)], lastAttemptedRevision: LAB_REVISION, ...(ready ? { lastAppliedRevision: LAB_REVISION } : {}),
+        ...(entries.length ? { inventory: { entries } } : {}),
+      },
     });
   }
 }
@@ -156,7 +184,14 @@ export function seedKubeStore(store: KubeStore, scenario: Scenario, nowMs: numbe
   seedFlux(store, scenario, at);
   const involved = (ref: { apiVersion: string; kind: string; name: string; namespace?: string }): KubeObject =>
     store.get(ref.apiVersion, ref.kind, ref.name, ref.namespace) ?? { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } };
-  for (const e of k.events) store.recordEvent(involved(e.involved), { type: e.type, reason: e.reason, message: e.message, component: e.component });
+  for (const e of k.events) {
+    const made = store.recordEvent(involved(e.involved), { type: e.type, reason: e.reason, message: e.message, component: e.component });
+    // The incident's events happened before the moment the lab reproduces, not at its start.
+    if (e.ago) {
+      const at = rfc3339(nowMs - parseDuration(e.ago));
+      store.mutate('v1', 'Event', made.metadata.name, made.metadata.namespace, (ev) => Object.assign(ev, { firstTimestamp: at, lastTimestamp: at }));
+    }
+  }
   for (const r of k.rejected) {
     let refusal: string | undefined;
     try {

@@ -34,8 +34,12 @@ describe('runbook doctor', () => {
     // Ballooning (the root cause) is reported before the OOM kills it causes, and those before the failed release.
     expect(checks.indexOf('proxmox.ballooning')).toBeLessThan(checks.findIndex((c) => c.includes('oom') || c.includes('crash')));
     expect(report.findings.some((f) => /k3s-replica-0 reports 516Mi of memory, its VM 111 is configured with 4096 MiB/.test(f.title))).toBe(true);
-    expect(report.proposals.map((p) => p.runbook)).toEqual(['fix-ballooning', 'purge-dead-node', 'unstick-metallb']);
-    expect(report.proposals[1]!.command).toContain('runbook run purge-dead-node --node k3s-replica-2');
+    // One rolling run for every ballooned node, at the size that fits the host with its reserve.
+    expect(report.proposals.map((p) => p.command)).toEqual([
+      'runbook run fix-ballooning --nodes k3s-replica-0,k3s-replica-1,k3s-server-0,k3s-server-1,k3s-server-2 --memory 2048',
+      'runbook run purge-dead-node --node k3s-replica-2',
+      'runbook run unstick-metallb --namespace metallb-system --release metallb --flux-namespace flux-system --root infra-controllers',
+    ]);
   });
 
   it('--output markdown and --report FILE write the same findings for a ticket', async () => {

@@ -117,8 +117,8 @@ describe('diagnose on the incident-2025-08 lab', () => {
     expect(byId(findings, 'capacity:k3s-replica-0').evidence[0]).toBe('configured 4096 MiB, node capacity 516Mi (13%)');
     expect(byId(findings, 'capacity:k3s-server-0').evidence[0]).toBe('configured 2048 MiB, node capacity 1228Mi (60%)');
     const host = byId(findings, 'host-overcommit:pve');
-    expect(host.title).toContain('14336 MiB, it has 8192 MiB (175%)');
-    expect(host.fix).toEqual({ runbook: 'fix-ballooning', params: { nodes: ['k3s-replica-0', 'k3s-replica-1', 'k3s-server-0', 'k3s-server-1', 'k3s-server-2'], memory: 1536 } });
+    expect(host.title).toContain('14336 MiB, it has 12288 MiB (117%)');
+    expect(host.fix).toEqual({ runbook: 'fix-ballooning', params: { nodes: ['k3s-replica-0', 'k3s-replica-1', 'k3s-server-0', 'k3s-server-1', 'k3s-server-2'], memory: 2048 } });
     expect(host.causes).toContain('ballooning:k3s-replica-0');
   });
 

@@ -54,7 +54,8 @@ describe('proxmox.host-overcommit', () => {
     const [f] = hostOvercommit({ snap, opts: options() });
     expect(f!.id).toBe('host-overcommit:pve');
     expect(f!.title).toContain('10240 MiB, it has 8192 MiB (125%)');
-    expect(f!.fix).toEqual({ runbook: 'fix-ballooning', params: { nodes: ['w0', 'w1', 's0'], memory: 2560 } });
+    // (8192 - 1024 kept for the host) / 3, rounded down to 256 MiB.
+    expect(f!.fix).toEqual({ runbook: 'fix-ballooning', params: { nodes: ['w0', 'w1', 's0'], memory: 2304 } });
   });
 
   it('does not fire at exactly the host size (the healthy 4 x 2048 on 8192)', () => {

@@ -76,16 +76,25 @@ export function syncWorkloads(ctx: ControllerContext): boolean {
     if (sts.metadata.deletionTimestamp) continue;
     const spec = (sts.spec ?? {}) as { replicas?: number; volumeClaimTemplates?: { metadata: { name: string }; spec?: Record<string, unknown> }[] };
     const existing = new Set(pods.filter((p) => ownedBy(p, sts)).map((p) => p.metadata.name));
-    for (let i = 0; i < (spec.replicas ?? 1); i++) {
-      const name = `${sts.metadata.name}-${i}`;
-      if (existing.has(name)) continue;
-      const claims = (spec.volumeClaimTemplates ?? []).map((t) => {
+    const ensureClaims = (name: string) =>
+      (spec.volumeClaimTemplates ?? []).map((t) => {
         const claim = `${t.metadata.name}-${name}`;
         if (!ctx.store.get('v1', 'PersistentVolumeClaim', claim, sts.metadata.namespace)) {
           ctx.store.create({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claim, namespace: sts.metadata.namespace, finalizers: ['kubernetes.io/pvc-protection'] }, spec: { storageClassName: 'local-path', volumeMode: 'Filesystem', ...structuredClone(t.spec ?? {}) }, status: { phase: 'Pending' } });
+          changed = true;
         }
         return claim;
       });
+    for (let i = 0; i < (spec.replicas ?? 1); i++) {
+      const name = `${sts.metadata.name}-${i}`;
+      if (existing.has(name)) {
+        // A Pending replica gets its missing claims back (stateful_set_control.go, since 1.26:
+        // "If the Pod is in pending state then trigger PVC creation to create missing PVCs").
+        const pod = pods.find((p) => p.metadata.name === name && ownedBy(p, sts));
+        if ((pod?.status as { phase?: string } | undefined)?.phase === 'Pending') ensureClaims(name);
+        continue;
+      }
+      const claims = ensureClaims(name);
       // The template's own claim volumes are replaced by the per-ordinal claims.
       const pod = newPod(sts, name, { labels: { 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) }, claims });
       const vols = ((pod.spec as { volumes?: { name: string; persistentVolumeClaim?: unknown }[] }).volumes ?? []).filter((v) => !v.persistentVolumeClaim || claims.some((c) => c.slice(0, 63) === v.name));
