@@ -28,16 +28,18 @@ function tolerations(kind: ScenarioWorkload['kind']): Record<string, unknown>[] 
   return ['not-ready', 'unreachable'].map((k) => ({ key: `node.kubernetes.io/${k}`, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }));
 }
 
-/** What the containers really use, as the pod annotation the simulated kubelet reads. */
-function usageAnnotations(w: ScenarioWorkload): Record<string, string> | undefined {
-  const usage = Object.fromEntries(w.containers.filter((c) => c.usage || c.processes).map((c) => [c.name, { ...(c.usage ? { memory: c.usage } : {}), ...(c.processes ? { processes: c.processes } : {}) }]));
+/** What the containers really use, as the pod annotation the simulated kubelet reads (`fresh`: started anew). */
+function usageAnnotations(w: ScenarioWorkload, fresh = false): Record<string, string> | undefined {
+  const memoryOf = (c: ScenarioContainer) => (fresh ? (c.usageAfterRestart ?? c.usage) : c.usage);
+  const usage = Object.fromEntries(w.containers.filter((c) => memoryOf(c) || c.processes).map((c) => [c.name, { ...(memoryOf(c) ? { memory: memoryOf(c) } : {}), ...(c.processes ? { processes: c.processes } : {}) }]));
   return Object.keys(usage).length ? { [LAB_ANNOTATIONS.usage]: JSON.stringify(usage) } : undefined;
 }
 
 function podTemplate(w: ScenarioWorkload, labels: Record<string, string>): Record<string, unknown> {
-  const annotations = usageAnnotations(w);
+  const annotations = usageAnnotations(w, true);
   return {
-    // The usage annotation rides on the template so pods recreated by the lab's controllers keep it.
+    // The usage annotation rides on the template so pods recreated by the lab's controllers get
+    // it, with the figure of a freshly started container (a leaking one starts small again).
     metadata: { labels, ...(annotations ? { annotations } : {}) },
     spec: {
       containers: w.containers.map(containerSpec),

@@ -1,8 +1,12 @@
 // Runs the simulated control loops in a fixed order: node status (kubelet + node lifecycle),
-// workload controllers + PodGC, volume protection, scheduler, pod runtime. A pass runs on any
+// helm-controller (an upgrade changes pod templates), workload controllers + PodGC, volume
+// protection, scheduler, pod runtime, kustomize-controller (its health checks read the
+// HelmReleases). A pass runs on any
 // store change, on any Proxmox VM change, and on a ticker for the time-driven parts
 // (heartbeats, grace periods, crash loops). Timers are unref'd so a forgotten lab never holds
 // the process open.
+import { syncHelmReleases } from '../flux/helm-controller.js';
+import { syncKustomizations } from '../flux/kustomize-controller.js';
 import { heartbeatMs, syncNodeStatus } from './node-status.js';
 import { syncPodRuntime } from './pod-runtime.js';
 import { syncScheduler } from './scheduler.js';
@@ -23,7 +27,7 @@ const IGNORED_KINDS = new Set(['Event', 'Lease']);
 export function syncAll(ctx: ControllerContext): boolean {
   let changed = false;
   for (let i = 0; i < MAX_PASSES; i++) {
-    const pass = [syncNodeStatus(ctx), syncWorkloads(ctx), syncVolumeProtection(ctx), syncScheduler(ctx), syncPodRuntime(ctx)].some(Boolean);
+    const pass = [syncNodeStatus(ctx), syncHelmReleases(ctx), syncWorkloads(ctx), syncVolumeProtection(ctx), syncScheduler(ctx), syncPodRuntime(ctx), syncKustomizations(ctx)].some(Boolean);
     changed = changed || pass;
     if (!pass) break;
   }
