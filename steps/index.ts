@@ -7,6 +7,9 @@ import { coreGate } from './core/gate.js';
 import { coreShell } from './core/shell.js';
 import { coreWait } from './core/wait.js';
 import { fluxReconcileDependents } from './flux/reconcile-dependents.js';
+import { diagnoseAssertHealthy } from './diagnose/assert-healthy.js';
+import { diagnoseRemediate } from './diagnose/remediate.js';
+import { diagnoseReport } from './diagnose/report.js';
 import { fluxReconcile } from './flux/reconcile.js';
 import { fluxResume, fluxSuspend } from './flux/suspend.js';
 import { fluxWaitReady } from './flux/wait-ready.js';
@@ -39,6 +42,9 @@ export const builtinSteps: readonly StepDefinition[] = [
   coreGate,
   coreShell,
   coreWait,
+  diagnoseAssertHealthy,
+  diagnoseRemediate,
+  diagnoseReport,
   fluxReconcile,
   fluxReconcileDependents,
   fluxResume,

@@ -1,7 +1,7 @@
 // From findings to what to run: one run per runbook, params merged (fix-ballooning gets every
 // ballooning node in one rolling run), in the order of the first finding that asks for it.
 // Findings come root causes first, so infrastructure is fixed before what depends on it.
-import type { Finding } from '../../diagnose/types.js';
+import type { Finding } from './types.js';
 
 export interface Proposal {
   runbook: string;

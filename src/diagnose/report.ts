@@ -1,7 +1,7 @@
 // Findings as a person reads them (a table, one finding explained) and as machines and
 // tickets take them (JSON, Markdown). The exit code follows the worst finding.
-import { EXIT } from '../../errors.js';
-import type { Finding, Severity } from '../../diagnose/types.js';
+import { EXIT, type ExitCode } from '../errors.js';
+import type { Finding, Severity } from './types.js';
 import type { Proposal } from './proposals.js';
 import { proposalArgs } from './proposals.js';
 
@@ -12,7 +12,7 @@ export function worstSeverity(findings: readonly Finding[]): Severity | undefine
   return findings.reduce<Severity | undefined>((w, f) => (w === undefined || RANK[f.severity] > RANK[w] ? f.severity : w), undefined);
 }
 
-export function exitCodeFor(findings: readonly Finding[]): number {
+export function exitCodeFor(findings: readonly Finding[]): ExitCode {
   const worst = worstSeverity(findings);
   return worst === 'critical' ? EXIT.findingsCritical : worst === 'warning' ? EXIT.findingsWarning : EXIT.ok;
 }

@@ -30,6 +30,9 @@ export function staticInstances(graph: StepGraph, params: Record<string, unknown
   return graph.order.flatMap((id): StaticNode[] => {
     const node = graph.nodes.get(id)!;
     const info = infoOf(node);
+    // A `when:` that needs no step outputs is decided now: a skipped step is never "deferred".
+    const whenKnown = node.spec.when === undefined || missingStepRefs({ ...node.spec, with: {}, forEach: undefined } as typeof node.spec, scope).length === 0;
+    if (whenKnown && !conditionHolds(node.spec.when, scope)) return [{ node, kind: 'skipped', reason: 'when: condition is false', info }];
     const dependsOn = missingStepRefs(node.spec, scope);
     const deferAll = (reason: string) => (node.children ?? [node]).map((n): StaticNode => ({ node: n, kind: 'deferred', reason, info: infoOf(n) }));
     if (dependsOn.length) return deferAll(`known after ${dependsOn.join(', ')} ran`);

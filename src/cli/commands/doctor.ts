@@ -38,7 +38,7 @@ Exit codes: 0 nothing worse than info, 6 warnings, 7 critical findings, 3 cannot
   addTargetOptions(cmd);
   cmd.action(async (opts: DoctorOpts, c: Command) => {
     const flags = globalFlags(c);
-    const [{ diagnose }, { proposeRemediations }, report] = await Promise.all([import('../../diagnose/diagnose.js'), import('../doctor/proposals.js'), import('../doctor/report.js')]);
+    const [{ diagnose }, { proposeRemediations }, report] = await Promise.all([import('../../diagnose/diagnose.js'), import('../../diagnose/proposals.js'), import('../../diagnose/report.js')]);
     const adapters = cliAdapters(io, opts);
     const run = async () => {
       const { kube } = await adapters.reader(['kube']);

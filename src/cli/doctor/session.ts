@@ -9,9 +9,9 @@ import type { GlobalFlags } from '../context.js';
 import { loadRunbook } from '../context.js';
 import type { CliIO } from '../io.js';
 import { runWithUi } from '../run-with-ui.js';
-import type { Proposal } from './proposals.js';
-import { proposeRemediations } from './proposals.js';
-import { beforeAfter, commandOf, explain, summaryTable } from './report.js';
+import type { Proposal } from '../../diagnose/proposals.js';
+import { proposeRemediations } from '../../diagnose/proposals.js';
+import { beforeAfter, commandOf, explain, summaryTable } from '../../diagnose/report.js';
 
 export interface DoctorSession {
   io: CliIO;

@@ -1,0 +1,66 @@
+// The scheduled, unattended mode: `runbook run cluster-hygiene` with no terminal. It never
+// prompts, writes its reports, runs only what the policy allows, and exits by the worst finding.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJournal } from '../../src/engine/journal.js';
+import type { Lab } from '../../src/lab/lab.js';
+import { startLab } from '../../src/lab/lab.js';
+import { runCli } from '../support/cli.js';
+
+let incident: Lab;
+let healthy: Lab;
+const root = mkdtempSync(join(tmpdir(), 'runbook-hygiene-'));
+const state = join(root, 'state');
+const envOf = (lab: Lab) => ({ KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath });
+
+beforeAll(async () => {
+  [incident, healthy] = await Promise.all([startLab({ dir: join(root, 'incident') }), startLab({ dir: join(root, 'healthy'), scenario: 'healthy' })]);
+  incident.settle();
+  healthy.settle();
+});
+
+afterAll(async () => {
+  await Promise.all([incident?.stop(), healthy?.stop()]);
+});
+
+describe('cluster-hygiene (unattended)', () => {
+  it('reports without a terminal or --yes, writes JSON and Markdown, exits 7 on critical findings', async () => {
+    const json = join(root, 'report.json');
+    const md = join(root, 'report.md');
+    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--report-json', json, '--report-markdown', md, '--output', 'json'], { env: envOf(incident) });
+    expect(r.code).toBe(7);
+    const outcome = JSON.parse(r.stdout) as { status: string; exitCode: number; message: string };
+    expect(outcome).toMatchObject({ status: 'failed', exitCode: 7 });
+    expect(outcome.message).toMatch(/the cluster has critical findings/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { worst: string; findings: unknown[]; proposals: { runbook: string }[] };
+    expect(report.worst).toBe('critical');
+    expect(report.proposals.map((p) => p.runbook)).toEqual(['fix-ballooning', 'purge-dead-node', 'unstick-metallb']);
+    expect(readFileSync(md, 'utf8')).toMatch(/^# Cluster diagnosis .*\n\nWorst finding: \*\*critical\*\*/);
+  });
+
+  it('--fix safe without a policy runs nothing and says why', async () => {
+    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--fix', 'safe', '--yes', '--output', 'json'], { env: envOf(incident) });
+    expect(r.code).toBe(7);
+    const { runId } = JSON.parse(r.stdout) as { runId: string };
+    const applied = (await readJournal(state, runId)).find((rec) => rec.t === 'step-applied' && rec.key === 'fixes') as { outputs: { outcomes: { runbook: string; result: string }[] } };
+    expect(applied.outputs.outcomes).toEqual([
+      expect.objectContaining({ runbook: 'fix-ballooning', result: 'not-allowed' }),
+      expect.objectContaining({ runbook: 'purge-dead-node', result: 'not-allowed' }),
+      expect.objectContaining({ runbook: 'unstick-metallb', result: 'not-allowed' }),
+    ]);
+  });
+
+  it('--fix safe needs --yes without a terminal: refuses before anything runs', async () => {
+    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--fix', 'safe', '--policy', 'examples/hygiene-policy.yaml'], { env: envOf(incident) });
+    expect(r.code).toBe(4);
+    expect(r.stdout + r.stderr).toMatch(/pass --yes to approve, nothing was changed/);
+  });
+
+  it('a healthy cluster exits 0', async () => {
+    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--output', 'json'], { env: envOf(healthy) });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'succeeded' });
+  });
+});
