@@ -7,13 +7,19 @@ import { parseRunbook } from '../../src/runbook/load.js';
 import { builtinRegistry } from '../../steps/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.yaml') && !f.startsWith('inventory'));
+// Runbooks only: examples/ also holds an inventory and a hygiene policy, tested where they are read.
+const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.yaml') && readFileSync(join(root, 'examples', f), 'utf8').includes('apiVersion: runbook.dev/'));
 
 describe('examples', () => {
   it('the README shows examples/reboot-workers.yaml verbatim', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const block = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBe(readFileSync(join(root, 'examples', 'reboot-workers.yaml'), 'utf8'));
+  });
+
+  it('the hygiene policy example is a valid policy', async () => {
+    const { readPolicy } = await import('../../steps/diagnose/policy.js');
+    expect((await readPolicy(join(root, 'examples', 'hygiene-policy.yaml'))).allow).toEqual([{ runbook: 'unstick-metallb', destructive: true }]);
   });
 
   it.each(examples)('%s validates', (file) => {

@@ -24,7 +24,9 @@ describe('derived permissions', () => {
 
   it('Flux steps are granted on their own API groups, from the kind they are given', () => {
     const perms = derivePermissions(shipped('unstick-metallb'), registry);
-    expect(perms.kube.map((r) => `${r.apiGroup}/${r.resource}`)).toEqual(['/events', 'helm.toolkit.fluxcd.io/helmreleases', 'kustomize.toolkit.fluxcd.io/kustomizations']);
+    expect(perms.kube.map((r) => `${r.apiGroup}/${r.resource}`)).toEqual(['/events', 'helm.toolkit.fluxcd.io/helmreleases', 'kustomize.toolkit.fluxcd.io/kustomizations', 'scheduling.k8s.io/priorityclasses']);
+    // The PriorityClass is only ensured: read, created, and deleted again on rollback.
+    expect(perms.kube.find((r) => r.resource === 'priorityclasses')!.verbs).toEqual(['create', 'delete', 'get']);
     expect(perms.proxmox).toEqual([]);
   });
 

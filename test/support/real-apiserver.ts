@@ -1,18 +1,20 @@
 // Starts a real kube-apiserver v1.20.2 (built from Debian's source by
 // test/support/real-apiserver/build.sh) backed by a throwaway etcd, both on 127.0.0.1.
-// No kubelet, scheduler or controller-manager run: see docs/real-apiserver.md for what that means.
+// No kubelet, scheduler or controller-manager run: nodes are plain API objects, finalizers are
+// never removed, PodDisruptionBudget status is never computed, pods are never started or
+// finished. Use from a test file's beforeAll (one server per file), never as a global setup:
+// the lab tests must not pay for it.
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { BUILD_SCRIPT, findBinaries, realApiserverAvailable } from './real-apiserver/binaries.js';
 import { apiserverArgs, etcdArgs } from './real-apiserver/flags.js';
 import { apiRequest } from './real-apiserver/http.js';
 import { writeKubeconfig } from './real-apiserver/kubeconfig.js';
 import { createPki } from './real-apiserver/pki.js';
-import { freePort, logTail, startLogged, startWatchdog, stopManaged, track } from './real-apiserver/processes.js';
+import { freePort, logTail, startLogged, stopManaged, track } from './real-apiserver/processes.js';
 import type { Managed } from './real-apiserver/processes.js';
 import { makeTokens, writeTokenFile } from './real-apiserver/tokens.js';
 
@@ -29,6 +31,11 @@ export interface RealApiserver {
   kubeconfigFor(token: string): string;
   /** Where the logs (etcd.log, kube-apiserver.log), certificates and kubeconfigs are. */
   workDir: string;
+  /** Process ids, e.g. to read the apiserver's RSS from /proc. */
+  pids: { etcd: number | undefined; apiserver: number | undefined };
+  /** Milliseconds from spawn to etcd healthy and to apiserver /readyz 200. */
+  startupMs: { etcd: number; apiserver: number };
+  /** Stops both and removes the data; rejects (with the log tail) if either had died before. */
   stop(): Promise<void>;
 }
 
@@ -37,6 +44,8 @@ export interface StartOptions {
   workDir?: string;
   /** Bound on each of "etcd healthy" and "apiserver /readyz ok"; default 60 s. */
   readyTimeoutMs?: number;
+  /** Where to look for the binaries (RUNBOOK_CACHE_DIR, HOME, PATH); default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 const PORT_ATTEMPTS = 3;
@@ -48,11 +57,16 @@ class StartError extends Error {
   }
 }
 
-function failure(m: Managed, what: string, workDir: string): StartError {
+/** `etcd exited before healthy (exited: code 1, signal null); <note>; last lines of <log>:\n<tail>` */
+function exitReport(m: Managed, what: string, note: string): { text: string; tail: string } {
   const tail = logTail(m.logPath);
   const exit = m.exited ? ` (exited: code ${m.exited.code}, signal ${m.exited.signal})` : '';
-  return new StartError(`${m.name} ${what}${exit}; work dir kept at ${workDir}; last lines of ${m.logPath}:\n${tail}`,
-    /address already in use/i.test(tail));
+  return { text: `${m.name} ${what}${exit}${note}; last lines of ${m.logPath}:\n${tail}`, tail };
+}
+
+function failure(m: Managed, what: string, workDir: string): StartError {
+  const { text, tail } = exitReport(m, what, `; work dir kept at ${workDir}`);
+  return new StartError(text, /address already in use/i.test(tail));
 }
 
 function etcdHealthy(port: number): Promise<boolean> {
@@ -89,7 +103,7 @@ async function withFreshPorts<T>(start: () => Promise<T>): Promise<T> {
 }
 
 export async function startRealApiserver(opts: StartOptions = {}): Promise<RealApiserver> {
-  const found = findBinaries();
+  const found = findBinaries({ env: opts.env });
   if (!found.ok) {
     throw new Error(`real kube-apiserver not available; missing:\n  ${found.missing.join('\n  ')}\n` +
       `Prepare it with: bash ${BUILD_SCRIPT}  (CI: .ci/prepare-real-apiserver.sh)`);
@@ -100,11 +114,9 @@ export async function startRealApiserver(opts: StartOptions = {}): Promise<RealA
   await mkdir(workDir, { recursive: true });
   const timeoutMs = opts.readyTimeoutMs ?? 60_000;
   const started: Managed[] = [];
-  let watchdog: ChildProcess | undefined;
 
   const stopAll = async (): Promise<void> => {
     for (const m of [...started].reverse()) await stopManaged(m);
-    watchdog?.kill('SIGKILL');
   };
 
   try {
@@ -114,11 +126,12 @@ export async function startRealApiserver(opts: StartOptions = {}): Promise<RealA
     await writeTokenFile(tokenFilePath, tokens);
 
     const etcdData = join(workDir, 'etcd-data');
+    const etcdStart = Date.now();
     const { etcd, clientPort } = await withFreshPorts(async () => {
       const ports = { client: await freePort(), peer: await freePort() };
       await rm(etcdData, { recursive: true, force: true });
       const m = startLogged('etcd', bins.etcd, etcdArgs(etcdData, ports), join(workDir, 'etcd.log'), workDir);
-      track(m);
+      track(m, etcdData);
       try {
         await waitFor(m, () => etcdHealthy(ports.client), timeoutMs, 'healthy', workDir);
       } catch (err) {
@@ -128,7 +141,9 @@ export async function startRealApiserver(opts: StartOptions = {}): Promise<RealA
       return { etcd: m, clientPort: ports.client };
     });
     started.push(etcd);
+    const etcdMs = Date.now() - etcdStart;
 
+    const apiserverStart = Date.now();
     const { apiserver, url } = await withFreshPorts(async () => {
       const port = await freePort();
       const url = `https://127.0.0.1:${port}`;
@@ -153,7 +168,7 @@ export async function startRealApiserver(opts: StartOptions = {}): Promise<RealA
       return { apiserver: m, url };
     });
     started.push(apiserver);
-    watchdog = startWatchdog(started.flatMap((m) => (m.child.pid === undefined ? [] : [m.child.pid])));
+    const apiserverMs = Date.now() - apiserverStart;
 
     const kubeconfigFor = (token: string): string => {
       const known = [tokens.admin, ...tokens.spare].find((t) => t.token === token);
@@ -170,16 +185,23 @@ export async function startRealApiserver(opts: StartOptions = {}): Promise<RealA
       kubeconfigPath: kubeconfigFor(tokens.admin.token),
       kubeconfigFor,
       workDir,
+      pids: { etcd: etcd.child.pid, apiserver: apiserver.child.pid },
+      startupMs: { etcd: etcdMs, apiserver: apiserverMs },
       async stop() {
         if (stopped) return;
         stopped = true;
+        // A process that died during the tests shows up as "socket hang up" there: say why here.
+        const died = started.filter((m) => m.exited !== undefined).map((m) => exitReport(m, 'died before stop()', '').text);
         await stopAll();
         // etcd preallocates 64 MB of WAL: never leave it behind; logs stay in a caller's dir.
         await rm(ownsWorkDir ? workDir : etcdData, { recursive: true, force: true });
+        if (died.length > 0) throw new Error(died.join('\n\n'));
       },
     };
   } catch (err) {
     await stopAll();
+    // Keep the logs and certificates for debugging, never the 64 MB etcd WAL.
+    await rm(join(workDir, 'etcd-data'), { recursive: true, force: true });
     throw err;
   }
 }
