@@ -40,6 +40,14 @@ export async function runDemo(io: CliIO, flags: GlobalFlags): Promise<number> {
     }
     lab.settle();
     io.out(`\nAfter\n\n${(await clusterPicture(kube.reader)).text}`);
+    const [{ diagnose }, { summaryTable }, { resolveProxmoxTarget }, { ProxmoxApiClient, readOnly }] = await Promise.all([
+      import('../diagnose/diagnose.js'),
+      import('../diagnose/report.js'),
+      import('../adapters/proxmox/config.js'),
+      import('../adapters/proxmox/client.js'),
+    ]);
+    const proxmox = readOnly(await ProxmoxApiClient.connect(resolveProxmoxTarget({ proxmoxEnvFile: lab.proxmoxEnvPath }, {})));
+    io.out(`\nWhat \`runbook doctor\` finds now:\n${summaryTable(await diagnose({ kube: kube.reader, proxmox }))}`);
   } finally {
     await lab.stop();
   }

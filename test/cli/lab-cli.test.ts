@@ -41,14 +41,26 @@ describe('runbook lab', () => {
     expect(kubectl(['get', 'node', 'k3s-server-2', '-o', 'jsonpath={.metadata.labels.lab-test}'])).toBe('kept');
   });
 
-  it('demo shows the incident and plans its fixes against the lab', async () => {
+  it('demo: the incident, its three fixes run against the lab, and the After picture', async () => {
     const r = await runCli(['lab', 'demo'], { timeoutMs: 120_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/k3s-replica-0\s+Ready\s+416Mi/);
-    expect(r.stdout).toMatch(/k3s-replica-2\s+NotReady/);
-    expect(r.stdout).toMatch(/HelmRelease\/metallb-system\/metallb\s+False\s+RetriesExceeded/);
-    expect(r.stdout).toMatch(/\$ runbook plan purge-dead-node --node k3s-replica-2\nPreflight: all checks passed/);
-    expect(r.stdout).toMatch(/memory 4096 MiB, balloon 516 MiB -> memory 2048 MiB, balloon 0/);
+    const [before, after] = r.stdout.split('\nAfter\n');
+    // Before: the incident's picture.
+    expect(before).toMatch(/k3s-replica-0\s+Ready\s+416Mi/);
+    expect(before).toMatch(/k3s-replica-2\s+NotReady/);
+    expect(before).toMatch(/speaker-\S+\s+CrashLoopBackOff \(OOMKilled\)/);
+    expect(before).toMatch(/HelmRelease\/metallb-system\/metallb\s+False\s+RetriesExceeded/);
+    // The fixes, in the order the diagnosis proposes, each through the whole pipeline.
+    expect(before).toMatch(/\$ runbook run fix-ballooning [^\n]*\nPreflight: all checks passed[\s\S]*Run \S+ succeeded: 25 step\(s\) applied\./);
+    expect(before).toMatch(/\$ runbook run purge-dead-node --node k3s-replica-2 --yes\nPreflight: all checks passed[\s\S]*Run \S+ succeeded: 4 step\(s\) applied\./);
+    expect(before).toMatch(/\$ runbook run unstick-metallb --yes\nPreflight: all checks passed[\s\S]*Run \S+ succeeded/);
+    // After: five 2 GiB nodes Ready, no dead node, everything running, Flux Ready.
+    expect(after!.match(/^k3s-\S+\s+Ready\s+1948Mi/gm)).toHaveLength(5);
+    expect(after).not.toMatch(/k3s-replica-2/);
+    expect(after).toMatch(/All \d+ pods running\./);
+    expect(after).not.toMatch(/^\S+\s+False\s/m);
+    expect(after).toMatch(/HelmRelease\/metallb-system\/metallb\s+True\s+UpgradeSucceeded/);
+    expect(after).not.toMatch(/CRIT/);
   }, 120_000);
 });

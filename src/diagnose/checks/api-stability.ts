@@ -1,13 +1,14 @@
 // api.unready / api.etcd-instability: the apiserver's /readyz, and etcd leader changes or
 // timeouts surfacing in events and in Flux objects' conditions (the incident's
 // "etcdserver: leader changed" that failed the MetalLB upgrade).
+import { lastSeenMs, RECENT_MS } from '../recency.js';
 import { LESSONS } from '../lessons.js';
 import { conditionsOf, eventCount, eventOf, objectName } from '../objects.js';
 import type { Check, Finding } from '../types.js';
 
 export const ETCD_TROUBLE = /etcdserver: (leader changed|request timed out|no leader|too many requests)|leader changed|etcd cluster is unavailable/i;
 
-export const apiStability: Check = ({ snap }) => {
+export const apiStability: Check = ({ snap, opts }) => {
   const out: Finding[] = [];
   if (!snap.apiReady) {
     out.push({
@@ -23,8 +24,10 @@ export const apiStability: Check = ({ snap }) => {
   const objects = new Set<string>();
   const evidence: string[] = [];
   let seen = 0;
+  let latest = 0;
   for (const ev of snap.events.map(eventOf)) {
     if (!ETCD_TROUBLE.test(ev.message ?? '')) continue;
+    latest = Math.max(latest, lastSeenMs(ev));
     const inv = ev.involvedObject;
     const who = inv?.kind && inv.name ? `${inv.kind.toLowerCase()}/${inv.namespace ? `${inv.namespace}/` : ''}${inv.name}` : 'unknown object';
     objects.add(who);
@@ -35,6 +38,7 @@ export const apiStability: Check = ({ snap }) => {
     for (const c of conditionsOf(obj)) {
       if (!ETCD_TROUBLE.test(c.message ?? '')) continue;
       objects.add(objectName(obj));
+      latest = Math.max(latest, opts.now);
       seen++;
       evidence.push(`${objectName(obj)} ${c.type}=${c.status}: ${c.message}`);
     }
@@ -43,8 +47,9 @@ export const apiStability: Check = ({ snap }) => {
     out.push({
       id: 'etcd-instability',
       check: 'api.etcd-instability',
-      severity: snap.apiReady ? 'warning' : 'critical',
-      title: `etcd instability: ${seen} leader change/timeout report(s)`,
+      // Reports older than the recent window, with the API ready now: it has settled since.
+      severity: !snap.apiReady ? 'critical' : opts.now - latest <= RECENT_MS ? 'warning' : 'info',
+      title: `etcd instability: ${seen} leader change/timeout report(s)${opts.now - latest > RECENT_MS && snap.apiReady ? ', none in the last 15 minutes' : ''}`,
       objects: [...objects],
       evidence,
       lesson: LESSONS.etcd,

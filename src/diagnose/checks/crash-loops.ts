@@ -2,6 +2,7 @@
 // OOMKilled) and containers restarting over and over, grouped per workload and container
 // (one finding for the speaker DaemonSet's frr, listing its pods).
 import type { KubeObject } from '../../adapters/ports.js';
+import { terminatedRecently } from '../recency.js';
 import { LESSONS } from '../lessons.js';
 import { objectName, podSpec, podStatus, workloadOf, type ContainerStatus } from '../objects.js';
 import { formatBytes } from '../pod-resources.js';
@@ -27,10 +28,12 @@ function memoryLimit(pod: KubeObject, container: string): string {
   }
 }
 
-export const crashLoops: Check = ({ snap }) => {
+export const crashLoops: Check = ({ snap, opts }) => {
   const groups = new Map<string, Hit[]>();
   for (const pod of snap.pods) {
     for (const status of podStatus(pod).containerStatuses ?? []) {
+      // Restart counts only grow: a container that has run quietly for a while is not looping.
+      if (!terminatedRecently(status, opts.now)) continue;
       const oom = status.lastState?.terminated?.reason === 'OOMKilled' || status.state?.terminated?.reason === 'OOMKilled';
       const looping = (status.restartCount ?? 0) >= RESTART_LOOP_THRESHOLD || status.state?.waiting?.reason === 'CrashLoopBackOff';
       if (!oom && !looping) continue;

@@ -2,6 +2,7 @@
 // the kubelet reports MemoryPressure. Evidence: the victims, what the node has, what its pods
 // are committed to (as kubectl describe node).
 import { LESSONS, RUNBOOKS } from '../lessons.js';
+import { lastSeenMs, nodeRestartedAt } from '../recency.js';
 import { conditionOf, eventCount, eventOf, isControlPlane } from '../objects.js';
 import { formatBytes, nodeAllocation } from '../pod-resources.js';
 import type { Check, Finding } from '../types.js';
@@ -14,7 +15,10 @@ export const nodeMemoryPressure: Check = ({ snap }) => {
   const vms = new Map(nodeVms(snap).map((nv) => [nv.node.metadata.name, nv]));
   for (const node of snap.nodes) {
     const name = node.metadata.name;
-    const ooms = snap.events.map(eventOf).filter((e) => e.reason === 'SystemOOM' && e.involvedObject?.kind === 'Node' && e.involvedObject.name === name);
+    const events = snap.events.map(eventOf);
+    // Kills from before the node last (re)started are history: the reboot was the fix.
+    const restarted = nodeRestartedAt(name, events);
+    const ooms = events.filter((e) => e.reason === 'SystemOOM' && e.involvedObject?.kind === 'Node' && e.involvedObject.name === name && lastSeenMs(e) >= restarted);
     const pressure = conditionOf(node, 'MemoryPressure')?.status === 'True';
     if (!ooms.length && !pressure) continue;
     const kills = ooms.reduce((s, e) => s + eventCount(e), 0);

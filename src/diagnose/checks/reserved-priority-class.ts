@@ -2,6 +2,7 @@
 // than the two built-ins), from the cluster's events (the apiserver's rejection as Flux
 // reports it), HelmRelease values, pods, and the GitOps checkout when given. One finding per name.
 import { isReservedName } from '../gitops-scan.js';
+import { recoveredSince } from '../recency.js';
 import { LESSONS } from '../lessons.js';
 import { eventOf, nsName, objectName, podSpec } from '../objects.js';
 import type { Check, Finding } from '../types.js';
@@ -28,6 +29,7 @@ export const reservedPriorityClass: Check = ({ snap }) => {
     byName.set(name, e);
   };
   for (const ev of snap.events.map(eventOf)) {
+    if (recoveredSince(ev, [...snap.helmReleases, ...snap.kustomizations])) continue;
     for (const m of (ev.message ?? '').matchAll(IN_MESSAGE)) {
       const name = m[1] ?? m[2];
       if (!name || !isReservedName(name)) continue;
