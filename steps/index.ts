@@ -32,6 +32,7 @@ import { k8sWaitNodeReady } from './k8s/wait-node-ready.js';
 import { proxmoxAssertMemoryFits } from './proxmox/assert-memory-fits.js';
 import { proxmoxGetVm } from './proxmox/get-vm.js';
 import { proxmoxRebootVm } from './proxmox/reboot-vm.js';
+import { proxmoxSelectUnfixed } from './proxmox/select-unfixed.js';
 import { proxmoxSetMemory } from './proxmox/set-memory.js';
 import { proxmoxWaitTask } from './proxmox/wait-task-step.js';
 import { proxmoxWaitVmRunning } from './proxmox/wait-vm-running.js';
@@ -70,6 +71,7 @@ export const builtinSteps: readonly StepDefinition[] = [
   proxmoxAssertMemoryFits,
   proxmoxGetVm,
   proxmoxRebootVm,
+  proxmoxSelectUnfixed,
   proxmoxSetMemory,
   proxmoxWaitTask,
   proxmoxWaitVmRunning,

@@ -74,6 +74,11 @@ export interface StepDefinition<P = any, O = any, U = any, A extends AdapterName
   destructive: boolean | ((params: P) => boolean);
   /** True when the step cannot be undone; its rollback is a no-op that says so. */
   irreversible?: boolean;
+  /**
+   * True when `apply` only reads (a lookup such as "which nodes still balloon"): the planner
+   * runs it with read-only adapters so the steps that depend on its outputs can be planned.
+   */
+  readOnly?: boolean;
   permissions: readonly Permission[] | ((params: P) => readonly Permission[]);
   preflight?(ctx: ReadContext<P, A>): Promise<CheckResult[]>;
   plan(ctx: ReadContext<P, A>): Promise<PlannedChange[]>;

@@ -5,6 +5,7 @@ import type { AdapterProvider } from './adapters.js';
 import type { PlannedChange } from './define-step.js';
 import { isDestructive } from './define-step.js';
 import { readContext } from './step-context.js';
+import type { Scope } from './instances.js';
 import { staticInstances } from './static-instances.js';
 
 export interface PlanEntry {
@@ -27,9 +28,30 @@ export interface PlanOptions {
   signal: AbortSignal;
 }
 
+/**
+ * Runs the read-only steps whose inputs are known, in order, so what depends on their outputs
+ * can be planned too (Pulumi's data sources, Terraform's data blocks). Their apply gets the
+ * read-only adapters: a step that claims `readOnly` and writes fails here, loudly.
+ */
+async function evaluateReadOnly(o: PlanOptions): Promise<Scope['steps']> {
+  const known: Scope['steps'] = {};
+  for (const id of o.graph.order) {
+    const node = o.graph.nodes.get(id)!;
+    if (!node.def.readOnly || node.children || node.spec.forEach !== undefined) continue;
+    const entry = staticInstances(o.graph, o.params, known).find((e) => e.node.id === id);
+    if (entry?.kind !== 'instances') continue;
+    const inst = entry.instances[0]!;
+    const ctx = await readContext(inst.def, inst.params, { runId: o.runId, stepId: inst.stepId, key: inst.key, signal: o.signal, log: () => {} }, o.adapters);
+    const result = await inst.def.apply({ ...ctx, saveObject: async () => { throw new Error(`${inst.uses} is read-only: it cannot save objects`); } } as never);
+    known[id] = { outputs: (result.outputs ?? {}) as Record<string, unknown> };
+  }
+  return known;
+}
+
 export async function plan(o: PlanOptions): Promise<PlanEntry[]> {
   const out: PlanEntry[] = [];
-  for (const entry of staticInstances(o.graph, o.params)) {
+  const known = await evaluateReadOnly(o);
+  for (const entry of staticInstances(o.graph, o.params, known)) {
     if (entry.kind !== 'instances') {
       const destructive = typeof entry.node.def.destructive === 'boolean' ? entry.node.def.destructive : true;
       out.push({ ...pick(entry.info), destructive, changes: [], ...(entry.kind === 'deferred' ? { deferred: entry.reason } : { skipped: entry.reason }) });

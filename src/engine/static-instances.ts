@@ -25,8 +25,9 @@ function groupEntries(group: GraphNode, items: unknown[], scope: Scope): StaticN
   });
 }
 
-export function staticInstances(graph: StepGraph, params: Record<string, unknown>): StaticNode[] {
-  const scope: Scope = { params, steps: {} };
+/** `known`: outputs of read-only steps the planner already ran (see plan.ts). */
+export function staticInstances(graph: StepGraph, params: Record<string, unknown>, known: Scope['steps'] = {}): StaticNode[] {
+  const scope: Scope = { params, steps: { ...known } };
   return graph.order.flatMap((id): StaticNode[] => {
     const node = graph.nodes.get(id)!;
     const info = infoOf(node);

@@ -6,7 +6,7 @@ import { duration } from '../schemas.js';
 import { FORCE_AT, REQUESTED_AT, RESET_AT, fluxKind, fluxPermission, fluxRef, handled, isReady, isSuspended, readyMessage } from './resources.js';
 
 const params = z
-  .object({ kind: fluxKind, namespace: z.string().default('flux-system'), name: z.string().min(1), force: z.boolean().default(false), reset: z.boolean().default(false), timeout: duration.default(5 * 60_000), wait: z.boolean().default(true) })
+  .object({ kind: fluxKind, namespace: z.string().default('flux-system'), name: z.string().min(1), force: z.boolean().default(false), reset: z.boolean().default(false), timeout: duration.default(5 * 60_000), wait: z.boolean().default(true), onlyIfNotReady: z.boolean().default(false) })
   .strict();
 
 export const fluxReconcile = defineStep({
@@ -26,11 +26,14 @@ export const fluxReconcile = defineStep({
   },
   async plan({ params, adapters }) {
     const obj = await adapters.kube.get(fluxRef(params.kind, params.namespace, params.name));
+    // A remediation runbook leaves a healthy object alone: its second run has nothing to do.
+    if (params.onlyIfNotReady && isReady(obj)) return [{ op: 'noop', target: `${params.kind.toLowerCase()}/${params.namespace}/${params.name}`, summary: 'Ready: nothing to reconcile' }];
     const extra = [params.force && 'force', params.reset && 'reset the failure count'].filter(Boolean).join(', ');
     return [{ op: 'action', target: `${params.kind.toLowerCase()}/${params.namespace}/${params.name}`, summary: `reconcile${extra ? ` (${extra})` : ''}; now Ready ${readyMessage(obj)}` }];
   },
   async apply({ params, adapters, signal }) {
     const ref = fluxRef(params.kind, params.namespace, params.name);
+    if (params.onlyIfNotReady && isReady(await adapters.kube.get(ref))) return { outputs: { token: '', ready: true } };
     // Same token format as the flux CLI: RFC3339Nano-ish timestamp.
     const token = new Date().toISOString();
     const annotations: Record<string, string> = { [REQUESTED_AT]: token };

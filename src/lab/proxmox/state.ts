@@ -66,6 +66,7 @@ export class ProxmoxState extends EventEmitter {
   private taskList: TaskRecord[] = [];
   private nextPid = 2000;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly faults: { type: string; vmid?: number; exitstatus: string }[] = [];
   private readonly queues = new Map<number, string[]>();
   /** simulated duration of power tasks, seconds */
   rebootSeconds = 2;
@@ -200,7 +201,20 @@ export class ProxmoxState extends EventEmitter {
     return task.upid;
   }
 
+  /**
+   * Fault injection: the next task of this type (and VM, if given) fails with `exitstatus`
+   * before it changes anything, as a real task does when QEMU or a hook refuses.
+   */
+  failNextTask(fault: { type: string; vmid?: number; exitstatus: string }): void {
+    this.faults.push(fault);
+  }
+
   private run(task: TaskRecord, immediate: boolean): void {
+    const fault = this.faults.findIndex((f) => f.type === task.type && (f.vmid === undefined || String(f.vmid) === task.id));
+    if (fault >= 0) {
+      const [f] = this.faults.splice(fault, 1);
+      return this.finish(task, f!.exitstatus);
+    }
     const steps: TaskStep[] = planTask(this, task);
     let i = 0;
     const next = (): void => {
