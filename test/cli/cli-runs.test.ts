@@ -46,8 +46,15 @@ async function waitFor(predicate: () => boolean, timeoutMs = 15_000): Promise<vo
 
 function journalOf(state: string): { runId: string; text: () => string } {
   const runs = join(state, 'runs');
-  const file = readdirSync(runs).find((f) => f.endsWith('.jsonl'))!;
+  const file = readdirSync(runs).find((f) => f.endsWith('.jsonl'));
+  if (!file) throw new Error(`no journal in ${runs} yet`);
   return { runId: file.replace(/\.jsonl$/, ''), text: () => readFileSync(join(runs, file), 'utf8') };
+}
+
+/** The run's journal says `pattern`: false until the journal file exists (the run dir comes first). */
+function journalSays(state: string, pattern: RegExp): boolean {
+  const runs = join(state, 'runs');
+  return existsSync(runs) && readdirSync(runs).some((f) => f.endsWith('.jsonl')) && pattern.test(journalOf(state).text());
 }
 
 describe('runbook run', () => {
@@ -100,7 +107,7 @@ describe('runbook run', () => {
     const dir = tmp();
     const state = tmp();
     const { child, done } = startCli(['--state-dir', state, 'run', writeRunbook(dir, 'sleep 30'), '--dir', dir, '--yes']);
-    await waitFor(() => existsSync(join(state, 'runs')) && /"t":"step-started","key":"three"/.test(journalOf(state).text()));
+    await waitFor(() => journalSays(state, /"t":"step-started","key":"three"/));
     child.kill('SIGKILL');
     await done;
     const { runId } = journalOf(state);
@@ -120,7 +127,7 @@ describe('runbook run', () => {
     const state = tmp();
     const file = writeRunbook(dir, 'while [ ! -f go ]; do sleep 0.05; done; touch c');
     const { child, done } = startCli(['--state-dir', state, 'run', file, '--dir', dir, '--yes']);
-    await waitFor(() => existsSync(join(state, 'runs')) && /"t":"step-started","key":"three"/.test(journalOf(state).text()));
+    await waitFor(() => journalSays(state, /"t":"step-started","key":"three"/));
     child.kill('SIGKILL');
     await done;
     writeFileSync(join(dir, 'go'), '');
@@ -140,7 +147,7 @@ describe('runbook run', () => {
     const state = tmp();
     const file = writeRunbook(dir, 'sleep 30');
     const { child, done } = startCli(['--state-dir', state, 'run', file, '--dir', dir, '--yes']);
-    await waitFor(() => existsSync(join(state, 'runs')) && /"key":"three"/.test(journalOf(state).text()));
+    await waitFor(() => journalSays(state, /"key":"three"/));
     child.kill('SIGKILL');
     await done;
     writeRunbook(dir, 'touch c');
@@ -153,7 +160,7 @@ describe('runbook run', () => {
     const dir = tmp();
     const state = tmp();
     const { child, done } = startCli(['--state-dir', state, 'run', writeRunbook(dir, 'sleep 30'), '--dir', dir, '--yes', '--on-interrupt', 'rollback']);
-    await waitFor(() => existsSync(join(state, 'runs')) && /"t":"step-started","key":"three"/.test(journalOf(state).text()));
+    await waitFor(() => journalSays(state, /"t":"step-started","key":"three"/));
     child.kill('SIGINT');
     const r = await done;
     expect(r.code).toBe(130);
