@@ -52,7 +52,7 @@ describe('runbook lab', () => {
     expect(before).toMatch(/speaker-\S+\s+CrashLoopBackOff \(OOMKilled\)/);
     expect(before).toMatch(/HelmRelease\/metallb-system\/metallb\s+False\s+RetriesExceeded/);
     // The fixes, in the order the diagnosis proposes, each through the whole pipeline.
-    expect(before).toMatch(/\$ runbook run fix-ballooning [^\n]*\nPreflight: all checks passed[\s\S]*Run \S+ succeeded: 25 step\(s\) applied\./);
+    expect(before).toMatch(/\$ runbook run fix-ballooning [^\n]*\nPreflight: all checks passed[\s\S]*Run \S+ succeeded: 26 step\(s\) applied\./);
     expect(before).toMatch(/\$ runbook run purge-dead-node --node k3s-replica-2 --yes\nPreflight: all checks passed[\s\S]*Run \S+ succeeded: 4 step\(s\) applied\./);
     expect(before).toMatch(/\$ runbook run unstick-metallb --yes\nPreflight: all checks passed[\s\S]*Run \S+ succeeded/);
     // After: five 2 GiB nodes Ready, no dead node, everything running, Flux Ready.

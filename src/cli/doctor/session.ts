@@ -11,7 +11,7 @@ import type { CliIO } from '../io.js';
 import { runWithUi } from '../run-with-ui.js';
 import type { Proposal } from '../../diagnose/proposals.js';
 import { proposeRemediations } from '../../diagnose/proposals.js';
-import { beforeAfter, commandOf, explain, summaryTable } from '../../diagnose/report.js';
+import { beforeAfter, commandOf, exitCodeFor, explain, summaryTable } from '../../diagnose/report.js';
 
 export interface DoctorSession {
   io: CliIO;
@@ -36,9 +36,14 @@ export async function interactiveDoctor(s: DoctorSession, initial: Finding[]): P
   for (;;) {
     const proposals = proposeRemediations(findings);
     s.io.out(`\n${summaryTable(findings)}`);
+    // Nothing a runbook can fix: say so and end, with the exit code of what is left.
+    if (!proposals.length) {
+      s.io.out(findings.length ? '\nNo runbook fixes what is left: see `runbook doctor --output markdown` for the details and lessons.\n' : '');
+      return exitCodeFor(findings);
+    }
     if (proposals.length) s.io.out(`\nProposed, in this order (root causes first):\n${proposals.map((p, i) => `  ${i + 1}. ${commandOf(p)}`).join('\n')}\n`);
     const choice = await pickOne('What next?', [
-      ...(proposals.length ? [{ name: 'all', message: 'Run the proposed fixes in order (each shows its plan and asks first)' }] : []),
+      { name: 'all', message: 'Run the proposed fixes in order (each shows its plan and asks first)' },
       ...proposals.map((p, i) => ({ name: `run:${i}`, message: `Run only: ${commandOf(p)}` })),
       ...findings.map((f, i) => ({ name: `explain:${i}`, message: `Explain #${i + 1}: ${f.title}` })),
       { name: 'quit', message: 'Quit' },
