@@ -82,8 +82,10 @@ export const k8sDrain = defineStep({
   },
   async plan({ params, adapters }) {
     const { evict, skip } = classify(await adapters.kube.list({ ...POD, fieldSelector: `spec.nodeName=${params.node}` }), params);
+    const node = await adapters.kube.get(nodeRef(params.node));
+    const cordoned = Boolean((node?.spec as { unschedulable?: boolean } | undefined)?.unschedulable);
     return [
-      { op: 'update' as const, target: `node/${params.node}`, summary: 'cordon (spec.unschedulable)' },
+      cordoned ? { op: 'noop' as const, target: `node/${params.node}`, summary: 'already cordoned' } : { op: 'update' as const, target: `node/${params.node}`, summary: 'cordon (spec.unschedulable)' },
       ...evict.map((p) => ({ op: 'delete' as const, target: describe(p), summary: 'evict (PodDisruptionBudgets honoured)' })),
       ...skip.map((s) => ({ op: 'noop' as const, target: describe(s.pod), summary: `left in place: ${s.why}` })),
     ];

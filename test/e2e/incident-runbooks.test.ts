@@ -77,6 +77,7 @@ describe('incident runbooks in the lab', () => {
       ['fix-ballooning', ['--nodes', 'k3s-replica-0,k3s-replica-1,k3s-server-0,k3s-server-1,k3s-server-2', '--memory', '2048']],
       ['purge-dead-node', ['--node', 'k3s-replica-2']],
       ['unstick-metallb', []],
+      ['drain-node', ['--node', 'k3s-server-1']],
     ];
     let purgeRun = '';
     for (const [name, args] of runs) {
@@ -96,5 +97,11 @@ describe('incident runbooks in the lab', () => {
       expect.stringMatching(/^restored +persistentvolume\/pvc-\S+: would re-create \(dry run\)$/),
       expect.stringMatching(/^restored +persistentvolume\/pvc-\S+: would re-create \(dry run\)$/),
     ]);
+    // For real: the Node comes back from its journaled copy; the Secret's values were never kept.
+    const real = await cli(['restore', purgeRun, '--object', 'node/*', '--object', 'secret/*']);
+    expect(real.code).toBe(0);
+    expect(real.stdout).toMatch(/^restored +node\/k3s-replica-2$/m);
+    expect(real.stdout).toMatch(/^skipped +secret\/kube-system\/k3s-replica-2\.node-password\.k3s: its values were never journaled/m);
+    expect(await kubectl(['get', 'node', 'k3s-replica-2', '-o', 'name'])).toBe('node/k3s-replica-2\n');
   }, 120_000);
 });
