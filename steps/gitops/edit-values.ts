@@ -10,7 +10,6 @@ import type { PlannedChange } from '../../src/engine/define-step.js';
 import { dirtyLines } from './git.js';
 import { diffLines } from './line-diff.js';
 import { repoFile } from './repo-file.js';
-import { editYaml } from './yaml-edit.js';
 
 const params = z
   .object({
@@ -35,6 +34,8 @@ interface Undo {
 async function edited(p: Params) {
   const path = repoFile(p.repo, p.file);
   const before = await readFile(path, 'utf8');
+  // The YAML library loads on use: the registry (validate, --help) must stay quick.
+  const { editYaml } = await import('./yaml-edit.js');
   const result = editYaml(before, p.edits.map((e) => ({ path: e.path, value: e.value })), p.rename, p.document);
   return { path, before, ...result };
 }
