@@ -51,6 +51,11 @@ export interface ApplyContext<P, A extends AdapterName> extends StepIO<P> {
   adapters: Pick<WriteAdapters, A>;
   /** Journal (fsync'd) a full copy of an object before deleting or replacing it. */
   saveObject(saved: SavedObject): Promise<void>;
+  /**
+   * Journal the undo data of what this apply has done so far. If apply then fails, the engine
+   * rolls back from the last checkpoint, so a step that fails half-way leaves nothing behind.
+   */
+  checkpoint(undo: unknown): Promise<void>;
 }
 
 export interface VerifyContext<P, O, A extends AdapterName> extends ReadContext<P, A> {

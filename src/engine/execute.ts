@@ -104,15 +104,24 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
     for (let attempt = 1; ; attempt++) {
       o.observer.stepStarted?.(inst, attempt);
       await o.journal.append({ t: 'step-started', key: inst.key, stepId: inst.stepId, uses: inst.uses, attempt });
+      let progress: { undo: unknown } | undefined;
       try {
         const result = await withTimeout(
-          async (signal) => inst.def.apply(await applyContext(inst.def, inst.params, base(inst, signal), o.adapters, o.journal)),
+          async (signal) => inst.def.apply(await applyContext(inst.def, inst.params, { ...base(inst, signal), onCheckpoint: (undo) => (progress = { undo }) }, o.adapters, o.journal)),
           inst.node.spec.timeoutMs,
           o.signal,
         );
         return { outputs: result.outputs ?? {}, undo: result.undo ?? null };
       } catch (e) {
         const err = errorOf(e);
+        // It failed half-way: what it did is recorded as applied (partial) so rollback undoes it.
+        // Such a step is not retried blindly: part of its work is done.
+        if (progress) {
+          const entry: AppliedEntry = { key: inst.key, stepId: inst.stepId, uses: inst.uses, params: inst.params, outputs: {}, undo: progress.undo };
+          applied.push(entry);
+          await o.journal.append({ t: 'step-applied', ...entry, partial: true });
+          throw err;
+        }
         if (o.signal.aborted || attempt >= policy.attempts) throw err;
         const delay = delayBefore(attempt + 1, policy);
         o.observer.stepRetrying?.(inst, attempt + 1, err, delay);

@@ -49,6 +49,15 @@ export interface StepAppliedRecord {
   params: unknown;
   outputs: unknown;
   undo: unknown;
+  /** The step failed after this much of it was done: rollback undoes that part. */
+  partial?: boolean;
+}
+
+/** Undo data of a step's progress so far (see ApplyContext.checkpoint). */
+export interface StepCheckpointRecord {
+  t: 'step-checkpoint';
+  key: string;
+  undo: unknown;
 }
 
 export interface StepFinishedRecord {
@@ -97,6 +106,7 @@ export type JournalRecord = (
   | StepStartedRecord
   | ObjectSavedRecord
   | StepAppliedRecord
+  | StepCheckpointRecord
   | StepFinishedRecord
   | StepFailedRecord
   | ItemCommittedRecord

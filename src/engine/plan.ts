@@ -42,7 +42,8 @@ async function evaluateReadOnly(o: PlanOptions): Promise<Scope['steps']> {
     if (entry?.kind !== 'instances') continue;
     const inst = entry.instances[0]!;
     const ctx = await readContext(inst.def, inst.params, { runId: o.runId, stepId: inst.stepId, key: inst.key, signal: o.signal, log: () => {} }, o.adapters);
-    const result = await inst.def.apply({ ...ctx, saveObject: async () => { throw new Error(`${inst.uses} is read-only: it cannot save objects`); } } as never);
+    const readOnlyError = async () => { throw new Error(`${inst.uses} is read-only: it cannot save objects or checkpoint`); };
+    const result = await inst.def.apply({ ...ctx, saveObject: readOnlyError, checkpoint: readOnlyError } as never);
     known[id] = { outputs: (result.outputs ?? {}) as Record<string, unknown> };
   }
   return known;

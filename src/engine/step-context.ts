@@ -11,6 +11,8 @@ export interface ContextBase {
   key: string;
   signal: AbortSignal;
   log(message: string): void;
+  /** Receives apply's progress checkpoints (the executor keeps the last one). */
+  onCheckpoint?(undo: unknown): void;
 }
 
 export async function readContext(def: StepDefinition, params: unknown, base: ContextBase, adapters: AdapterProvider): Promise<ReadContext<unknown, AdapterName>> {
@@ -34,6 +36,10 @@ export async function applyContext(
     saveObject: async (saved: SavedObject) => {
       if (!journal) throw new Error('saveObject needs a journal: refusing to delete without a saved copy');
       await journal.append({ t: 'object-saved', key: base.key, saved });
+    },
+    checkpoint: async (undo: unknown) => {
+      await journal?.append({ t: 'step-checkpoint', key: base.key, undo });
+      base.onCheckpoint?.(undo);
     },
   };
 }

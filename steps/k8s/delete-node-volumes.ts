@@ -33,12 +33,13 @@ export const k8sDeleteNodeVolumes = defineStep({
     ];
     return changes.length ? changes : [{ op: 'noop', target: `node/${params.node}`, summary: 'no volumes pinned to it' }];
   },
-  async apply({ params, adapters, saveObject, log }) {
+  async apply({ params, adapters, saveObject, checkpoint, log }) {
     const { pvs, pvcs } = await volumesPinnedTo(adapters.kube, params.node, params.pvc);
     const restore: KubeObject[] = [];
     // Claims first: a PV is protected while a claim is bound to it.
     for (const obj of [...pvcs, ...pvs]) {
       restore.push(await saveThenDelete(adapters.kube, saveObject, obj));
+      await checkpoint({ objects: [...restore].reverse() });
       if (await clearFinalizers(adapters.kube, obj, PROTECTION)) log(`cleared protection finalizer of ${describe(obj)}`);
     }
     return { outputs: { pvcs: pvcs.map(describe), pvs: pvs.map(describe) }, undo: { objects: restore.reverse() } };

@@ -37,12 +37,15 @@ export const k8sDeletePodsOnNode = defineStep({
     if (!pods.length) return [{ op: 'noop', target: `node/${params.node}`, summary: 'no pods bound to it' }];
     return pods.map((p) => ({ op: 'delete' as const, target: describe(p), summary: `${params.force ? 'force-' : ''}delete (${unowned(p) ? 'unowned: rollback re-creates it' : `owned by ${p.metadata.ownerReferences?.[0]?.kind}`})` }));
   },
-  async apply({ params, adapters, saveObject }) {
+  async apply({ params, adapters, saveObject, checkpoint }) {
     const pods = await adapters.kube.list(podsOn(params.node));
     const restore: KubeObject[] = [];
     for (const pod of pods) {
       const copy = await saveThenDelete(adapters.kube, saveObject, pod, params.force ? { gracePeriodSeconds: 0 } : {});
-      if (unowned(pod)) restore.push(copy);
+      if (unowned(pod)) {
+        restore.push(copy);
+        await checkpoint({ objects: [...restore] });
+      }
     }
     return { outputs: { deleted: pods.map(describe) }, undo: { objects: restore } };
   },

@@ -74,7 +74,7 @@ export const k8sDeletePvc = defineStep({
       return { op: 'delete' as const, target: describe(s.claim), summary: `delete the claim${notes.length ? ` (${notes.join('; ')})` : ''}` };
     });
   },
-  async apply({ params, adapters, saveObject, signal, log }) {
+  async apply({ params, adapters, saveObject, checkpoint, signal, log }) {
     const selected = await select(adapters.kube, params);
     const busy = selected.filter((s) => s.usedBy.length);
     if (busy.length && !params.force) throw new Error(`in use by running pods: ${busy.map((s) => `${describe(s.claim)} (${s.usedBy.join(', ')})`).join('; ')}`);
@@ -82,6 +82,7 @@ export const k8sDeletePvc = defineStep({
     for (const s of selected) {
       if (s.claim.metadata.deletionTimestamp) continue;
       restore.push(await saveThenDelete(adapters.kube, saveObject, s.claim));
+      await checkpoint({ objects: [...restore] });
       log(`deleted ${describe(s.claim)}`);
     }
     const terminating: string[] = [];
