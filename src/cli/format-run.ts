@@ -9,7 +9,8 @@ export function formatRunOutcome(o: RunOutcome): string {
       lines.push(`Run ${o.runId} succeeded: ${applied} step(s) applied.`);
       break;
     case 'preflight-failed':
-      lines.push(`Run ${o.runId}: preflight failed, nothing was changed.`);
+      // A failed check is listed above; anything else that stopped it here (the run lock) is said now.
+      lines.push(o.message && !o.message.startsWith('preflight failed') ? `Run ${o.runId} stopped: ${o.message}.` : `Run ${o.runId}: preflight failed, nothing was changed.`);
       break;
     case 'declined':
       lines.push(`Run ${o.runId} stopped: ${o.message ?? 'not confirmed'}.`);

@@ -4,6 +4,8 @@ import type { StepRegistry } from '../engine/define-step.js';
 import type { EngineObserver } from '../engine/events.js';
 import type { ResumeState } from '../engine/run.js';
 import type { Runbook } from '../runbook/types.js';
+import type { AdapterProvider } from '../engine/adapters.js';
+import type { RunLock } from '../engine/run-lock.js';
 import { cliAdapters } from './adapters.js';
 import type { GlobalFlags } from './context.js';
 import { stateDirOf } from './context.js';
@@ -48,12 +50,15 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
   });
   const onInterruptFlag = String(opts.onInterrupt ?? 'ask');
   let runId: string | undefined = resume?.runId;
+  const adapters = cliAdapters(io, opts, { runbook: runbook.name, runId: () => runId });
+  const lock = opts.lock !== false && touchesKubernetes(runbook, registry) ? lazyLeaseLock(adapters, io) : undefined;
   try {
     const outcome = await runRunbook({
       runbook: runbook,
       registry: registry,
       params: params,
-      adapters: cliAdapters(io, opts, { runbook: runbook.name, runId: () => runId }),
+      adapters,
+      ...(lock ? { lock } : {}),
       onRunId: (id) => (runId = id),
       observer,
       signal: controller.signal,
@@ -78,4 +83,21 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
   } finally {
     offSignal();
   }
+}
+
+/** Runs that may change the cluster take its run lock; a Proxmox- or shell-only runbook does not. */
+function touchesKubernetes(runbook: Runbook, registry: StepRegistry): boolean {
+  const calls = runbook.steps.flatMap((s) => [s, ...(s.steps ?? []), ...(s.gate ? [s.gate] : [])]);
+  return calls.some((c) => registry.get(c.uses)?.uses.includes('kube'));
+}
+
+/** The Lease lock, built on first use from the run's own Kubernetes writer. */
+function lazyLeaseLock(adapters: AdapterProvider, io: CliIO): RunLock {
+  return {
+    async acquire(runId, name) {
+      const [{ leaseRunLock }, { kube }] = await Promise.all([import('../adapters/kube/run-lock.js'), adapters.writer(['kube'])]);
+      const ttlSeconds = Number(io.env.RUNBOOK_LOCK_TTL ?? 60);
+      return leaseRunLock(kube, { ttlSeconds: Number.isFinite(ttlSeconds) && ttlSeconds > 0 ? ttlSeconds : 60 }).acquire(runId, name);
+    },
+  };
 }

@@ -1,6 +1,7 @@
 // The pipeline: compile -> preflight -> plan -> confirm -> apply/verify -> rollback on failure.
 // Each stage returns data; this file only sequences them, journals, and picks the exit code.
 import { EXIT, RunbookError } from '../errors.js';
+import type { HeldLock, RunLock } from './run-lock.js';
 import type { ExitCode } from '../errors.js';
 import { compile } from '../graph/compile.js';
 import type { StepGraph } from '../graph/compile.js';
@@ -75,6 +76,8 @@ export interface RunOptions extends PipelineOptions {
   secretParams?: ReadonlySet<string>;
   /** Called once the run id exists, before anything is applied. */
   onRunId?: (runId: string, journalPath: string) => void;
+  /** The per-cluster run lock, taken before the first change and held until the end. */
+  lock?: RunLock;
 }
 
 export interface RunOutcome extends Omit<PlanOutcome, 'exitCode'> {
@@ -134,28 +137,53 @@ export async function runRunbook(o: RunOptions): Promise<RunOutcome> {
       });
     }
 
-    observer.stage?.('apply');
-    const confirm = o.yes ? async () => true : o.confirm;
-    const execution = await execute({
-      graph,
-      params: o.params,
-      adapters: o.adapters,
-      journal,
-      observer,
-      confirm,
-      signal,
-      runId,
-      planned: planByKey(entries),
-      ...(o.concurrency ? { concurrency: o.concurrency } : {}),
-      ...(o.resume ? { completed: o.resume.completed, previouslyApplied: o.resume.previouslyApplied, ...(o.resume.previouslyCommitted ? { previouslyCommitted: o.resume.previouslyCommitted } : {}) } : {}),
-    });
-    return await settle(o, execution, journal, runId, observer, finish);
+    let held: HeldLock | undefined;
+    try {
+      held = await o.lock?.acquire(runId, o.runbook.name);
+    } catch (e) {
+      if (!(e instanceof RunbookError) || e.code !== 'E_LOCKED') throw e;
+      return await finish({ status: 'preflight-failed', exitCode: EXIT.preflightFailed, message: `${e.message}; nothing was changed${e.hint ? ` (${e.hint})` : ''}` });
+    }
+    try {
+      return await applyAndSettle(o, { graph, journal, observer, signal, runId, entries, finish });
+    } finally {
+      await held?.release();
+    }
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     await journal.append({ t: 'run-finished', status: 'failed', exitCode: EXIT.stepFailed, error: message }).catch(() => {});
     await journal.close().catch(() => {});
     throw e;
   }
+}
+
+interface ApplyStage {
+  graph: StepGraph;
+  journal: Journal;
+  observer: EngineObserver;
+  signal: AbortSignal;
+  runId: string;
+  entries: PlanEntry[];
+  finish: Parameters<typeof settle>[5];
+}
+
+async function applyAndSettle(o: RunOptions, { graph, journal, observer, signal, runId, entries, finish }: ApplyStage): Promise<RunOutcome> {
+  observer.stage?.('apply');
+  const confirm = o.yes ? async () => true : o.confirm;
+  const execution = await execute({
+    graph,
+    params: o.params,
+    adapters: o.adapters,
+    journal,
+    observer,
+    confirm,
+    signal,
+    runId,
+    planned: planByKey(entries),
+    ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+    ...(o.resume ? { completed: o.resume.completed, previouslyApplied: o.resume.previouslyApplied, ...(o.resume.previouslyCommitted ? { previouslyCommitted: o.resume.previouslyCommitted } : {}) } : {}),
+  });
+  return await settle(o, execution, journal, runId, observer, finish);
 }
 
 async function settle(

@@ -49,6 +49,8 @@ export function derivePermissions(runbook: Runbook, registry: StepRegistry, give
   // Every change is also recorded as an Event (src/adapters/kube/event-recorder.ts).
   const changes = all.some((p) => p.kind === 'kube' && p.verbs.some((v) => ['create', 'patch', 'update', 'delete'].includes(v)));
   if (changes) all.push({ kind: 'kube', apiGroup: '', resource: 'events', verbs: ['create'] });
+  // The per-cluster run lock (src/adapters/kube/run-lock.ts) is a Lease.
+  if (all.some((p) => p.kind === 'kube')) all.push({ kind: 'kube', apiGroup: 'coordination.k8s.io', resource: 'leases', verbs: ['create', 'get', 'patch'] });
   return merge(all);
 }
 

@@ -18,7 +18,7 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Flags of `runbook run` itself: a param with one of these names would be unreachable. */
-export const RESERVED_PARAM_NAMES = ['help', 'yes', 'output', 'on-interrupt', 'rollback', 'no-rollback', 'concurrency', 'kubeconfig', 'context', 'proxmox-url', 'proxmox-token-id', 'proxmox-env-file', 'proxmox-ca', 'proxmox-fingerprint', 'insecure', 'state-dir', 'runbooks-dir', 'version'];
+export const RESERVED_PARAM_NAMES = ['help', 'yes', 'output', 'on-interrupt', 'rollback', 'no-rollback', 'lock', 'no-lock', 'concurrency', 'kubeconfig', 'context', 'proxmox-url', 'proxmox-token-id', 'proxmox-env-file', 'proxmox-ca', 'proxmox-fingerprint', 'insecure', 'state-dir', 'runbooks-dir', 'version'];
 
 interface StepInfo {
   id: string;

@@ -39,7 +39,8 @@ export const diagnoseRemediate = defineStep({
         continue;
       }
       log(`running ${command}`);
-      const args = ['run', p.runbook, ...proposalArgs(p), '--output', 'json', ...(rule.destructive ? ['--yes'] : [])];
+      // --no-lock: this hygiene run already holds the cluster's run lock for its fixes.
+      const args = ['run', p.runbook, ...proposalArgs(p), '--output', 'json', '--no-lock', ...(rule.destructive ? ['--yes'] : [])];
       const r = await adapters.shell.run([process.execPath, BIN, ...args].map(quote).join(' '), { signal });
       const runId = /"runId":\s*"([^"]+)"/.exec(r.stdout)?.[1];
       const result = r.exitCode === 0 ? 'applied' : r.exitCode === 4 ? 'refused' : 'failed';

@@ -17,14 +17,16 @@ const shipped = (name: string) => parseRunbook(readFileSync(join(ROOT, 'runbooks
 describe('derived permissions', () => {
   it('purge-dead-node needs to read and delete exactly the kinds it touches, and nothing cluster-wide beyond them', () => {
     const perms = derivePermissions(shipped('purge-dead-node'), registry);
-    expect(perms.kube.map((r) => `${r.apiGroup}/${r.resource}`)).toEqual(['/events', '/nodes', '/persistentvolumeclaims', '/persistentvolumes', '/pods', '/secrets']);
+    expect(perms.kube.map((r) => `${r.apiGroup}/${r.resource}`)).toEqual(['/events', '/nodes', '/persistentvolumeclaims', '/persistentvolumes', '/pods', '/secrets', 'coordination.k8s.io/leases']);
     expect(perms.kube.find((r) => r.resource === 'secrets')!.verbs).toEqual(['delete', 'get']);
     expect(perms.kube.flatMap((r) => r.verbs)).not.toContain('*');
+    // The run lock: a Lease it creates, reads and renews, never deletes.
+    expect(perms.kube.find((r) => r.resource === 'leases')!.verbs).toEqual(['create', 'get', 'patch']);
   });
 
   it('Flux steps are granted on their own API groups, from the kind they are given', () => {
     const perms = derivePermissions(shipped('unstick-metallb'), registry);
-    expect(perms.kube.map((r) => `${r.apiGroup}/${r.resource}`)).toEqual(['/events', 'helm.toolkit.fluxcd.io/helmreleases', 'kustomize.toolkit.fluxcd.io/kustomizations', 'scheduling.k8s.io/priorityclasses']);
+    expect(perms.kube.map((r) => `${r.apiGroup}/${r.resource}`)).toEqual(['/events', 'coordination.k8s.io/leases', 'helm.toolkit.fluxcd.io/helmreleases', 'kustomize.toolkit.fluxcd.io/kustomizations', 'scheduling.k8s.io/priorityclasses']);
     // The PriorityClass is only ensured: read, created, and deleted again on rollback.
     expect(perms.kube.find((r) => r.resource === 'priorityclasses')!.verbs).toEqual(['create', 'delete', 'get']);
     expect(perms.proxmox).toEqual([]);

@@ -37,7 +37,8 @@ const refOf = (o: KubeObject): KubeRef => ({ apiVersion: o.apiVersion, kind: o.k
 export function recordingKubeWriter(inner: KubeWriter, who: RunIdentity, warn: (m: string) => void): KubeWriter {
   let warned = false;
   const record = async (ref: KubeRef, uid: string | undefined, action: keyof typeof REASONS) => {
-    if (ref.kind === 'Event') return;
+    // Not the bookkeeping: Events themselves and the run lock's Lease.
+    if (ref.kind === 'Event' || ref.kind === 'Lease') return;
     try {
       await inner.create(eventFor(ref, uid, action, who));
     } catch (e) {
