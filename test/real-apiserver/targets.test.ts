@@ -201,4 +201,35 @@ describe.each(kubeTargets())('Kubernetes contract on $name', (target) => {
     const suspended = await k.request('PATCH', path, { spec: { suspend: true } }, { contentType: MERGE });
     expect(suspended.body).toMatchObject({ metadata: { generation: 2 }, spec: { suspend: true } });
   });
+  it('pages a list with limit and continue, every item once, in order', async () => {
+    for (const i of [1, 2, 3, 4, 5]) await k.seed({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `page-${i}`, namespace: NS, labels: { paging: 'yes' } }, data: { i: String(i) } });
+    const seen: string[] = [];
+    let token = '';
+    let pages = 0;
+    do {
+      const res = await k.request('GET', `/api/v1/namespaces/${NS}/configmaps?labelSelector=paging%3Dyes&limit=2${token ? `&continue=${encodeURIComponent(token)}` : ''}`);
+      expect(res.status).toBe(200);
+      const body = res.body as ListBody & { metadata: { continue?: string } };
+      seen.push(...body.items.map((o) => o.metadata.name));
+      token = body.metadata.continue ?? '';
+      pages++;
+    } while (token);
+    expect(seen).toEqual(['page-1', 'page-2', 'page-3', 'page-4', 'page-5']);
+    expect(pages).toBe(3);
+  });
+
+  it('a JSON patch whose test op fails is 422 and changes nothing; dryRun=All writes nothing', async () => {
+    const cm = await k.seed({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'guarded', namespace: NS }, data: { v: '1' } });
+    const path = `/api/v1/namespaces/${NS}/configmaps/guarded`;
+    const stale = await k.request('PATCH', path, [{ op: 'test', path: '/data/v', value: '0' }, { op: 'replace', path: '/data/v', value: '2' }], { contentType: 'application/json-patch+json' });
+    expect(stale.status).toBe(422);
+    expect(statusOf(stale)).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Invalid', code: 422 });
+    expect(((await k.request('GET', path)).body as { data: { v: string } }).data.v).toBe('1');
+    const ok = await k.request('PATCH', path, [{ op: 'test', path: '/metadata/resourceVersion', value: cm.metadata.resourceVersion }, { op: 'replace', path: '/data/v', value: '2' }], { contentType: 'application/json-patch+json' });
+    expect(ok.status).toBe(200);
+
+    const dry = await k.request('POST', `/api/v1/namespaces/${NS}/configmaps?dryRun=All`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'only-a-dream', namespace: NS } });
+    expect(dry.status).toBe(201);
+    expect((await k.request('GET', `/api/v1/namespaces/${NS}/configmaps/only-a-dream`)).status).toBe(404);
+  });
 });
