@@ -144,7 +144,12 @@ export function parseFieldSelector(kind: string, selector: string | undefined): 
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`);
     const getter = getters[m[1]!];
-    if (!getter) throw badRequest(`field label not supported: ${m[1]}`);
+    // Kinds with their own field selectors (pods, nodes, events...) answer like their strategy's
+    // conversion func; the others get the generic registry's answer (as a v1.20 apiserver does
+    // for configmaps: see test/real-apiserver/v1-20-behaviour.test.ts).
+    if (!getter) {
+      throw badRequest(BY_KIND[kind] ? `field label not supported: ${m[1]}` : `"${m[1]}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+    }
     const want = m[3]!.replace(/\\(.)/g, '$1');
     tests.push(m[2] === '!=' ? (o) => getter(o) !== want : (o) => getter(o) === want);
   }
