@@ -4,6 +4,7 @@ import { readJournal, summarize } from '../engine/journal.js';
 import type { RunSummary } from '../engine/journal.js';
 import type { JournalRecord, RunStartedRecord } from '../engine/journal-records.js';
 import { EXIT, RunbookError } from '../errors.js';
+import { processAlive } from '../process-alive.js';
 
 export interface PastRun {
   runId: string;
@@ -12,14 +13,6 @@ export interface PastRun {
   summary: RunSummary;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function loadPastRun(stateDir: string, runId: string): Promise<PastRun> {
   const records = await readJournal(stateDir, runId);
@@ -28,7 +21,7 @@ export async function loadPastRun(stateDir: string, runId: string): Promise<Past
   if (!start) throw new RunbookError('E_JOURNAL', `the journal of ${runId} has no run-started record`, { hint: 'the file may be damaged; inspect it with `runbook show`' });
   const summary = summarize(runId, records);
   const finishedAfterStart = records.slice(records.lastIndexOf(start)).some((r) => r.t === 'run-finished');
-  if (!finishedAfterStart && start.pid !== process.pid && alive(start.pid)) {
+  if (!finishedAfterStart && start.pid !== process.pid && processAlive(start.pid)) {
     throw new RunbookError('E_RUN_ACTIVE', `run ${runId} is still in progress (pid ${start.pid})`, {
       hint: 'stop it first (Ctrl-C in its terminal, or kill -TERM the pid), then try again',
       exitCode: EXIT.invalidInput,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunbookError } from '../errors.js';
 import type { CliIO } from './io.js';
+import { processAlive } from '../process-alive.js';
 
 const BIN = fileURLToPath(new URL('./bin.js', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -18,14 +19,6 @@ function pidOf(dir: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function tail(file: string, lines = 15): string {
   return existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '';
@@ -33,7 +26,7 @@ function tail(file: string, lines = 15): string {
 
 export async function detachLab(dir: string, scenario: string, io: CliIO): Promise<number> {
   const running = pidOf(dir);
-  if (running && alive(running)) throw new RunbookError('E_LAB_BUSY', `a lab is already running in ${dir} (pid ${running})`, { hint: 'runbook lab stop, or another --dir' });
+  if (running && processAlive(running)) throw new RunbookError('E_LAB_BUSY', `a lab is already running in ${dir} (pid ${running})`, { hint: 'runbook lab stop, or another --dir' });
   const { mkdirSync } = await import('node:fs');
   mkdirSync(dir, { recursive: true });
   const log = join(dir, 'lab.log');
@@ -68,7 +61,7 @@ function probeReady(server: string, ca: string, token: string | undefined): Prom
 
 export async function labStatus(dir: string): Promise<{ running: boolean; text: string }> {
   const pid = pidOf(dir);
-  if (!pid || !alive(pid)) {
+  if (!pid || !processAlive(pid)) {
     const saved = existsSync(join(dir, 'state.json')) ? ` (saved state there: \`runbook lab start --dir ${dir}\` resumes it)` : '';
     return { running: false, text: `no lab running in ${dir}${saved}\n` };
   }
@@ -87,11 +80,11 @@ export async function labStatus(dir: string): Promise<{ running: boolean; text: 
 
 export async function stopLab(dir: string): Promise<string> {
   const pid = pidOf(dir);
-  if (!pid || !alive(pid)) return `no lab running in ${dir}`;
+  if (!pid || !processAlive(pid)) return `no lab running in ${dir}`;
   process.kill(pid, 'SIGTERM');
   // It saves its state on the way out; give it time to.
   for (let waited = 0; waited < 10_000; waited += 50) {
-    if (!alive(pid)) return `lab stopped (pid ${pid}); state saved in ${dir}`;
+    if (!processAlive(pid)) return `lab stopped (pid ${pid}); state saved in ${dir}`;
     await sleep(50);
   }
   throw new RunbookError('E_LAB_STOP', `the lab (pid ${pid}) did not stop within 10 s`, { hint: `kill ${pid}` });

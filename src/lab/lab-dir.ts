@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { RunbookError } from '../errors.js';
 import type { KubeStoreSnapshot } from './kube/store.js';
 import { createLabTls, type LabTls } from './tls.js';
+import { processAlive } from '../process-alive.js';
 
 export interface LabPaths {
   dir: string;
@@ -97,21 +98,13 @@ export function writeProxmoxEnv(paths: LabPaths, env: { url: string; tokenId: st
   writeAtomic(paths.proxmoxEnv, `${lines.join('\n')}\n`, 0o600);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Refuses a directory another live process serves (its lab.pid); creates it when missing. */
 export function checkLabDirFree(paths: LabPaths): void {
   mkdirSync(paths.dir, { recursive: true });
   if (!existsSync(paths.pid)) return;
   const owner = Number(readFileSync(paths.pid, 'utf8').trim());
-  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
     throw new RunbookError('E_LAB_BUSY', `the lab in ${paths.dir} is already running (pid ${owner})`, { hint: 'stop it first, or use another --dir' });
   }
 }
