@@ -49,14 +49,15 @@ export async function provesRunLock(env: Record<string, string>, node: string): 
   expect((await runCli([...run(join(dir, 'c'))], { env })).code).toBe(0);
 
   // A run that dies holding the lock blocks others until the lease expires, then is taken over.
-  const short = { ...env, RUNBOOK_LOCK_TTL: '2' };
+  // The TTL leaves room for a slow machine between the kill and the next run's check.
+  const short = { ...env, RUNBOOK_LOCK_TTL: '8' };
   const stateD = join(dir, 'd');
   const d = startCli([...run(stateD)], { env: short });
   await until(() => holding(stateD));
   d.child.kill('SIGKILL');
   await d.done;
   expect((await runCli([...run(join(dir, 'e'))], { env: short })).code).toBe(3);
-  await new Promise((r) => setTimeout(r, 2500));
+  await new Promise((r) => setTimeout(r, 8500));
   const f = await runCli([...run(join(dir, 'f'))], { env: short });
   expect(f.stdout.slice(-300)).toMatch(/succeeded/);
   expect(f.code).toBe(0);
