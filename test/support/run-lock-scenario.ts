@@ -13,7 +13,7 @@ params:
   node: { type: string, required: true, description: node }
 steps:
   - { id: cordon, uses: k8s.cordon, with: { node: "\${{ params.node }}" } }
-  - { id: hold, uses: core.wait, needs: [cordon], with: { duration: 3s } }
+  - { id: hold, uses: core.wait, needs: [cordon], with: { duration: 6s } }
   - { id: uncordon, uses: k8s.uncordon, needs: [hold], with: { node: "\${{ params.node }}" } }
 `;
 
@@ -27,7 +27,8 @@ async function until(check: () => boolean, ms = 20_000): Promise<void> {
 
 const holding = (state: string) => {
   const runs = join(state, 'runs');
-  return existsSync(runs) && readdirSync(runs).some((f) => readFileSync(join(runs, f), 'utf8').includes('"key":"hold"'));
+  // The hold step has started (the plan record names it too, before the lock is taken).
+  return existsSync(runs) && readdirSync(runs).some((f) => readFileSync(join(runs, f), 'utf8').includes('"t":"step-started","key":"hold"'));
 };
 
 export async function provesRunLock(env: Record<string, string>, node: string): Promise<void> {
@@ -56,7 +57,8 @@ export async function provesRunLock(env: Record<string, string>, node: string): 
   await until(() => holding(stateD));
   d.child.kill('SIGKILL');
   await d.done;
-  expect((await runCli([...run(join(dir, 'e'))], { env: short })).code).toBe(3);
+  const e = await runCli([...run(join(dir, 'e'))], { env: short });
+  expect(e.code, e.stdout.slice(-500)).toBe(3);
   await new Promise((r) => setTimeout(r, 8500));
   const f = await runCli([...run(join(dir, 'f'))], { env: short });
   expect(f.stdout.slice(-300)).toMatch(/succeeded/);
