@@ -1,25 +1,9 @@
 // What the simulated kubelets, scheduler and node lifecycle controller need from the lab's
-// kube store and Proxmox state. Structural copies of the contract in src/lab/kube/store.ts and
+// kube store and Proxmox state: narrow interfaces over src/lab/kube/store.ts and
 // src/lab/proxmox/state.ts, so the controllers stay pure and testable with plain fakes.
+import type { KubeObject } from '../kube/store.js';
 
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    finalizers?: string[];
-    deletionTimestamp?: string;
-    creationTimestamp?: string;
-    ownerReferences?: unknown[];
-    [k: string]: unknown;
-  };
-  [k: string]: unknown;
-}
+export type { KubeObject };
 
 export interface StoreEventLike {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
