@@ -28,6 +28,7 @@ import { k8sEnsure } from './k8s/ensure.js';
 import { k8sPatch } from './k8s/patch.js';
 import { k8sRemoveFinalizers } from './k8s/remove-finalizers.js';
 import { k8sWaitCondition } from './k8s/wait-condition.js';
+import { k8sWaitPodsScheduled } from './k8s/wait-pods-scheduled.js';
 import { k8sWaitNodeReady } from './k8s/wait-node-ready.js';
 import { proxmoxAssertMemoryFits } from './proxmox/assert-memory-fits.js';
 import { proxmoxGetVm } from './proxmox/get-vm.js';
@@ -68,6 +69,7 @@ export const builtinSteps: readonly StepDefinition[] = [
   k8sUncordon,
   k8sWaitCondition,
   k8sWaitNodeReady,
+  k8sWaitPodsScheduled,
   proxmoxAssertMemoryFits,
   proxmoxGetVm,
   proxmoxRebootVm,

@@ -14,7 +14,8 @@ function paramOption(p: ParamSpec): Option {
   const description = `${p.description}${typeNote}${defaultNote}${p.required ? ' (required)' : ''}`;
   switch (p.type) {
     case 'bool':
-      return new Option(`--${p.name}`, description);
+      // A bool that defaults to true is switched off with --no-NAME (commander's negation).
+      return p.default === true ? new Option(`--no-${p.name}`, `${p.description} (on by default; --no-${p.name} turns it off)`) : new Option(`--${p.name}`, description);
     case 'list':
       return new Option(`--${p.name} <${p.items ?? 'value'}>`, `${description}; repeat or comma-separate`).argParser(collect);
     case 'int':
@@ -64,7 +65,7 @@ export function rawParamValues(cmd: Command, runbook: Runbook): Record<string, s
   const out: Record<string, string | string[] | boolean | undefined> = {};
   for (const opt of cmd.options) {
     const long = opt.long?.replace(/^--/, '');
-    const param = runbook.params.find((p) => p.name === long);
+    const param = runbook.params.find((p) => p.name === long || (opt.negate && `no-${p.name}` === long));
     if (param) out[param.name] = opts[opt.attributeName()] as string | string[] | boolean | undefined;
   }
   return out;

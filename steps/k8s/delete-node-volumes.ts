@@ -16,10 +16,11 @@ export const k8sDeleteNodeVolumes = defineStep({
   type: 'k8s.delete-node-volumes',
   description: 'Deletes PVCs and PVs pinned to a node (local-path), clearing protection finalizers that no controller will clear.',
   params: z.object({ node: nodeName, pvc: z.array(z.string()).default([]) }).strict(),
-  outputs: z.object({ pvcs: z.array(z.string()), pvs: z.array(z.string()) }),
+  /** `pods`: namespace/name of the pods that mount the deleted claims (they wait for new ones). */
+  outputs: z.object({ pvcs: z.array(z.string()), pvs: z.array(z.string()), pods: z.array(z.string()) }),
   uses: ['kube'],
   destructive: true,
-  permissions: [kube('persistentvolumeclaims', ['list', 'get', 'delete', 'patch', 'create']), kube('persistentvolumes', ['list', 'get', 'delete', 'patch', 'create']), kube('nodes', ['get'])],
+  permissions: [kube('persistentvolumeclaims', ['list', 'get', 'delete', 'patch', 'create']), kube('persistentvolumes', ['list', 'get', 'delete', 'patch', 'create']), kube('nodes', ['get']), kube('pods', ['list'])],
   async preflight({ params, adapters }) {
     const node = await adapters.kube.get(nodeRef(params.node));
     if (node && isNodeReady(node)) return [{ ok: false, message: `node ${params.node} is Ready: its volumes hold live data`, hint: 'only dead nodes lose their local volumes' }];
@@ -35,6 +36,10 @@ export const k8sDeleteNodeVolumes = defineStep({
   },
   async apply({ params, adapters, saveObject, checkpoint, log }) {
     const { pvs, pvcs } = await volumesPinnedTo(adapters.kube, params.node, params.pvc);
+    const claimKeys = new Set(pvcs.map((c) => `${c.metadata.namespace}/${c.metadata.name}`));
+    const pods = (await adapters.kube.list({ apiVersion: 'v1', kind: 'Pod' }))
+      .filter((p) => ((p.spec as { volumes?: { persistentVolumeClaim?: { claimName: string } }[] } | undefined)?.volumes ?? []).some((v) => v.persistentVolumeClaim && claimKeys.has(`${p.metadata.namespace}/${v.persistentVolumeClaim.claimName}`)))
+      .map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
     const restore: KubeObject[] = [];
     // Claims first: a PV is protected while a claim is bound to it.
     for (const obj of [...pvcs, ...pvs]) {
@@ -42,7 +47,7 @@ export const k8sDeleteNodeVolumes = defineStep({
       await checkpoint({ objects: [...restore].reverse() });
       if (await clearFinalizers(adapters.kube, obj, PROTECTION)) log(`cleared protection finalizer of ${describe(obj)}`);
     }
-    return { outputs: { pvcs: pvcs.map(describe), pvs: pvs.map(describe) }, undo: { objects: restore.reverse() } };
+    return { outputs: { pvcs: pvcs.map(describe), pvs: pvs.map(describe), pods }, undo: { objects: restore.reverse() } };
   },
   async verify({ params, adapters }) {
     const { pvs, pvcs } = await volumesPinnedTo(adapters.kube, params.node, params.pvc);

@@ -17,8 +17,8 @@ export async function volumesPinnedTo(kube: KubeReader, node: string, match?: re
   const selectedPvcs: KubeObject[] = [];
   for (const pv of pvs) {
     const claim = pvClaim(pv);
-    // --pvc globs name claims; a PV without a claim is selected by its own name.
-    if (!matches(claim?.name ?? pv.metadata.name)) continue;
+    // --pvc globs name claims, as namespace/name or name; a PV without a claim by its own name.
+    if (!(claim ? matches(`${claim.namespace}/${claim.name}`) || matches(claim.name) : matches(pv.metadata.name))) continue;
     selectedPvs.push(pv);
     const pvc = claim ? claims.get(`${claim.namespace}/${claim.name}`) : undefined;
     if (pvc) selectedPvcs.push(pvc);

@@ -64,6 +64,14 @@ describe('runbook CLI basics', () => {
     expect(r.stdout).toContain('--yes');
   });
 
+  it('a bool param that defaults to true is turned off with --no-NAME', async () => {
+    const r = await runCli(['run', 'purge-dead-node', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/--no-check-vm\s+also require that the node's VM is not running/);
+    expect(r.stdout).toMatch(/--no-wait-scheduled/);
+    expect(r.stdout).not.toMatch(/--check-vm /);
+  });
+
   it('an unknown flag is an error with did-you-mean, exit 2', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'touch-files.yaml'), GOOD);

@@ -52,9 +52,16 @@ describe('runbook lab', () => {
     expect(before).toMatch(/speaker-\S+\s+CrashLoopBackOff \(OOMKilled\)/);
     expect(before).toMatch(/HelmRelease\/metallb-system\/metallb\s+False\s+RetriesExceeded/);
     // The fixes, in the order the diagnosis proposes, each through the whole pipeline.
-    expect(before).toMatch(/\$ runbook run fix-ballooning [^\n]*\nPreflight: all checks passed[\s\S]*Run \S+ succeeded: 26 step\(s\) applied\./);
-    expect(before).toMatch(/\$ runbook run purge-dead-node --node k3s-replica-2 --yes\nPreflight: all checks passed[\s\S]*Run \S+ succeeded: 4 step\(s\) applied\./);
-    expect(before).toMatch(/\$ runbook run unstick-metallb --yes\nPreflight: all checks passed[\s\S]*Run \S+ succeeded/);
+    const runs = before!.split('\n$ runbook run ').slice(1);
+    expect(runs.map((r) => r.split('\n')[0])).toEqual([
+      'fix-ballooning --nodes k3s-replica-0,k3s-replica-1,k3s-server-0,k3s-server-1,k3s-server-2 --memory 2048 --yes',
+      'purge-dead-node --node k3s-replica-2 --yes',
+      'unstick-metallb --yes',
+    ]);
+    expect(runs[0]).toMatch(/^[^\n]*\nPreflight: all checks passed[\s\S]*Run \S+ succeeded: 26 step\(s\) applied\./);
+    // purge-dead-node ends by seeing the monitoring pods scheduled again on live nodes.
+    expect(runs[1]).toMatch(/monitoring\/prometheus-kube-prometheus-stack-prometheus-0 scheduled on k3s-server-\d[\s\S]*Run \S+ succeeded: 5 step\(s\) applied\./);
+    expect(runs[2]).toMatch(/^[^\n]*\nPreflight: all checks passed[\s\S]*Run \S+ succeeded: 4 step\(s\) applied\./);
     // After: five 2 GiB nodes Ready, no dead node, everything running, Flux Ready.
     expect(after!.match(/^k3s-\S+\s+Ready\s+1948Mi/gm)).toHaveLength(5);
     expect(after).not.toMatch(/k3s-replica-2/);

@@ -90,7 +90,7 @@ afterAll(async () => {
 });
 
 const runAs = (token: string, node: string) =>
-  runCli(['--state-dir', mkdtempSync(join(tmpdir(), 'rbac-state-')), 'run', 'purge-dead-node', '--node', node, '--yes'], { env: { KUBECONFIG: api.kubeconfigFor(token), PROXMOX_ENV_FILE: pveEnv }, timeoutMs: 60_000 });
+  runCli(['--state-dir', mkdtempSync(join(tmpdir(), 'rbac-state-')), 'run', 'purge-dead-node', '--node', node, '--yes', '--no-wait-scheduled'], { env: { KUBECONFIG: api.kubeconfigFor(token), PROXMOX_ENV_FILE: pveEnv }, timeoutMs: 60_000 });
 
 describe('purge-dead-node with exactly the permissions `runbook rbac` derives (real kube-apiserver, RBAC)', () => {
   it('succeeds, and the node, its pod, volume, claim and secret are gone', async () => {
