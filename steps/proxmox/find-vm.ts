@@ -15,3 +15,9 @@ export async function requireVm(proxmox: ProxmoxReader, nodeName: string): Promi
   if (!vm) throw new Error(`no Proxmox VM named ${nodeName}: map the node in an inventory file`);
   return vm;
 }
+
+/** The preflight of a step about one node's VM: it exists (and which one it is). */
+export async function vmExists(proxmox: ProxmoxReader, nodeName: string): Promise<Array<{ ok: boolean; message: string }>> {
+  const vm = await requireVm(proxmox, nodeName);
+  return [{ ok: true, message: `VM ${vm.vmid} (${vm.name}) on ${vm.node}` }];
+}

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
 import { nodeName } from '../schemas.js';
-import { requireVm } from './find-vm.js';
+import { requireVm, vmExists } from './find-vm.js';
 import { ballooningActive, describeMemory, memorySettings } from './memory.js';
 import { pve } from './permissions.js';
 
@@ -24,10 +24,7 @@ export const proxmoxGetVm = defineStep({
   uses: ['proxmox'],
   destructive: false,
   permissions: [pve(['VM.Audit'])],
-  async preflight({ params, adapters }) {
-    const vm = await requireVm(adapters.proxmox, params.node);
-    return [{ ok: true, message: `VM ${vm.vmid} (${vm.name}) on ${vm.node}` }];
-  },
+  preflight: ({ params, adapters }) => vmExists(adapters.proxmox, params.node),
   async plan({ params, adapters }) {
     const vm = await requireVm(adapters.proxmox, params.node);
     const m = memorySettings(await adapters.proxmox.getVmConfig(vm.node, vm.vmid));

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
 import { duration, nodeName } from '../schemas.js';
-import { requireVm } from './find-vm.js';
+import { requireVm, vmExists } from './find-vm.js';
 import { pve } from './permissions.js';
 import { describeVmState, waitVmRunning } from './wait-task.js';
 
@@ -15,10 +15,7 @@ export const proxmoxWaitVmRunning = defineStep({
   uses: ['proxmox'],
   destructive: false,
   permissions: [pve(['VM.Audit'])],
-  async preflight({ params, adapters }) {
-    const vm = await requireVm(adapters.proxmox, params.node);
-    return [{ ok: true, message: `VM ${vm.vmid} (${vm.name}) on ${vm.node}` }];
-  },
+  preflight: ({ params, adapters }) => vmExists(adapters.proxmox, params.node),
   async plan({ params, adapters }) {
     const vm = await requireVm(adapters.proxmox, params.node);
     const s = await adapters.proxmox.getVmStatus(vm.node, vm.vmid);

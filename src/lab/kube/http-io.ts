@@ -1,23 +1,12 @@
 // Request body reading and JSON/Status responses for the lab API server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readLimitedBody } from '../read-body.js';
 import { badRequest, internalError, KubeStatusError, unsupportedMediaType } from './status.js';
 
 const MAX_BODY = 3 * 1024 * 1024; // the real server's default request size limit
 
 export function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new KubeStatusError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+  return readLimitedBody(req, MAX_BODY, () => new KubeStatusError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
 }
 
 export function parseJson(text: string): unknown {

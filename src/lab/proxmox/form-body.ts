@@ -2,26 +2,13 @@
 // an application/x-www-form-urlencoded or application/json body (PVE/APIServer/AnyEvent.pm).
 // Everything arrives as strings; the schema check (schema.ts) types them.
 import type { IncomingMessage } from 'node:http';
+import { readLimitedBody } from '../read-body.js';
 import { PveError } from './errors.js';
 
 const MAX_BODY = 64 * 1024;
 
 function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new PveError(413, 'Request Entity Too Large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+  return readLimitedBody(req, MAX_BODY, () => new PveError(413, 'Request Entity Too Large'));
 }
 
 function scalar(v: unknown): string {
