@@ -51,7 +51,15 @@ export function classify(pods: KubeObject[], p: Pick<Params, 'deleteEmptyDirData
 async function evictUntilGone(kube: KubeWriter, pod: KubeObject, deadline: number, interval: number, signal: AbortSignal, log: (m: string) => void): Promise<void> {
   for (;;) {
     const r = await kube.evict(refOf(pod));
-    if (r.evicted) return;
+    if (r.evicted) {
+      // Accepted is not gone: the pod terminates gracefully first. Like kubectl drain's
+      // waitForDelete, wait until it is deleted (or replaced: another uid under its name).
+      const uid = pod.metadata.uid;
+      await kube.waitFor(refOf(pod), (p) => !p || p.metadata.uid !== uid, { timeoutMs: Math.max(1000, deadline - Date.now()), signal }).catch(() => {
+        throw new Error(`${describe(pod)} was evicted but has not terminated by the drain timeout`);
+      });
+      return;
+    }
     if (Date.now() + interval > deadline) {
       const pdbs = (await pdbsCovering(kube, pod)).map((p) => `poddisruptionbudget/${p.metadata.namespace}/${p.metadata.name}`);
       throw new Error(`cannot evict ${describe(pod)}: ${r.message} Blocked by ${pdbs.join(', ') || 'a PodDisruptionBudget'}; scale the workload up or relax the budget, then retry`);
@@ -68,7 +76,7 @@ export const k8sDrain = defineStep({
   outputs: z.object({ evicted: z.array(z.string()) }),
   uses: ['kube'],
   destructive: true,
-  permissions: [kube('nodes', ['get', 'patch']), kube('pods', ['list', 'get']), kube('pods/eviction', ['create']), kube('poddisruptionbudgets', ['list'], 'policy')],
+  permissions: [kube('nodes', ['get', 'patch']), kube('pods', ['list', 'get', 'watch']), kube('pods/eviction', ['create']), kube('poddisruptionbudgets', ['list'], 'policy')],
   async preflight({ params, adapters }) {
     const node = await adapters.kube.get(nodeRef(params.node));
     if (!node) return [{ ok: false, message: `node ${params.node} not found` }];

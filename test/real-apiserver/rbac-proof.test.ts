@@ -4,7 +4,6 @@
 // here, so finalizers are never removed for us). Take one rule away and it is refused with the
 // apiserver's own "forbidden" naming the verb and resource, and rolled back.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,28 +12,14 @@ import { startProxmoxServer, type ProxmoxServer } from '../../src/lab/proxmox/se
 import { ProxmoxState } from '../../src/lab/proxmox/state.js';
 import { runCli } from '../support/cli.js';
 import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
+import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 
 let api: RealApiserver;
 let pve: ProxmoxServer;
 let pveEnv: string;
-
-function call(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, api.url), { method, ca: api.caPem, headers: { authorization: `Bearer ${api.adminToken}`, 'content-type': contentType } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
-
-async function must(method: string, path: string, body?: unknown, contentType?: string) {
-  const r = await call(method, path, body, contentType);
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+let admin: Admin;
+const must = (method: string, path: string, body?: unknown, contentType?: string) => admin.must(method, path, body, contentType);
+const call = (method: string, path: string) => admin.call(method, path);
 
 /** A node dead for two days, a pod on it, a local-path volume pinned to it with its claim, its k3s secret. */
 async function seedDeadNode(name: string): Promise<void> {
@@ -53,24 +38,9 @@ async function seedDeadNode(name: string): Promise<void> {
   await must('POST', '/api/v1/namespaces/kube-system/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${name}.node-password.k3s`, namespace: 'kube-system' }, stringData: { hash: 'not-a-real-hash' } });
 }
 
-async function grant(user: string, dropRule?: { resource: string; verb: string }): Promise<void> {
-  const r = await runCli(['rbac', 'purge-dead-node', '--output', 'json']);
-  const role = (JSON.parse(r.stdout) as { kubernetes: { metadata: { name: string }; rules: { resources: string[]; verbs: string[] }[] } }).kubernetes;
-  role.metadata.name = `purge-${user}`;
-  if (dropRule) {
-    role.rules = role.rules.flatMap((rule) => {
-      if (!rule.resources.includes(dropRule.resource)) return [rule];
-      const rest = rule.resources.filter((x) => x !== dropRule.resource);
-      const without = { ...rule, resources: [dropRule.resource], verbs: rule.verbs.filter((v) => v !== dropRule.verb) };
-      return [...(rest.length ? [{ ...rule, resources: rest }] : []), without];
-    });
-  }
-  await must('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', role);
-  await must('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `purge-${user}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `purge-${user}` }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }] });
-}
-
 beforeAll(async () => {
   api = await startRealApiserver();
+  admin = adminOf(api);
   await must('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'monitoring' } });
   // No controller-manager here: the namespace's default ServiceAccount must be made by hand.
   await must('POST', '/api/v1/namespaces/monitoring/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'monitoring' } });
@@ -96,7 +66,7 @@ describe('purge-dead-node with exactly the permissions `runbook rbac` derives (r
   it('succeeds, and the node, its pod, volume, claim and secret are gone', async () => {
     const user = api.spareTokens[0]!;
     await seedDeadNode('dead-1');
-    await grant(user.user);
+    await admin.grant('purge-dead-node', user.user);
     const r = await runAs(user.token, 'dead-1');
     expect(r.stdout.slice(-600)).toMatch(/succeeded: 4 step\(s\) applied/);
     expect(r.code).toBe(0);
@@ -110,7 +80,7 @@ describe('purge-dead-node with exactly the permissions `runbook rbac` derives (r
   it('without `delete persistentvolumes` it is refused with the apiserver\'s forbidden, and what it did is rolled back', async () => {
     const user = api.spareTokens[1]!;
     await seedDeadNode('dead-2');
-    await grant(user.user, { resource: 'persistentvolumes', verb: 'delete' });
+    await admin.grant('purge-dead-node', user.user, { resource: 'persistentvolumes', verb: 'delete' });
     const r = await runAs(user.token, 'dead-2');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`forbidden: User "${user.user}" cannot delete resource "persistentvolumes"`));
