@@ -2,6 +2,13 @@
 import type { JournalRecord } from '../engine/journal-records.js';
 import { summarize } from '../engine/journal.js';
 
+/** A step's outputs on one line, cut short: enough to see what it found or did. */
+function outputsLine(outputs: unknown): string {
+  if (!outputs || typeof outputs !== 'object' || !Object.keys(outputs).length) return '';
+  const text = JSON.stringify(outputs);
+  return ` -> ${text.length > 160 ? `${text.slice(0, 157)}...` : text}`;
+}
+
 export function formatShow(runId: string, records: readonly JournalRecord[]): string {
   const s = summarize(runId, [...records]);
   const out = [`Run ${runId}: ${s.runbook}, ${s.status}${s.exitCode !== undefined ? ` (exit ${s.exitCode})` : ''}`];
@@ -24,7 +31,12 @@ export function formatShow(runId: string, records: readonly JournalRecord[]): st
         out.push(`${at}  ${r.key}: saved ${r.saved.source} ${r.saved.ref}`);
         break;
       case 'step-applied':
-        out.push(`${at}  ${r.key}: applied`);
+        out.push(`${at}  ${r.key}: ${r.partial ? 'FAILED half-way; what it did so far is recorded for rollback' : 'applied'}${outputsLine(r.outputs)}`);
+        break;
+      case 'step-checkpoint':
+        break;
+      case 'item-committed':
+        out.push(`${at}  ${r.key}: all its steps done (kept if a later item fails)`);
         break;
       case 'step-succeeded':
         out.push(`${at}  ${r.key}: done`);

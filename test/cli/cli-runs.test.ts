@@ -78,7 +78,8 @@ describe('runbook run', () => {
     const h = await runCli(['--state-dir', state, 'history']);
     expect(h.stdout).toMatch(new RegExp(`${runId}\\s+three\\s+succeeded\\s+3`));
     const s = await runCli(['--state-dir', state, 'show', runId]);
-    expect(s.stdout).toContain('one: applied');
+    // Each applied step with what it reported (core.shell: its stdout and exit code).
+    expect(s.stdout).toMatch(/one: applied -> \{"stdout":"[^"]*","exitCode":0\}/);
     expect(s.stdout).toContain('finished: succeeded (exit 0)');
     const j = await runCli(['--state-dir', state, 'show', runId, '--output', 'json']);
     expect(JSON.parse(j.stdout).summary).toMatchObject({ runId, status: 'succeeded', steps: 3 });
