@@ -14,3 +14,11 @@ export const duration = z.union([z.number().int().nonnegative(), z.string()]).tr
 });
 
 export const nodeName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes node name (lowercase RFC 1123)');
+
+/** Which object a generic step acts on: `apiVersion` (default v1), `kind`, `namespace`, `name`. */
+export const objectRefShape = {
+  apiVersion: z.string().default('v1'),
+  kind: z.string().min(1),
+  namespace: z.string().optional(),
+  name: z.string().min(1),
+};

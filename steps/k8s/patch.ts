@@ -9,6 +9,7 @@ import { describe } from './facts.js';
 import { applyJsonPatch, applyMergePatch, formatPath, getAt, jsonPatchTouchedPaths, mergeTouchedPaths, toPointer } from './json-paths.js';
 import type { JsonPatchOp, JsonPath } from './json-paths.js';
 import { apiGroupOf, resourcePermission } from './resource-permission.js';
+import { objectRefShape } from '../schemas.js';
 
 const jsonPatchOp = z
   .object({ op: z.enum(['add', 'remove', 'replace', 'move', 'copy', 'test']), path: z.string(), from: z.string().optional(), value: z.unknown().optional() })
@@ -16,10 +17,7 @@ const jsonPatchOp = z
 
 const params = z
   .object({
-    apiVersion: z.string().default('v1'),
-    kind: z.string().min(1),
-    namespace: z.string().optional(),
-    name: z.string().min(1),
+    ...objectRefShape,
     patch: z.union([z.record(z.string(), z.unknown()), z.array(jsonPatchOp)]),
     type: z.enum(['merge', 'strategic', 'json']).default('merge'),
   })

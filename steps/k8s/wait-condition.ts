@@ -4,16 +4,13 @@
 import { z } from 'zod';
 import type { KubeObject, KubeRef } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
-import { duration } from '../schemas.js';
+import { duration, objectRefShape } from '../schemas.js';
 import { condition, describe } from './facts.js';
 import { resourcePermission } from './resource-permission.js';
 
 const params = z
   .object({
-    apiVersion: z.string().default('v1'),
-    kind: z.string().min(1),
-    namespace: z.string().optional(),
-    name: z.string().min(1),
+    ...objectRefShape,
     condition: z.string().min(1),
     status: z.enum(['True', 'False', 'Unknown']).default('True'),
     timeout: duration.default(5 * 60_000),

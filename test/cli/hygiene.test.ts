@@ -3,33 +3,20 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/engine/journal.js';
-import type { Lab } from '../../src/lab/lab.js';
-import { startLab } from '../../src/lab/lab.js';
 import { runCli } from '../support/cli.js';
+import { envOf, useIncidentAndHealthyLabs } from '../support/two-labs.js';
 
-let incident: Lab;
-let healthy: Lab;
 const root = mkdtempSync(join(tmpdir(), 'runbook-hygiene-'));
 const state = join(root, 'state');
-const envOf = (lab: Lab) => ({ KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath });
-
-beforeAll(async () => {
-  [incident, healthy] = await Promise.all([startLab({ dir: join(root, 'incident') }), startLab({ dir: join(root, 'healthy'), scenario: 'healthy' })]);
-  incident.settle();
-  healthy.settle();
-});
-
-afterAll(async () => {
-  await Promise.all([incident?.stop(), healthy?.stop()]);
-});
+const labs = useIncidentAndHealthyLabs(root);
 
 describe('cluster-hygiene (unattended)', () => {
   it('reports without a terminal or --yes, writes JSON and Markdown, exits 7 on critical findings', async () => {
     const json = join(root, 'report.json');
     const md = join(root, 'report.md');
-    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--report-json', json, '--report-markdown', md, '--output', 'json'], { env: envOf(incident) });
+    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--report-json', json, '--report-markdown', md, '--output', 'json'], { env: envOf(labs.incident) });
     expect(r.code).toBe(7);
     const outcome = JSON.parse(r.stdout) as { status: string; exitCode: number; message: string };
     expect(outcome).toMatchObject({ status: 'failed', exitCode: 7 });
@@ -41,7 +28,7 @@ describe('cluster-hygiene (unattended)', () => {
   });
 
   it('--fix safe without a policy runs nothing and says why', async () => {
-    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--fix', 'safe', '--yes', '--output', 'json'], { env: envOf(incident) });
+    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--fix', 'safe', '--yes', '--output', 'json'], { env: envOf(labs.incident) });
     expect(r.code).toBe(7);
     const { runId } = JSON.parse(r.stdout) as { runId: string };
     const applied = (await readJournal(state, runId)).find((rec) => rec.t === 'step-applied' && rec.key === 'fixes') as { outputs: { outcomes: { runbook: string; result: string }[] } };
@@ -53,13 +40,13 @@ describe('cluster-hygiene (unattended)', () => {
   });
 
   it('--fix safe needs --yes without a terminal: refuses before anything runs', async () => {
-    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--fix', 'safe', '--policy', 'examples/hygiene-policy.yaml'], { env: envOf(incident) });
+    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--fix', 'safe', '--policy', 'examples/hygiene-policy.yaml'], { env: envOf(labs.incident) });
     expect(r.code).toBe(4);
     expect(r.stdout + r.stderr).toMatch(/pass --yes to approve, nothing was changed/);
   });
 
   it('a healthy cluster exits 0', async () => {
-    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--output', 'json'], { env: envOf(healthy) });
+    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--output', 'json'], { env: envOf(labs.healthy) });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'succeeded' });
   });
