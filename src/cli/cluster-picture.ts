@@ -2,7 +2,7 @@
 // pods request and are allowed to use), then what is not running and how Flux is doing.
 // Read-only, one list per resource type; used by `runbook lab demo` (and `doctor` later).
 import type { KubeObject, KubeReader } from '../adapters/ports.js';
-import { parseQuantity } from '../../steps/k8s/quantity.js';
+import { parseQuantity } from '../kube-quantity.js';
 
 type Any = Record<string, any>; // Kubernetes objects as JSON: read defensively below.
 

@@ -5,7 +5,7 @@
 // containers, restartPolicy Always, add to the sum AND to every later init container),
 // plus the pod overhead (added to limits only where a limit exists).
 import type { KubeObject } from '../adapters/ports.js';
-import { parseQuantity } from '../../steps/k8s/quantity.js';
+import { parseQuantity } from '../kube-quantity.js';
 import { isNonTerminated, podSpec, podStatus, type ContainerSpec } from './objects.js';
 
 export type ResourceList = Record<string, number>;

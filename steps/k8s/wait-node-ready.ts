@@ -6,7 +6,7 @@ import { defineStep } from '../../src/engine/define-step.js';
 import { duration, nodeName } from '../schemas.js';
 import { isNodeReady, nodeRef } from './facts.js';
 import { kube } from './permissions.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../../src/kube-quantity.js';
 
 const params = z.object({ node: nodeName, timeout: duration.default(10 * 60_000), minMemoryMiB: z.number().int().positive().optional() }).strict();
 

@@ -1,7 +1,7 @@
 // proxmox.capacity-mismatch: the node reports far less memory than its VM is configured with
 // (the incident's 516Mi seen of 4096 MiB). A guest kernel keeps a few percent for itself, so
 // only a node below 80% of the configured size counts.
-import { parseQuantity } from '../../../steps/k8s/quantity.js';
+import { parseQuantity } from '../../kube-quantity.js';
 import { LESSONS, RUNBOOKS } from '../lessons.js';
 import { mib } from '../pod-resources.js';
 import type { Check, Finding } from '../types.js';

@@ -6,7 +6,7 @@ import { terminatedRecently } from '../recency.js';
 import { LESSONS } from '../lessons.js';
 import { objectName, podSpec, podStatus, workloadOf, type ContainerStatus } from '../objects.js';
 import { formatBytes } from '../pod-resources.js';
-import { parseQuantity } from '../../../steps/k8s/quantity.js';
+import { parseQuantity } from '../../kube-quantity.js';
 import type { Check, Finding } from '../types.js';
 
 export const RESTART_LOOP_THRESHOLD = 5;

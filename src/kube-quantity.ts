@@ -1,4 +1,5 @@
-// Kubernetes resource quantities ("516Mi", "2Gi", "128974848", "100m") to numbers.
+// Kubernetes resource quantities ("516Mi", "2Gi", "128974848", "100m") to numbers: one
+// parser for the steps, the diagnosis, the CLI and the lab.
 const SUFFIX: Record<string, number> = {
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
   n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
@@ -12,6 +13,14 @@ export function parseQuantity(q: string | number | undefined): number {
   return Number(m[1]) * (SUFFIX[m[2] ?? '']!);
 }
 
-export function formatMiB(bytes: number): string {
-  return `${Math.round(bytes / 2 ** 20)}Mi`;
+
+/** Like parseQuantity, for input that may be missing or malformed: undefined instead of a throw. */
+export function quantityValue(q: unknown): number | undefined {
+  if (typeof q === 'number') return q;
+  if (typeof q !== 'string') return undefined;
+  try {
+    return parseQuantity(q);
+  } catch {
+    return undefined;
+  }
 }
