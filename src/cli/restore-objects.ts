@@ -4,7 +4,7 @@
 // a pod a controller owns is re-created by that controller.
 import type { KubeObject, KubeWriter } from '../adapters/ports.js';
 import type { JournalRecord } from '../engine/journal-records.js';
-import { describe, forRecreate, globMatcher, refOf } from '../../steps/k8s/facts.js';
+import { describe, forRecreate, globMatcher, refOf } from '../kube-facts.js';
 
 export interface RestoreResult {
   ref: string;

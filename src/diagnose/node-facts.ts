@@ -1,6 +1,6 @@
 // Node liveness and what is tied to a node: the dead-node, pending and stuck checks share it.
 import type { KubeObject } from '../adapters/ports.js';
-import { pvClaim, pvPinnedNode } from '../../steps/k8s/facts.js';
+import { pvClaim, pvPinnedNode } from '../kube-facts.js';
 import { ageMs, conditionOf, isNonTerminated, podSpec } from './objects.js';
 
 /**

@@ -1,7 +1,7 @@
 // What the Proxmox checks share: each node's backing VM with its memory settings, and how
 // much memory a host can give each of its VMs.
 import type { KubeObject, ProxmoxVmSummary } from '../adapters/ports.js';
-import { memorySettings, type MemorySettings } from '../../steps/proxmox/memory.js';
+import { memorySettings, type MemorySettings } from '../proxmox-memory.js';
 import { vmsByName } from './inventory.js';
 import { isControlPlane } from './objects.js';
 import type { Snapshot } from './types.js';

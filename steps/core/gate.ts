@@ -6,7 +6,7 @@ import type { KubeReader } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import { sleep } from '../../src/engine/retry.js';
 import { formatDuration } from '../../src/runbook/duration.js';
-import { NODE, isControlPlane, isNodeReady } from '../k8s/facts.js';
+import { NODE, isControlPlane, isNodeReady } from '../../src/kube-facts.js';
 import { kube } from '../k8s/permissions.js';
 import { duration } from '../schemas.js';
 

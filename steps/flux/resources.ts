@@ -4,7 +4,7 @@
 // wait until `status.lastHandledReconcileAt` equals the token and Ready is True.
 import { z } from 'zod';
 import type { KubeObject, KubeRef } from '../../src/adapters/ports.js';
-import { condition } from '../k8s/facts.js';
+import { condition } from '../../src/kube-facts.js';
 import { kube } from '../k8s/permissions.js';
 
 export const FLUX_KINDS = {

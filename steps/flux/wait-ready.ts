@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
-import { condition } from '../k8s/facts.js';
+import { condition } from '../../src/kube-facts.js';
 import { duration } from '../schemas.js';
 import { fluxKind, fluxPermission, fluxRef, isReady, isSuspended, readyMessage } from './resources.js';
 

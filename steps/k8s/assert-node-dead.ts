@@ -7,7 +7,7 @@ import { defineStep } from '../../src/engine/define-step.js';
 import { formatDuration } from '../../src/runbook/duration.js';
 import { findVm } from '../proxmox/find-vm.js';
 import { duration, nodeName } from '../schemas.js';
-import { NODE, isControlPlane, isEtcdMember, isNodeReady, nodeRef, notReadyForMs } from './facts.js';
+import { NODE, isControlPlane, isEtcdMember, isNodeReady, nodeRef, notReadyForMs } from '../../src/kube-facts.js';
 import { kube } from './permissions.js';
 
 export const k8sAssertNodeDead = defineStep({

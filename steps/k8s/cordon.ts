@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { nodeName } from '../schemas.js';
-import { nodeRef } from './facts.js';
+import { nodeRef } from '../../src/kube-facts.js';
 import { kube } from './permissions.js';
 
 function unschedulable(node: KubeObject | undefined): boolean {

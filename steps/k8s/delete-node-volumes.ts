@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import { nodeName } from '../schemas.js';
-import { describe, isNodeReady, nodeRef } from './facts.js';
+import { describe, isNodeReady, nodeRef } from '../../src/kube-facts.js';
 import { clearFinalizers, recreateMissing, saveThenDelete } from './delete-saved.js';
 import { volumesPinnedTo } from './node-volumes.js';
 import { kube } from './permissions.js';

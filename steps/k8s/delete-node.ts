@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { nodeName } from '../schemas.js';
-import { isNodeReady, nodeRef } from './facts.js';
+import { isNodeReady, nodeRef } from '../../src/kube-facts.js';
 import { recreateMissing, saveThenDelete } from './delete-saved.js';
 import { kube } from './permissions.js';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import { nodeName } from '../schemas.js';
-import { POD, describe, isNodeReady, nodeRef } from './facts.js';
+import { POD, describe, isNodeReady, nodeRef } from '../../src/kube-facts.js';
 import { recreateMissing, saveThenDelete } from './delete-saved.js';
 import { kube } from './permissions.js';
 

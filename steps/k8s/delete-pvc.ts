@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { KubeObject, KubeReader } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import { duration } from '../schemas.js';
-import { POD, PVC, describe, globMatcher, refOf } from './facts.js';
+import { POD, PVC, describe, globMatcher, refOf } from '../../src/kube-facts.js';
 import { recreateMissing, saveThenDelete } from './delete-saved.js';
 import { kube } from './permissions.js';
 

@@ -2,7 +2,7 @@
 // deleted; the copy returned is what rollback re-creates.
 import type { KubeObject, KubeWriter } from '../../src/adapters/ports.js';
 import type { SavedObject } from '../../src/engine/define-step.js';
-import { describe, forRecreate, refOf } from './facts.js';
+import { describe, forRecreate, refOf } from '../../src/kube-facts.js';
 
 export async function saveThenDelete(
   kube: KubeWriter,

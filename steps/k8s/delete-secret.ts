@@ -3,7 +3,7 @@
 // irreversible by design: put it last in a runbook.
 import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
-import { SECRET } from './facts.js';
+import { SECRET } from '../../src/kube-facts.js';
 import { saveThenDelete } from './delete-saved.js';
 import { kube } from './permissions.js';
 

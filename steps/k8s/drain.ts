@@ -7,7 +7,7 @@ import type { KubeObject, KubeWriter } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import { sleep } from '../../src/engine/retry.js';
 import { duration, nodeName } from '../schemas.js';
-import { POD, describe, nodeRef, refOf } from './facts.js';
+import { POD, describe, nodeRef, refOf } from '../../src/kube-facts.js';
 import { kube } from './permissions.js';
 import { disruptionsAllowed, pdbsCovering } from './pdb.js';
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
-import { describe, refOf } from './facts.js';
+import { describe, refOf } from '../../src/kube-facts.js';
 import { resourcePermission } from './resource-permission.js';
 
 const object = z

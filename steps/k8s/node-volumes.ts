@@ -1,7 +1,7 @@
 // Which PersistentVolumes and claims live on a node: local-path and local volumes pin their
 // PV to one node with nodeAffinity (the incident's prometheus-*/alertmanager-* claims).
 import type { KubeObject, KubeReader } from '../../src/adapters/ports.js';
-import { PV, PVC, globMatcher, pvClaim, pvPinnedNode } from './facts.js';
+import { PV, PVC, globMatcher, pvClaim, pvPinnedNode } from '../../src/kube-facts.js';
 
 export interface NodeVolumes {
   pvs: KubeObject[];

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { KubeObject, KubeRef, KubeWriter } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import type { PlannedChange } from '../../src/engine/define-step.js';
-import { describe } from './facts.js';
+import { describe } from '../../src/kube-facts.js';
 import { applyJsonPatch, applyMergePatch, formatPath, getAt, jsonPatchTouchedPaths, mergeTouchedPaths, toPointer } from './json-paths.js';
 import type { JsonPatchOp, JsonPath } from './json-paths.js';
 import { apiGroupOf, resourcePermission } from './resource-permission.js';

@@ -3,7 +3,7 @@
 // finalizers, guarded by resourceVersion. Irreversible: a deleting object can't regain them.
 import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
-import { describe, refOf } from './facts.js';
+import { describe, refOf } from '../../src/kube-facts.js';
 import { clearFinalizers } from './delete-saved.js';
 
 const params = z

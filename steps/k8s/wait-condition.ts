@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { KubeObject, KubeRef } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import { duration, objectRefShape } from '../schemas.js';
-import { condition, describe } from './facts.js';
+import { condition, describe } from '../../src/kube-facts.js';
 import { resourcePermission } from './resource-permission.js';
 
 const params = z

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import { duration, nodeName } from '../schemas.js';
-import { isNodeReady, nodeRef } from './facts.js';
+import { isNodeReady, nodeRef } from '../../src/kube-facts.js';
 import { kube } from './permissions.js';
 import { parseQuantity } from '../../src/kube-quantity.js';
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CheckResult } from '../../src/engine/define-step.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import { nodeName } from '../schemas.js';
-import { memorySettings } from './memory.js';
+import { memorySettings } from '../../src/proxmox-memory.js';
 import { pve } from './permissions.js';
 
 const MiB = 2 ** 20;

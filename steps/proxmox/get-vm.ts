@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
 import { nodeName } from '../schemas.js';
 import { requireVm, vmExists } from './find-vm.js';
-import { ballooningActive, describeMemory, memorySettings } from './memory.js';
+import { ballooningActive, describeMemory, memorySettings } from '../../src/proxmox-memory.js';
 import { pve } from './permissions.js';
 
 export const proxmoxGetVm = defineStep({

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
 import { nodeName } from '../schemas.js';
 import { requireVm } from './find-vm.js';
-import { memorySettings } from './memory.js';
+import { memorySettings } from '../../src/proxmox-memory.js';
 import { pve } from './permissions.js';
 
 export const proxmoxSelectUnfixed = defineStep({

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
 import { nodeName } from '../schemas.js';
 import { requireVm } from './find-vm.js';
-import { describeMemory, memorySettings } from './memory.js';
-import type { MemorySettings } from './memory.js';
+import { describeMemory, memorySettings } from '../../src/proxmox-memory.js';
+import type { MemorySettings } from '../../src/proxmox-memory.js';
 import { pve } from './permissions.js';
 import { rebootAndWait } from './reboot-vm.js';
 

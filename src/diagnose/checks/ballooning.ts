@@ -1,7 +1,7 @@
 // proxmox.ballooning: the balloon device is on for a VM that backs a Kubernetes node. Active
 // (target below the configured size) is critical: the host can take memory back from under
 // the kubelet. Device on with target = size is a warning: nothing shrinks yet.
-import { ballooningActive, describeMemory } from '../../../steps/proxmox/memory.js';
+import { ballooningActive, describeMemory } from '../../proxmox-memory.js';
 import { LESSONS, RUNBOOKS } from '../lessons.js';
 import type { Check, Finding } from '../types.js';
 import { nodeVms, suggestedMemoryMiB } from '../vm-facts.js';

@@ -1,7 +1,7 @@
 // object.stuck-terminating: objects deleted a while ago that stay because of finalizers
 // (the incident's PV held by kubernetes.io/pv-protection after its node was gone).
 import type { KubeObject } from '../../adapters/ports.js';
-import { pvPinnedNode } from '../../../steps/k8s/facts.js';
+import { pvPinnedNode } from '../../kube-facts.js';
 import { LESSONS, RUNBOOKS } from '../lessons.js';
 import { claimPinnedNode } from '../node-facts.js';
 import { ageMs, conditionOf, formatDuration, objectName, podSpec } from '../objects.js';

@@ -1,6 +1,6 @@
 // Reading a VM's memory settings the way Proxmox defines them (qemu-server PVE/QemuServer.pm):
 // `memory` in MiB; `balloon` in MiB, 0 = balloon device disabled, absent = target equals memory.
-import type { ProxmoxVmConfig } from '../../src/adapters/ports.js';
+import type { ProxmoxVmConfig } from './adapters/ports.js';
 
 export interface MemorySettings {
   memory: number;

@@ -1,6 +1,6 @@
-// Facts about Kubernetes objects that several steps need: readiness, roles, where a volume
-// lives. Pure functions over plain objects, so they are trivially testable.
-import type { KubeObject, KubeRef } from '../../src/adapters/ports.js';
+// Facts about Kubernetes objects that steps, the diagnosis and restore all need: readiness,
+// roles, where a volume lives. Pure functions over plain objects, so they are trivially testable.
+import type { KubeObject, KubeRef } from './adapters/ports.js';
 
 export const NODE = { apiVersion: 'v1', kind: 'Node' } as const;
 export const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
