@@ -16,7 +16,7 @@ export const fluxReconcile = defineStep({
   outputs: z.object({ token: z.string(), ready: z.boolean() }),
   uses: ['kube'],
   destructive: false,
-  permissions: (p) => [fluxPermission(p.kind, ['get', 'patch', 'watch', 'list'])],
+  permissions: (p) => [fluxPermission(p.kind, ['get', 'patch', 'watch'])], // waitFor: a get, then a watch (no list)
   async preflight({ params, adapters }) {
     const obj = await adapters.kube.get(fluxRef(params.kind, params.namespace, params.name));
     if (!obj) return [{ ok: false, message: `${params.kind} ${params.namespace}/${params.name} not found` }];

@@ -26,7 +26,7 @@ export const k8sWaitNodeReady = defineStep({
   outputs: z.object({ memoryMiB: z.number() }),
   uses: ['kube'],
   destructive: false,
-  permissions: [kube('nodes', ['get', 'list', 'watch'])],
+  permissions: [kube('nodes', ['get', 'watch'])], // waitFor: a get, then a watch (no list)
   async plan({ params }) {
     return [{ op: 'noop', target: `node/${params.node}`, summary: `wait until Ready${params.minMemoryMiB ? ` with >= ${params.minMemoryMiB} MiB` : ''}` }];
   },

@@ -1,64 +1,126 @@
 // drain-node on a real kube-apiserver v1.20 with exactly the ClusterRole `runbook rbac` derives:
 // that server serves PodDisruptionBudget and Eviction only as policy/v1beta1, so this proves the
 // adapter's version fallback (as kubectl drain does it) and the derived permissions together.
-// The test plays the two missing controllers: the disruption controller (PDB status) and the
-// kubelet (a pod with a deletionTimestamp is confirmed gone).
-import { mkdtempSync } from 'node:fs';
+// The test plays the two missing controllers: the disruption controller (PDB status, written
+// when seeding) and the kubelet (a pod with a deletionTimestamp is confirmed gone).
+// Then every rule: the derived role is exactly what the run used (audit log), and each used
+// pair taken away alone makes it fail with the apiserver's own "forbidden".
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/errors.js';
 import { runCli } from '../support/cli.js';
 import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
 import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
+import { forbiddenPattern } from '../support/real-apiserver/derived-rules.js';
+import { DRAIN_NAMESPACE, podPath, prepareDrainNamespace, seedDrainableNode } from '../support/real-apiserver/drainable-node.js';
+import { playPodTerminator } from '../support/real-apiserver/pod-terminator.js';
+import { derivedVersusAccounted, parseUse, usesOnceLogged } from '../support/real-apiserver/rule-proof.js';
+import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
+
+/** What the successful run used, and the exit code when that one pair is taken away. */
+const USED: Record<string, number> = {
+  'get nodes': EXIT.preflightFailed, // the preflight: does the node exist, can it be drained
+  'list pods': EXIT.preflightFailed,
+  'list poddisruptionbudgets.policy': EXIT.preflightFailed,
+  'patch nodes': EXIT.stepFailed,
+  'get leases.coordination.k8s.io': EXIT.stepFailed,
+  'create leases.coordination.k8s.io': EXIT.stepFailed,
+  'patch leases.coordination.k8s.io': EXIT.stepFailed,
+  'get pods': EXIT.stepFailed, // see HIDDEN
+  'create pods/eviction': EXIT.stepFailed,
+  'create events': EXIT.ok,
+  'watch pods': EXIT.ok,
+};
+/** Granted for the rollback only. */
+const ROLLBACK_ONLY: Record<string, string> = {};
+/** Used, but refusing them does not fail the run (see rbac-proof.test.ts: Events are best effort; a refused watch is retried as a re-read). */
+const NOT_FATAL = ['create events', 'watch pods'];
+/**
+ * FINDING: refused, the run fails, but says something else: k8s.drain turns any error of its
+ * wait for an evicted pod (steps/k8s/drain.ts, evictUntilGone) into "has not terminated by the
+ * drain timeout", at once, hiding the forbidden.
+ */
+const HIDDEN = ['get pods'];
 
 let api: RealApiserver;
 let admin: Admin;
-let kubelet: NodeJS.Timeout | undefined;
+let stopKubelet: () => Promise<void> = async () => {};
+/** Audit log, run state dirs and reports; removed after the file. */
+const dir = mkdtempSync(join(tmpdir(), 'rbac-drain-'));
+const auditLog = join(dir, 'audit.log');
+let nextUser = 0;
 
 beforeAll(async () => {
-  api = await startRealApiserver();
+  api = await startRealApiserver({ auditLogPath: auditLog, spareUsers: 2 + Object.keys(USED).length });
   admin = adminOf(api);
-  const { must } = admin;
-  await must('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1' } });
-  await must('PATCH', '/api/v1/nodes/worker-1/status', { status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] } }, 'application/merge-patch+json');
-  await must('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } });
-  await must('POST', '/api/v1/namespaces/app/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'app' } });
-  for (const name of ['web-1', 'web-2']) {
-    await must('POST', '/api/v1/namespaces/app/pods', {
-      apiVersion: 'v1', kind: 'Pod',
-      metadata: { name, namespace: 'app', labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d4f', uid: '6c3f1d2e-0000-4000-8000-000000000001', controller: true }] },
-      spec: { nodeName: name === 'web-1' ? 'worker-1' : 'worker-2', containers: [{ name: 'web', image: 'nginx' }] },
-    });
-    await must('PATCH', `/api/v1/namespaces/app/pods/${name}/status`, { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }, 'application/merge-patch+json');
-  }
-  await must('POST', '/apis/policy/v1beta1/namespaces/app/poddisruptionbudgets', { apiVersion: 'policy/v1beta1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'app' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } } });
-  // The disruption controller's part: 2 healthy, 1 required, 1 disruption allowed.
-  const pdb = await must('GET', '/apis/policy/v1beta1/namespaces/app/poddisruptionbudgets/web');
-  await must('PATCH', '/apis/policy/v1beta1/namespaces/app/poddisruptionbudgets/web/status', { status: { observedGeneration: pdb.metadata.generation, currentHealthy: 2, desiredHealthy: 1, expectedPods: 2, disruptionsAllowed: 1, disruptedPods: {} } }, 'application/merge-patch+json');
-  // The kubelet's part: a pod asked to terminate is confirmed gone.
-  kubelet = setInterval(() => {
-    void admin.call('GET', '/api/v1/namespaces/app/pods').then(async (r) => {
-      for (const p of (r.body?.items ?? []) as { metadata: { name: string; deletionTimestamp?: string } }[]) {
-        if (p.metadata.deletionTimestamp) await admin.call('DELETE', `/api/v1/namespaces/app/pods/${p.metadata.name}?gracePeriodSeconds=0`);
-      }
-    });
-  }, 200);
+  await prepareDrainNamespace(admin);
+  stopKubelet = playPodTerminator(admin, DRAIN_NAMESPACE, auditLog, () => api.spareTokens.map((t) => t.user));
 }, 120_000);
 
 afterAll(async () => {
-  if (kubelet) clearInterval(kubelet);
+  await stopKubelet();
   await api?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
+
+async function drainAs(drop?: string) {
+  const i = nextUser++;
+  const user = api.spareTokens[i]!;
+  const node = `worker-${i}`;
+  const pods = await seedDrainableNode(admin, node);
+  await admin.grant('drain-node', user.user, drop ? parseUse(drop) : undefined);
+  // Absent, the run creates the lock; to be refused `patch leases` it must already be there.
+  await setRunLock(admin, drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
+  const r = await runCli(['--state-dir', mkdtempSync(join(dir, 'state-')), 'run', 'drain-node', '--node', node, '--yes', '--timeout', '20s'], { env: { KUBECONFIG: api.kubeconfigFor(user.token) }, timeoutMs: 60_000 });
+  return { r, user: user.user, node, pods };
+}
 
 describe('drain-node on a real kube-apiserver v1.20 (policy/v1beta1 only), least privilege', () => {
   it('cordons, evicts through the v1beta1 Eviction respecting the PDB, and waits until the pod is gone, with only the derived ClusterRole', async () => {
-    const user = api.spareTokens[0]!;
-    await admin.grant('drain-node', user.user);
-    const r = await runCli(['--state-dir', mkdtempSync(join(tmpdir(), 'drain-real-')), 'run', 'drain-node', '--node', 'worker-1', '--yes', '--timeout', '20s'], { env: { KUBECONFIG: api.kubeconfigFor(user.token) }, timeoutMs: 60_000 });
+    const { r, user, node, pods } = await drainAs();
     expect(r.stdout.slice(-600)).toMatch(/succeeded: 2 step\(s\) applied/);
     expect(r.code).toBe(0);
-    expect((await admin.call('GET', '/api/v1/nodes/worker-1')).body.spec.unschedulable).toBe(true);
-    expect((await admin.call('GET', '/api/v1/namespaces/app/pods/web-1')).status).toBe(404);
-    expect((await admin.call('GET', '/api/v1/namespaces/app/pods/web-2')).status).toBe(200);
+    expect((await admin.call('GET', `/api/v1/nodes/${node}`)).body.spec.unschedulable).toBe(true);
+    expect((await admin.call('GET', podPath(pods.onNode))).status).toBe(404);
+    expect((await admin.call('GET', podPath(pods.elsewhere))).status).toBe(200);
+    const uses = await usesOnceLogged(auditLog, user, Object.keys(USED));
+    expect(uses.forbidden).toEqual([]);
+    expect(uses.allowed).toEqual(Object.keys(USED).sort());
+  }, 60_000);
+
+  it('derives no rule that is neither used by that run nor needed by its rollback', async () => {
+    const { derived, accounted } = await derivedVersusAccounted('drain-node', Object.keys(USED), ROLLBACK_ONLY);
+    expect(derived).toEqual(accounted);
+  });
+
+  for (const [pair, code] of Object.entries(USED).filter(([p]) => !NOT_FATAL.includes(p) && !HIDDEN.includes(p))) {
+    it(`without \`${pair}\` it fails (exit ${code}) with the apiserver's forbidden naming it`, async () => {
+      const { r, user } = await drainAs(pair);
+      expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse(pair)));
+      expect(r.code).toBe(code);
+    }, 60_000);
+  }
+
+  it('FINDING: without `get pods` it fails, but reports a drain timeout instead of the forbidden', async () => {
+    const { r, user } = await drainAs('get pods');
+    expect(r.code).toBe(EXIT.stepFailed);
+    expect(r.stdout).toMatch(/was evicted but has not terminated by the drain timeout/);
+    expect(r.stdout + r.stderr).not.toMatch(/forbidden/);
+    expect((await usesOnceLogged(auditLog, user, [])).forbidden).toContain('get pods');
+  }, 60_000);
+
+  it('without `create events` it warns with the forbidden and still succeeds (Events are best effort)', async () => {
+    const { r, user } = await drainAs('create events');
+    expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse('create events')));
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it('FINDING: without `watch pods` the refused watch is retried as a re-read and never reported', async () => {
+    const { r, user } = await drainAs('watch pods');
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(/forbidden/);
+    expect((await usesOnceLogged(auditLog, user, [])).forbidden).toContain('watch pods');
   }, 60_000);
 });

@@ -1,92 +1,147 @@
 // Least privilege, proven on a real kube-apiserver with RBAC: purge-dead-node runs with only
 // the ClusterRole `runbook rbac` derives for it, against a seeded dead node with a local-path
 // volume stuck on its protection finalizer (the incident's situation: no controller runs
-// here, so finalizers are never removed for us). Take one rule away and it is refused with the
-// apiserver's own "forbidden" naming the verb and resource, and rolled back.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// here, so finalizers are never removed for us). The audit log of that run says which
+// (verb, resource) pairs it used; the derived role must be exactly those plus the rollback-only
+// ones below. Take any one used pair away and the run is refused with the apiserver's own
+// "forbidden" naming the verb and resource (and what it did is rolled back).
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLabTls } from '../../src/lab/tls.js';
-import { startProxmoxServer, type ProxmoxServer } from '../../src/lab/proxmox/server.js';
-import { ProxmoxState } from '../../src/lab/proxmox/state.js';
+import { EXIT } from '../../src/errors.js';
 import { runCli } from '../support/cli.js';
 import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
 import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
+import { deadNodeObjects, playScheduler, prepareDeadNodeNamespace, seedDeadNode } from '../support/real-apiserver/dead-node.js';
+import { forbiddenPattern } from '../support/real-apiserver/derived-rules.js';
+import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
+import { derivedVersusAccounted, parseUse, usesOnceLogged } from '../support/real-apiserver/rule-proof.js';
+import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
+
+/** What the successful run used, and the exit code when that one pair is taken away. */
+const USED: Record<string, number> = {
+  'get nodes': EXIT.preflightFailed, // the preflight reads the node first
+  'list nodes': EXIT.preflightFailed, // the preflight's control-plane / etcd quorum check
+  'get leases.coordination.k8s.io': EXIT.stepFailed, // the run lock, before the first change
+  'create leases.coordination.k8s.io': EXIT.stepFailed,
+  'patch leases.coordination.k8s.io': EXIT.stepFailed,
+  'list pods': EXIT.stepFailed,
+  'get pods': EXIT.rollbackIncomplete, // the final wait: the secret is gone by then, and irreversible
+  'delete pods': EXIT.stepFailed,
+  'list persistentvolumeclaims': EXIT.stepFailed,
+  'get persistentvolumeclaims': EXIT.rollbackIncomplete, // re-read before clearing its finalizer, and by the restore
+  'delete persistentvolumeclaims': EXIT.stepFailed,
+  'patch persistentvolumeclaims': EXIT.rollbackIncomplete,
+  'list persistentvolumes': EXIT.stepFailed,
+  'get persistentvolumes': EXIT.rollbackIncomplete,
+  'delete persistentvolumes': EXIT.stepFailed,
+  'patch persistentvolumes': EXIT.rollbackIncomplete,
+  'get secrets': EXIT.stepFailed,
+  'delete secrets': EXIT.stepFailed,
+  'delete nodes': EXIT.rollbackIncomplete,
+  'create events': EXIT.ok, // see NOT_FATAL
+  'watch pods': EXIT.ok, // see NOT_FATAL
+};
+
+/** Granted for the rollback only: the successful run never needs them. */
+const ROLLBACK_ONLY: Record<string, string> = {
+  'create pods': 'restoring a deleted pod nobody owns',
+  'create persistentvolumeclaims': 'restoring a deleted claim',
+  'create persistentvolumes': 'restoring a deleted volume',
+  'create nodes': 'restoring the deleted Node',
+};
+
+/**
+ * Used, but refusing them does not fail the run. `create events`: recording an Event is
+ * best effort by design (src/adapters/kube/event-recorder.ts): the run warns with the forbidden
+ * text and goes on. `watch pods`: FINDING, the kube reader's waitFor takes a refused watch for a
+ * watch that ended and re-reads, so the wait degrades to polling and the refusal is never shown.
+ */
+const NOT_FATAL = ['create events', 'watch pods'];
 
 let api: RealApiserver;
-let pve: ProxmoxServer;
-let pveEnv: string;
+let pve: ProxmoxSim;
 let admin: Admin;
-const must = (method: string, path: string, body?: unknown, contentType?: string) => admin.must(method, path, body, contentType);
-const call = (method: string, path: string) => admin.call(method, path);
-
-/** A node dead for two days, a pod on it, a local-path volume pinned to it with its claim, its k3s secret. */
-async function seedDeadNode(name: string): Promise<void> {
-  const longAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();
-  await must('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name } });
-  await must('PATCH', `/api/v1/nodes/${name}/status`, { status: { conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: longAgo, lastTransitionTime: longAgo }] } }, 'application/merge-patch+json');
-  const pv = `pvc-${name}`;
-  await must('POST', '/api/v1/persistentvolumes', {
-    apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: pv, annotations: { 'local.path.provisioner/selected-node': name } },
-    spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: 'local-path', persistentVolumeReclaimPolicy: 'Delete', hostPath: { path: `/var/lib/rancher/k3s/storage/${pv}` },
-      claimRef: { namespace: 'monitoring', name: `data-${name}` },
-      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [name] }] }] } } },
-  });
-  await must('POST', '/api/v1/namespaces/monitoring/persistentvolumeclaims', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: `data-${name}`, namespace: 'monitoring' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'local-path', volumeName: pv, resources: { requests: { storage: '1Gi' } } } });
-  await must('POST', '/api/v1/namespaces/monitoring/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: `prometheus-${name}`, namespace: 'monitoring' }, spec: { nodeName: name, containers: [{ name: 'p', image: 'prom/prometheus' }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: `data-${name}` } }] } });
-  await must('POST', '/api/v1/namespaces/kube-system/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${name}.node-password.k3s`, namespace: 'kube-system' }, stringData: { hash: 'not-a-real-hash' } });
-}
+let stopScheduler: () => Promise<void> = async () => {};
+/** Audit log, run state dirs and reports; removed after the file. */
+const dir = mkdtempSync(join(tmpdir(), 'rbac-purge-'));
+const auditLog = join(dir, 'audit.log');
+let nextUser = 0;
 
 beforeAll(async () => {
-  api = await startRealApiserver();
+  api = await startRealApiserver({ auditLogPath: auditLog, spareUsers: 2 + Object.keys(USED).length });
   admin = adminOf(api);
-  await must('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'monitoring' } });
-  // No controller-manager here: the namespace's default ServiceAccount must be made by hand.
-  await must('POST', '/api/v1/namespaces/monitoring/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'monitoring' } });
+  await prepareDeadNodeNamespace(admin);
   // purge-dead-node also asks Proxmox whether the node's VM still runs: a simulator with none.
-  const tls = await createLabTls();
-  const secret = '0b7c1e4e-9d2a-4f51-8a3c-2e6f0d9b7a11';
-  pve = await startProxmoxServer({ state: ProxmoxState.fromSpec({ nodes: [{ name: 'pve', memoryMiB: 8192 }], vms: [], tokens: [{ id: 'root@pam!runbook', secret }] }), tls });
-  const dir = mkdtempSync(join(tmpdir(), 'rbac-proof-'));
-  writeFileSync(join(dir, 'ca.pem'), tls.caPem);
-  pveEnv = join(dir, 'proxmox.env');
-  writeFileSync(pveEnv, `PROXMOX_URL=${pve.url}\nPROXMOX_TOKEN_ID=root@pam!runbook\nPROXMOX_TOKEN_SECRET=${secret}\nPROXMOX_CA=${join(dir, 'ca.pem')}\n`);
+  pve = await startProxmoxSim({ nodes: [{ name: 'pve', memoryMiB: 8192 }], vms: [] });
+  stopScheduler = playScheduler(admin, auditLog, () => api.spareTokens.map((t) => t.user));
 }, 120_000);
 
 afterAll(async () => {
+  await stopScheduler();
   await pve?.close();
   await api?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
-const runAs = (token: string, node: string) =>
-  runCli(['--state-dir', mkdtempSync(join(tmpdir(), 'rbac-state-')), 'run', 'purge-dead-node', '--node', node, '--yes', '--no-wait-scheduled'], { env: { KUBECONFIG: api.kubeconfigFor(token), PROXMOX_ENV_FILE: pveEnv }, timeoutMs: 60_000 });
+/** A fresh user and a fresh dead node, the derived role granted (less `drop`), then the run. */
+async function purgeAs(drop?: string) {
+  const i = nextUser++;
+  const user = api.spareTokens[i]!;
+  const node = `dead-${i}`;
+  await seedDeadNode(admin, node);
+  await admin.grant('purge-dead-node', user.user, drop ? parseUse(drop) : undefined);
+  // Absent, the run creates the lock (get, create; its release: get, patch); to be refused
+  // `patch leases` the lock must already be there.
+  await setRunLock(admin, drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
+  const r = await runCli(['--state-dir', mkdtempSync(join(dir, 'state-')), 'run', 'purge-dead-node', '--node', node, '--yes', '--schedule-timeout', '30s'],
+    { env: { KUBECONFIG: api.kubeconfigFor(user.token), PROXMOX_ENV_FILE: pve.envFile }, timeoutMs: 60_000 });
+  return { r, user: user.user, node, objects: deadNodeObjects(node) };
+}
 
 describe('purge-dead-node with exactly the permissions `runbook rbac` derives (real kube-apiserver, RBAC)', () => {
-  it('succeeds, and the node, its pod, volume, claim and secret are gone', async () => {
-    const user = api.spareTokens[0]!;
-    await seedDeadNode('dead-1');
-    await admin.grant('purge-dead-node', user.user);
-    const r = await runAs(user.token, 'dead-1');
-    expect(r.stdout.slice(-600)).toMatch(/succeeded: 4 step\(s\) applied/);
+  it('succeeds: the node, its pod, volume, claim and secret are gone, the waiting pod is scheduled; the audit log shows what it used', async () => {
+    const { r, user, objects } = await purgeAs();
+    expect(r.stdout.slice(-600)).toMatch(/succeeded: 5 step\(s\) applied/);
     expect(r.code).toBe(0);
-    expect((await call('GET', '/api/v1/nodes/dead-1')).status).toBe(404);
-    expect((await call('GET', '/api/v1/persistentvolumes/pvc-dead-1')).status).toBe(404);
-    expect((await call('GET', '/api/v1/namespaces/monitoring/persistentvolumeclaims/data-dead-1')).status).toBe(404);
-    expect((await call('GET', '/api/v1/namespaces/monitoring/pods/prometheus-dead-1')).status).toBe(404);
-    expect((await call('GET', '/api/v1/namespaces/kube-system/secrets/dead-1.node-password.k3s')).status).toBe(404);
+    for (const gone of [objects.node, objects.pv, objects.pvc, objects.boundPod, objects.secret]) expect((await admin.call('GET', gone)).status, gone).toBe(404);
+    expect((await admin.call('GET', objects.pendingPod)).body.spec.nodeName).toBe('live-1');
+    const uses = await usesOnceLogged(auditLog, user, Object.keys(USED));
+    expect(uses.forbidden).toEqual([]);
+    expect(uses.allowed).toEqual(Object.keys(USED).sort());
+  }, 60_000);
+
+  it('derives no rule that is neither used by that run nor needed by its rollback', async () => {
+    const { derived, accounted } = await derivedVersusAccounted('purge-dead-node', Object.keys(USED), ROLLBACK_ONLY);
+    expect(derived).toEqual(accounted);
   });
 
-  it('without `delete persistentvolumes` it is refused with the apiserver\'s forbidden, and what it did is rolled back', async () => {
-    const user = api.spareTokens[1]!;
-    await seedDeadNode('dead-2');
-    await admin.grant('purge-dead-node', user.user, { resource: 'persistentvolumes', verb: 'delete' });
-    const r = await runAs(user.token, 'dead-2');
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(new RegExp(`forbidden: User "${user.user}" cannot delete resource "persistentvolumes"`));
-    expect(r.stdout).toMatch(/Rolled back/);
-    // The claim it had deleted before the refusal is back; the node was never touched.
-    expect((await call('GET', '/api/v1/namespaces/monitoring/persistentvolumeclaims/data-dead-2')).status).toBe(200);
-    expect((await call('GET', '/api/v1/nodes/dead-2')).status).toBe(200);
-  });
+  for (const [pair, code] of Object.entries(USED).filter(([p]) => !NOT_FATAL.includes(p))) {
+    it(`without \`${pair}\` it fails (exit ${code}) with the apiserver's forbidden naming it`, async () => {
+      const { r, user, objects } = await purgeAs(pair);
+      expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse(pair)));
+      expect(r.code).toBe(code);
+      if (pair === 'delete persistentvolumes') {
+        // The claim it had deleted before the refusal is back; the node was never touched.
+        expect(r.stdout).toMatch(/Rolled back/);
+        expect((await admin.call('GET', objects.pvc)).status).toBe(200);
+        expect((await admin.call('GET', objects.node)).status).toBe(200);
+      }
+    }, 60_000);
+  }
+
+  it('without `create events` it warns with the forbidden and still succeeds (Events are best effort)', async () => {
+    const { r, user } = await purgeAs('create events');
+    expect(r.stdout + r.stderr).toMatch(/could not record a Kubernetes Event/);
+    expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse('create events')));
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it('FINDING: without `watch pods` the refused watch is retried as a re-read and never reported', async () => {
+    const { r, user } = await purgeAs('watch pods');
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(/forbidden/);
+    expect((await usesOnceLogged(auditLog, user, [])).forbidden).toContain('watch pods');
+  }, 60_000);
 });

@@ -96,7 +96,10 @@ describe('k8s.patch', () => {
   });
 
   test('a JSON patch on a list saves the whole list and restores it', async () => {
-    lab.store.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n-json', labels: { role: 'w' } }, spec: { taints: [{ key: 'a', effect: 'NoSchedule' }] } });
+    const created = lab.store.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n-json', labels: { role: 'w' } }, spec: { taints: [{ key: 'a', effect: 'NoSchedule' }] } });
+    // Admission added the not-ready taint to the new node: the list as stored is the "before".
+    const before = (created.spec as { taints: unknown[] }).taints;
+    expect(before).toContainEqual({ key: 'a', effect: 'NoSchedule' });
     const yaml = `${HEAD}steps:
   - id: patch
     uses: k8s.patch
@@ -112,16 +115,16 @@ describe('k8s.patch', () => {
     const planned = await plan(yaml, provider);
     const changes = planned.plan.find((e) => e.key === 'patch')!.changes;
     expect(changes.map((c) => c.summary)).toEqual(['spec.taints', 'metadata.labels.zone']);
-    expect(changes[0]!.after).toEqual([{ key: 'a', effect: 'NoSchedule' }, { key: 'b', effect: 'NoExecute' }]);
+    expect(changes[0]!.after).toEqual([...before, { key: 'b', effect: 'NoExecute' }]);
     const out = await run(yaml, provider);
     expect(out.status).toBe('rolled-back');
     const node = lab.store.get('v1', 'Node', 'n-json')!;
-    expect((node.spec as { taints: unknown }).taints).toEqual([{ key: 'a', effect: 'NoSchedule' }]);
+    expect((node.spec as { taints: unknown }).taints).toEqual(before);
     expect(node.metadata.labels).toEqual({ role: 'w' });
   });
 
   test('a strategic patch merges lists by key; rollback puts the previous list back', async () => {
-    lab.store.create({
+    const before = lab.store.create({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sp', namespace: 'default' },
       spec: { nodeName: 'n-json', containers: [{ name: 'app', image: 'img/app:1' }, { name: 'side', image: 'img/side:1' }] },
     });
@@ -137,7 +140,9 @@ describe('k8s.patch', () => {
     const applied = out.journal.find((r) => r.t === 'step-applied' && r.key === 'strategic') as { outputs: { changed: string[] } } | undefined;
     expect(applied?.outputs.changed).toEqual(['spec.containers']);
     const pod = lab.store.get('v1', 'Pod', 'sp', 'default')!;
-    expect((pod.spec as { containers: unknown[] }).containers).toEqual([{ name: 'app', image: 'img/app:1' }, { name: 'side', image: 'img/side:1' }]);
+    // Exactly the stored list (with the server's defaults) from before the patch.
+    expect((pod.spec as { containers: { name: string; image: string }[] }).containers.map((c) => `${c.name}=${c.image}`)).toEqual(['app=img/app:1', 'side=img/side:1']);
+    expect((pod.spec as { containers: unknown[] }).containers).toEqual((before.spec as { containers: unknown[] }).containers);
     expect(pod.metadata.annotations ?? {}).toEqual({});
   });
 

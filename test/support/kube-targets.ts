@@ -61,7 +61,8 @@ export interface KubeTarget {
   start(): Promise<KubeTargetSession>;
 }
 
-interface Endpoint {
+/** A started backend: where it listens, whom it trusts, an all-powerful token, a kubeconfig. */
+export interface KubeEndpoint {
   name: KubeTargetName;
   server: string;
   caPem: string;
@@ -76,7 +77,7 @@ interface DiscoveredResource {
   namespaced: boolean;
 }
 
-function session(e: Endpoint): KubeTargetSession {
+function session(e: KubeEndpoint): KubeTargetSession {
   const request = (method: string, path: string, body?: unknown, opts: RequestOptions = {}) =>
     apiRequest(e.server, e.caPem, path, {
       method,
@@ -117,7 +118,7 @@ function session(e: Endpoint): KubeTargetSession {
   return { name: e.name, kubeconfigPath: e.kubeconfigPath, server: e.server, token: e.token, caPem: e.caPem, request, pathFor, seed, stop: e.stop };
 }
 
-async function startLab(): Promise<KubeTargetSession> {
+async function startLabEndpoint(): Promise<KubeEndpoint> {
   const tls = await createLabTls();
   const store = new KubeStore();
   store.seedDefaults();
@@ -126,7 +127,7 @@ async function startLab(): Promise<KubeTargetSession> {
   const dir = await mkdtemp(join(tmpdir(), 'runbook-kube-target-lab-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
   await writeFile(kubeconfigPath, renderKubeconfig({ server: server.url, caPem: tls.caPem, token }), { mode: 0o600 });
-  return session({
+  return {
     name: 'lab',
     server: server.url,
     caPem: tls.caPem,
@@ -136,10 +137,10 @@ async function startLab(): Promise<KubeTargetSession> {
       await server.close();
       await rm(dir, { recursive: true, force: true });
     },
-  });
+  };
 }
 
-async function startReal(): Promise<KubeTargetSession> {
+async function startRealEndpoint(): Promise<KubeEndpoint> {
   const api = await startRealApiserver();
   try {
     await bootstrapLikeLab(api);
@@ -147,12 +148,20 @@ async function startReal(): Promise<KubeTargetSession> {
     await api.stop();
     throw err;
   }
-  return session({ name: 'real-apiserver', server: api.url, caPem: api.caPem, token: api.adminToken, kubeconfigPath: api.kubeconfigPath, stop: () => api.stop() });
+  return { name: 'real-apiserver', server: api.url, caPem: api.caPem, token: api.adminToken, kubeconfigPath: api.kubeconfigPath, stop: () => api.stop() };
 }
+
+/** Starts one backend: the lab's bare API server (no controllers) or a real kube-apiserver, both seeded alike. */
+export function startKubeEndpoint(name: KubeTargetName): Promise<KubeEndpoint> {
+  return name === 'lab' ? startLabEndpoint() : startRealEndpoint();
+}
+
+/** The backend names, for `describe.each(KUBE_BACKENDS)`. */
+export const KUBE_BACKENDS: readonly KubeTargetName[] = ['lab', 'real-apiserver'];
 
 export function kubeTargets(): KubeTarget[] {
   return [
-    { name: 'lab', start: startLab },
-    { name: 'real-apiserver', start: startReal },
+    { name: 'lab', start: async () => session(await startLabEndpoint()) },
+    { name: 'real-apiserver', start: async () => session(await startRealEndpoint()) },
   ];
 }

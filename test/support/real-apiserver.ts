@@ -5,12 +5,12 @@
 // finished. Use from a test file's beforeAll (one server per file), never as a global setup:
 // the lab tests must not pay for it.
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILD_SCRIPT, findBinaries, realApiserverAvailable } from './real-apiserver/binaries.js';
-import { apiserverArgs, etcdArgs } from './real-apiserver/flags.js';
+import { AUDIT_POLICY, apiserverArgs, etcdArgs } from './real-apiserver/flags.js';
 import { apiRequest } from './real-apiserver/http.js';
 import { writeKubeconfig } from './real-apiserver/kubeconfig.js';
 import { createPki } from './real-apiserver/pki.js';
@@ -46,6 +46,10 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Where to look for the binaries (RUNBOOK_CACHE_DIR, HOME, PATH); default process.env. */
   env?: Record<string, string | undefined>;
+  /** Opt-in: the apiserver writes a Metadata-level audit log (JSON lines) to this file. */
+  auditLogPath?: string;
+  /** How many spare (permission-less) users the token file gets; default SPARE_USER_COUNT. */
+  spareUsers?: number;
 }
 
 const PORT_ATTEMPTS = 3;
@@ -121,7 +125,12 @@ export async function startRealApiserver(opts: StartOptions = {}): Promise<RealA
 
   try {
     const pki = await createPki(workDir, bins.openssl);
-    const tokens = makeTokens();
+    const tokens = makeTokens(opts.spareUsers);
+    let audit: { logPath: string; policyPath: string } | undefined;
+    if (opts.auditLogPath !== undefined) {
+      audit = { logPath: opts.auditLogPath, policyPath: join(workDir, 'audit-policy.yaml') };
+      await writeFile(audit.policyPath, AUDIT_POLICY);
+    }
     const tokenFilePath = join(workDir, 'tokens.csv');
     await writeTokenFile(tokenFilePath, tokens);
 
@@ -154,6 +163,7 @@ export async function startRealApiserver(opts: StartOptions = {}): Promise<RealA
         saPublicKeyPath: pki.saPublicKeyPath,
         saPrivateKeyPath: pki.saPrivateKeyPath,
         certDir: join(workDir, 'apiserver-certs'),
+        ...(audit ? { audit } : {}),
       });
       const m = startLogged('kube-apiserver', bins.apiserver, args, join(workDir, 'kube-apiserver.log'), workDir);
       track(m);

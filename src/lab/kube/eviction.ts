@@ -12,7 +12,7 @@ const VIOLATION = "Cannot evict pod as it would violate the pod's disruption bud
 
 export interface EvictionResult { code: number; body: KubeObject }
 
-interface EvictionBody { metadata?: { name?: string }; deleteOptions?: { dryRun?: string[] } }
+interface EvictionBody { metadata?: { name?: string }; deleteOptions?: { dryRun?: string[]; gracePeriodSeconds?: number } }
 
 export function evictPod(store: KubeStore, namespace: string, name: string, body: unknown, dryRunQuery: boolean): EvictionResult {
   const eviction = (body ?? {}) as EvictionBody;
@@ -22,7 +22,9 @@ export function evictPod(store: KubeStore, namespace: string, name: string, body
   if (!pod) throw notFound(PODS, name);
   const success: EvictionResult = { code: 201, body: statusObject('Success', 201, '', '') };
   const remove = () => {
-    if (!dryRun) store.delete('v1', 'Pod', name, namespace);
+    // Deleted as any delete is: gracefully, so a bound pod stays Terminating until its kubelet confirms.
+    const grace = eviction.deleteOptions?.gracePeriodSeconds;
+    if (!dryRun) store.delete('v1', 'Pod', name, namespace, grace === undefined ? {} : { gracePeriodSeconds: grace });
     return success;
   };
 

@@ -17,6 +17,14 @@ import { serveWatch } from './watch.js';
 
 export interface ResourceRoute { t: ResourceType; namespace?: string; name?: string; sub?: string }
 
+const APPLY_PATCH = 'application/apply-patch+yaml';
+
+/** Server-side apply needs a field manager; the lab checks that much, then answers that it does not implement apply (415). */
+function applyWithoutFieldManager(): KubeStatusError {
+  const message = 'Required value: is required for apply patch';
+  return new KubeStatusError(422, 'Invalid', `PatchOptions.meta.k8s.io "" is invalid: fieldManager: ${message}`, { group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason: 'FieldValueRequired', message, field: 'fieldManager' }] });
+}
+
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
 
 /** Built-in list items carry no apiVersion/kind on the wire; custom resources (unstructured) do. */
@@ -52,7 +60,8 @@ function list(req: IncomingMessage, res: ServerResponse, store: KubeStore, r: Re
     try {
       after = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { start: string }).start;
     } catch {
-      throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+      // The reason after the prefix is Go's decoder error on a real server.
+      throw badRequest('invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
     }
     start = all.findIndex((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > after);
     if (start < 0) start = all.length;
@@ -124,10 +133,12 @@ function applyPatch(current: KubeObject, contentType: string, patch: unknown): K
 }
 
 function deleteOptions(q: URLSearchParams, body: unknown): DeleteOptions {
-  const b = (body ?? {}) as { propagationPolicy?: DeleteOptions['propagationPolicy']; preconditions?: DeleteOptions['preconditions']; dryRun?: string[]; orphanDependents?: boolean };
+  const b = (body ?? {}) as { propagationPolicy?: DeleteOptions['propagationPolicy']; preconditions?: DeleteOptions['preconditions']; dryRun?: string[]; orphanDependents?: boolean; gracePeriodSeconds?: number };
   const policy = (q.get('propagationPolicy') as DeleteOptions['propagationPolicy'] | null) ?? b.propagationPolicy ?? (b.orphanDependents ? 'Orphan' : undefined);
+  const grace = q.get('gracePeriodSeconds') !== null ? Number(q.get('gracePeriodSeconds')) : b.gracePeriodSeconds;
   return {
     ...(policy ? { propagationPolicy: policy } : {}),
+    ...(grace !== undefined && Number.isFinite(grace) ? { gracePeriodSeconds: grace } : {}),
     ...(b.preconditions ? { preconditions: b.preconditions } : {}),
     dryRun: q.get('dryRun') === 'All' || (b.dryRun ?? []).includes('All'),
   };
@@ -186,6 +197,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     case 'PATCH': {
       const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
       const accepted = t.strategic ? PATCH_TYPES : PATCH_TYPES.filter((p) => !p.includes('strategic'));
+      if (contentType === APPLY_PATCH && !q.get('fieldManager')) throw applyWithoutFieldManager();
       if (!accepted.includes(contentType)) throw unsupportedMediaType(contentType, accepted);
       const patch = parseJson(await readBody(req));
       const current = readOne(store, r);

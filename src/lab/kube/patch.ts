@@ -50,13 +50,39 @@ function stripDirectives(v: Json): Json {
   return out;
 }
 
+/**
+ * The order the real server leaves a merged list in (strategicpatch normalizeElementOrder +
+ * mergeSortedSlice): the patch's items in patch order, with the items only the server had
+ * slotted in by their original positions; an item new to the server comes before the
+ * server-only ones after it. So a new env var or condition lands first, not last.
+ */
+function orderLikeServer(merged: Json[], patchIds: Json[], originalIds: Json[], idOf: (e: Json) => Json): Json[] {
+  const inPatch = (e: Json) => patchIds.includes(idOf(e));
+  const byIndexIn = (ids: Json[]) => (a: Json, b: Json) => ids.indexOf(idOf(a)) - ids.indexOf(idOf(b));
+  const patchItems = merged.filter(inPatch).sort(byIndexIn(patchIds));
+  const serverOnly = merged.filter((e) => !inPatch(e)).sort(byIndexIn(originalIds));
+  const out: Json[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < patchItems.length) {
+    if (j >= patchItems.length) out.push(serverOnly[i++]);
+    else if (i >= serverOnly.length) out.push(patchItems[j++]);
+    else {
+      const left = originalIds.indexOf(idOf(serverOnly[i]));
+      const right = originalIds.indexOf(idOf(patchItems[j]));
+      out.push(left >= 0 && right >= 0 && left < right ? serverOnly[i++] : patchItems[j++]);
+    }
+  }
+  return out;
+}
+
 function mergeList(path: string, target: Json[], patch: Json[]): Json[] {
   if (patch.some((e) => isObject(e) && e.$patch === 'replace')) return stripDirectives(patch) as Json[];
   const key = mergeKeyFor(path);
   if (PRIMITIVE_SETS.some((re) => re.test(path))) {
     const out = [...target];
     for (const v of patch) if (!out.includes(v)) out.push(v);
-    return out;
+    return orderLikeServer(out, patch, target, (e) => e);
   }
   if (!key) return stripDirectives(patch) as Json[];
   const out = target.map(clone);
@@ -71,7 +97,9 @@ function mergeList(path: string, target: Json[], patch: Json[]): Json[] {
     if (at >= 0) out[at] = strategicMerge(out[at], item, path);
     else out.push(stripDirectives(item));
   }
-  return out;
+  const idOf = (e: Json) => (isObject(e) ? e[key] : undefined);
+  const patchIds = patch.filter((e) => isObject(e) && e.$patch === undefined).map(idOf);
+  return orderLikeServer(out, patchIds, target.map(idOf), idOf);
 }
 
 export function strategicMerge(target: Json, patch: Json, path = ''): Json {

@@ -85,7 +85,9 @@ async function route(req: IncomingMessage, res: ServerResponse, opts: KubeServer
   }
   if (req.method === 'POST' && path === ACCESS_REVIEW_PATH) return serveAccessReview(req, res);
   const segs = path.split('/').filter(Boolean);
-  const r = segs[0] === 'api' || segs[0] === 'apis' ? resourceRoute(segs) : undefined;
+  // A group nobody serves falls through the real server's handler chain to the plain mux 404.
+  if (segs[0] !== 'api' && (segs[0] !== 'apis' || !apiGroupDoc(segs[1] ?? ''))) return sendText(res, 404, '404 page not found\n');
+  const r = resourceRoute(segs);
   if (!r) throw pathNotFound();
   await handleResource(req, res, opts.store, r, url.searchParams);
 }

@@ -113,5 +113,5 @@ export function internalError(message: string, code = 500): KubeStatusError {
 
 /** The page-not-found answer of the real server's NotFound handler (no details). */
 export function pathNotFound(): KubeStatusError {
-  return new KubeStatusError(404, 'NotFound', 'the server could not find the requested resource');
+  return new KubeStatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 }

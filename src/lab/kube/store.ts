@@ -5,10 +5,10 @@
 // in-process controllers both go through it, so they see the same rules.
 import { randomUUID } from 'node:crypto';
 import { seedClusterDefaults } from './defaults.js';
+import { applyDefaults } from './defaulting.js';
 import { recordEventIn } from './events.js';
 import type { EventSpec } from './events.js';
 import { canonical, copy, generatedName, keyOf, now, pruneMeta, specPart, typeOf } from './object-meta.js';
-import { pdbStatusChanges } from './pdb.js';
 import { groupResource, NAMESPACE_TYPE } from './resources.js';
 import type { ResourceType } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -42,11 +42,29 @@ export interface WriteOptions {
 }
 export interface DeleteOptions {
   dryRun?: boolean;
+  /** Pods only: seconds the kubelet gets to stop it; default its terminationGracePeriodSeconds, 0 removes at once. */
+  gracePeriodSeconds?: number;
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
 const HISTORY = 2000; // watch events kept for resumed watches
+
+/** The TaintNodesByCondition admission plugin: a new node is not-ready until its controller sees it Ready. */
+function taintNewNode(node: KubeObject): void {
+  const spec = ((node.spec as Record<string, unknown> | undefined) ?? {}) as { taints?: { key: string; effect: string }[] };
+  const taints = spec.taints ?? [];
+  if (!taints.some((t) => t.key === 'node.kubernetes.io/not-ready' && t.effect === 'NoSchedule')) spec.taints = [...taints, { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }];
+  node.spec = spec;
+}
+
+/** podStrategy.CheckGracefulDelete: the asked period, else the pod's own; 0 for a pod never scheduled or already finished. */
+function podGracePeriod(pod: KubeObject, asked: number | undefined): number {
+  const spec = (pod.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+  const phase = (pod.status as { phase?: string } | undefined)?.phase;
+  if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+  return Math.max(0, asked ?? spec.terminationGracePeriodSeconds ?? 30);
+}
 
 export class KubeStore {
   private objects = new Map<string, KubeObject>();
@@ -109,6 +127,7 @@ export class KubeStore {
         throw new KubeStatusError(403, 'Forbidden', `${t.plural} "${meta.name}" is forbidden: unable to create new content in namespace ${meta.namespace} because it is being terminated`);
       }
     } else delete meta.namespace;
+    applyDefaults(o);
     validate(t, o);
     pruneMeta(o);
     const key = keyOf(t, meta.name, meta.namespace);
@@ -125,6 +144,7 @@ export class KubeStore {
       o.status = { phase: 'Active', ...(o.status as object | undefined) };
     }
     if (t.kind === 'Pod') o.status = { phase: 'Pending', ...(o.status as object | undefined) };
+    if (t.kind === 'Node') taintNewNode(o);
     if (t.kind === 'PriorityClass') o.preemptionPolicy ??= 'PreemptLowerPriority';
     // StorageObjectInUseProtection admission (on in k3s) appends the protection finalizers.
     const protection = ({ PersistentVolume: 'kubernetes.io/pv-protection', PersistentVolumeClaim: 'kubernetes.io/pvc-protection' } as Record<string, string>)[t.kind];
@@ -133,8 +153,7 @@ export class KubeStore {
     meta.resourceVersion = String(++this.rv);
     this.objects.set(key, o);
     this.emit({ type: 'ADDED', object: o });
-    this.afterWrite(t, o);
-    return copy(this.objects.get(key) ?? o); // afterWrite may have written derived status (PDBs)
+    return copy(o);
   }
 
   update(obj: KubeObject, opts: WriteOptions = {}): KubeObject {
@@ -162,6 +181,7 @@ export class KubeStore {
       }
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
+    if (!opts.statusOnly) applyDefaults(next);
     pruneMeta(next);
     if (old.metadata.deletionTimestamp) {
       const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
@@ -180,8 +200,7 @@ export class KubeStore {
     next.metadata.resourceVersion = String(++this.rv);
     this.objects.set(key, next);
     this.emit({ type: 'MODIFIED', object: next, oldObject: old });
-    this.afterWrite(t, next);
-    return copy(this.objects.get(key) ?? next);
+    return copy(next);
   }
 
   mutate(apiVersion: string, kind: string, name: string, namespace: string | undefined, fn: (o: KubeObject) => void): KubeObject {
@@ -203,20 +222,39 @@ export class KubeStore {
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
       throw conflict(groupResource(t), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
     }
+    const grace = t.kind === 'Pod' ? podGracePeriod(old, opts.gracePeriodSeconds) : 0;
+    if (grace > 0) return this.terminateGracefully(t, key, old, grace, opts.dryRun);
     if ((old.metadata.finalizers ?? []).length > 0) {
-      if (old.metadata.deletionTimestamp || opts.dryRun) return copy(old);
+      if ((old.metadata.deletionTimestamp && !old.metadata.deletionGracePeriodSeconds) || opts.dryRun) return copy(old);
       const next = copy(old);
       next.metadata.deletionTimestamp = now();
       next.metadata.deletionGracePeriodSeconds = 0;
       next.metadata.resourceVersion = String(++this.rv);
       this.objects.set(key, next);
       this.emit({ type: 'MODIFIED', object: next, oldObject: old });
-      this.afterWrite(t, next);
       return copy(next);
     }
     if (opts.dryRun) return copy(old);
     this.remove(t, key, old, copy(old), opts.propagationPolicy);
     return this.lastDeleted;
+  }
+
+  /**
+   * Graceful deletion (rest.BeforeDelete): the pod stays, Terminating, with a deletionTimestamp
+   * `grace` seconds ahead, until its kubelet confirms with a delete of grace 0. A second delete
+   * may only shorten the period.
+   */
+  private terminateGracefully(t: ResourceType, key: string, old: KubeObject, grace: number, dryRun?: boolean): KubeObject {
+    const current = old.metadata.deletionGracePeriodSeconds as number | undefined;
+    if (dryRun || (old.metadata.deletionTimestamp && current !== undefined && current <= grace)) return copy(old);
+    const next = copy(old);
+    next.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    next.metadata.deletionGracePeriodSeconds = grace;
+    next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    next.metadata.resourceVersion = String(++this.rv);
+    this.objects.set(key, next);
+    this.emit({ type: 'MODIFIED', object: next, oldObject: old });
+    return copy(next);
   }
 
   subscribe(listener: (e: StoreEvent) => void): () => void {
@@ -249,7 +287,6 @@ export class KubeStore {
       }
     }
     this.cascade(old, policy);
-    this.afterWrite(t, final);
     this.lastDeleted = deleted;
   }
 
@@ -266,18 +303,6 @@ export class KubeStore {
           else delete m.metadata.ownerReferences;
         });
       } else this.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, { propagationPolicy: policy });
-    }
-  }
-
-  /** Derived state the real controllers keep: PodDisruptionBudget status follows its pods. */
-  private afterWrite(t: ResourceType, o: KubeObject): void {
-    if ((t.kind !== 'Pod' && t.kind !== 'PodDisruptionBudget') || !o.metadata.namespace) return;
-    for (const [pdb, status] of pdbStatusChanges([...this.objects.values()], o.metadata.namespace, now())) {
-      const key = keyOf(typeOf(pdb.apiVersion, pdb.kind), pdb.metadata.name, pdb.metadata.namespace);
-      const next = { ...copy(pdb), status };
-      next.metadata.resourceVersion = String(++this.rv);
-      this.objects.set(key, next);
-      this.emit({ type: 'MODIFIED', object: next, oldObject: pdb });
     }
   }
 

@@ -102,10 +102,12 @@ function describe(t: ResourceType): { columns: Column[]; cells: Cells } {
   const known = BY_KIND[t.kind];
   if (known) return known;
   if (t.printerColumns) {
-    const extra = t.printerColumns.filter((c) => c.name !== 'Age');
+    // The CRD's columns in its own order after NAME (Flux's put Age first), as the server's
+    // table convertor does; a date column prints as an age.
+    const columns = t.printerColumns;
     return {
-      columns: [NAME, ...extra.map((c) => col(c.name, c.type, c.priority ?? 0)), AGE],
-      cells: (o) => [o.metadata.name, ...extra.map((c) => str(jsonPathValue(o, c.jsonPath), '')), age(o.metadata.creationTimestamp)],
+      columns: [NAME, ...columns.map((c) => col(c.name, c.type, c.priority ?? 0))],
+      cells: (o) => [o.metadata.name, ...columns.map((c) => (c.type === 'date' ? age(str(jsonPathValue(o, c.jsonPath), '')) : str(jsonPathValue(o, c.jsonPath), '')))],
     };
   }
   return { columns: [NAME, AGE], cells: (o) => [o.metadata.name, age(o.metadata.creationTimestamp)] };

@@ -35,7 +35,7 @@ function priorityClassErrors(obj: KubeObject, old: KubeObject | undefined): Fiel
     errs.push({ field: 'value', type: 'Invalid value', value, detail: 'must be a 32-bit integer' });
   }
   if (old) {
-    if (value !== (typeof old.value === 'number' ? old.value : 0)) errs.push({ field: 'value', type: 'Forbidden', detail: 'may not be changed in an update.' });
+    if (value !== (typeof old.value === 'number' ? old.value : 0)) errs.push({ field: 'Value', type: 'Forbidden', detail: 'may not be changed in an update.' }); // sic: field.NewPath("Value") upstream
     return errs;
   }
   if (name.startsWith(SYSTEM_PREFIX)) {

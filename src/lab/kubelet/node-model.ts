@@ -10,6 +10,8 @@ export interface Taint {
 }
 
 export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
+/** Put on every new Node by the TaintNodesByCondition admission plugin; lifted once it is Ready. */
+export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
 
 export function nodeTaints(node: KubeObject): Taint[] {
   return ((node.spec as { taints?: Taint[] } | undefined)?.taints ?? []).slice();

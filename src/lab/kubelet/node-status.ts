@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mutateIfChanged, setCondition, type Condition } from './apply.js';
 import { emitEvent } from './events.js';
-import { nodeConditions, nodeTaints, nodeVmid, UNREACHABLE_TAINT, type Taint } from './node-model.js';
+import { nodeConditions, nodeTaints, nodeVmid, NOT_READY_TAINT, UNREACHABLE_TAINT, type Taint } from './node-model.js';
 import { miQuantity } from './quantity.js';
 import { microTime, parseTime, rfc3339 } from './time.js';
 import type { ControllerContext, KubeObject, VmLike } from './types.js';
@@ -67,7 +67,7 @@ function postReady(node: KubeObject, ctx: ControllerContext, vm: VmLike): void {
   status.allocatable = allocatable;
   status.nodeInfo = { ...(status.nodeInfo as object | undefined), bootID: bootIdOf(node.metadata.name, vm) };
   const spec = (node.spec ??= {}) as { taints?: Taint[] };
-  const taints = nodeTaints(node).filter((t) => t.key !== UNREACHABLE_TAINT);
+  const taints = nodeTaints(node).filter((t) => t.key !== UNREACHABLE_TAINT && t.key !== NOT_READY_TAINT);
   if (taints.length) spec.taints = taints;
   else delete spec.taints;
 }
@@ -89,7 +89,8 @@ function markUnknown(node: KubeObject, ctx: ControllerContext): void {
   }
   status.conditions = next;
   const spec = (node.spec ??= {}) as { taints?: Taint[] };
-  const taints = nodeTaints(node);
+  // Unknown is "unreachable", not "not-ready": the controller swaps one for the other.
+  const taints = nodeTaints(node).filter((t) => t.key !== NOT_READY_TAINT);
   if (!taints.some((t) => t.key === UNREACHABLE_TAINT && t.effect === 'NoSchedule')) taints.push({ key: UNREACHABLE_TAINT, effect: 'NoSchedule' });
   if (!taints.some((t) => t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute')) taints.push({ key: UNREACHABLE_TAINT, effect: 'NoExecute', timeAdded: nowIso });
   spec.taints = taints;

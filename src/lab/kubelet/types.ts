@@ -23,7 +23,7 @@ export interface ControllerStore {
   list(apiVersion: string, kind: string, opts?: { namespace?: string }): KubeObject[];
   create(obj: KubeObject): KubeObject;
   mutate(apiVersion: string, kind: string, name: string, namespace: string | undefined, fn: (o: KubeObject) => void): KubeObject;
-  delete(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined;
+  delete(apiVersion: string, kind: string, name: string, namespace?: string, opts?: { gracePeriodSeconds?: number }): KubeObject | undefined;
   subscribe(listener: (e: StoreEventLike) => void): () => void;
   recordEvent(involved: KubeObject, e: EventInput): KubeObject;
 }

@@ -56,7 +56,8 @@ export function syncWorkloads(ctx: ControllerContext): boolean {
   for (const p of pods) {
     const nodeName = podSpec(p).nodeName;
     if (nodeName && !nodeNames.has(nodeName)) {
-      ctx.store.delete('v1', 'Pod', p.metadata.name, p.metadata.namespace);
+      // PodGC force-deletes: no kubelet is left to confirm.
+      ctx.store.delete('v1', 'Pod', p.metadata.name, p.metadata.namespace, { gracePeriodSeconds: 0 });
       changed = true;
     }
   }

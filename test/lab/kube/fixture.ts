@@ -1,26 +1,28 @@
-// Test fixture: a lab API server on 127.0.0.1 with a fresh CA and token, a kubeconfig file in a
-// temp dir, a kubectl runner and a client-node KubeConfig. Everything a test does goes through
-// HTTP with that kubeconfig, so the same tests can target a real kube-apiserver.
+// Test fixture for the lab's Kubernetes contract tests: one backend, either the lab's bare API
+// server (no controllers) or a real kube-apiserver v1.20.2 (test/support/kube-targets.ts), with
+// a kubeconfig file in a temp dir, a kubectl runner and a client-node KubeConfig. Everything a
+// test does goes through HTTP with that kubeconfig, so the same cases run against both; where
+// they disagree, the lab is wrong. Use: describe.each(KUBE_BACKENDS)('%s', (backend) => ...).
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { renderKubeconfig } from '../../../src/lab/kube/kubeconfig.js';
-import { startKubeServer } from '../../../src/lab/kube/server.js';
-import type { KubeServer } from '../../../src/lab/kube/server.js';
-import { KubeStore } from '../../../src/lab/kube/store.js';
-import { createLabTls } from '../../../src/lab/tls.js';
+import { startKubeEndpoint } from '../../support/kube-targets.js';
+import type { KubeTargetName } from '../../support/kube-targets.js';
+
+export { KUBE_BACKENDS } from '../../support/kube-targets.js';
 
 export interface KubeFixture {
-  store: KubeStore;
-  server: KubeServer;
+  backend: KubeTargetName;
   url: string;
   token: string;
   caPem: string;
   dir: string;
   kubeconfigPath: string;
   kc: KubeConfig;
+  /** The group version serving PodDisruptionBudget and Eviction: policy/v1 (the lab, like k3s 1.32) or policy/v1beta1 (v1.20). */
+  policy: string;
   kubectl(args: string[], input?: string): Promise<KubectlResult>;
   /** Raw HTTPS request with the token (or none: `token: null`). `body` is `any`: tests read arbitrary JSON. */
   request(method: string, path: string, body?: unknown, opts?: { contentType?: string; token?: string | null; accept?: string }): Promise<{ status: number; body: any; text: string }>;
@@ -29,44 +31,41 @@ export interface KubeFixture {
 
 export interface KubectlResult { code: number; stdout: string; stderr: string }
 
-export async function startKubeFixture(opts: { seedDefaults?: boolean } = {}): Promise<KubeFixture> {
-  const tls = await createLabTls();
-  const store = new KubeStore();
-  if (opts.seedDefaults !== false) store.seedDefaults();
-  const token = `lab-${Math.random().toString(36).slice(2)}`;
-  const server = await startKubeServer({ store, tls, token });
-  const dir = await mkdtemp(join(tmpdir(), 'kube-lab-'));
-  const kubeconfigPath = join(dir, 'kubeconfig');
-  await writeFile(kubeconfigPath, renderKubeconfig({ server: server.url, caPem: tls.caPem, token }));
+export async function startKubeFixture(backend: KubeTargetName): Promise<KubeFixture> {
+  const endpoint = await startKubeEndpoint(backend);
+  const dir = await mkdtemp(join(tmpdir(), 'kube-contract-'));
   const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
+  kc.loadFromFile(endpoint.kubeconfigPath);
   const { Agent, fetch } = await import('undici');
-  const dispatcher = new Agent({ connect: { ca: tls.caPem } });
+  const dispatcher = new Agent({ connect: { ca: endpoint.caPem } });
+  const request: KubeFixture['request'] = async (method, path, body, o = {}) => {
+    const headers: Record<string, string> = { Accept: o.accept ?? 'application/json' };
+    if (o.token !== null) headers.Authorization = `Bearer ${o.token ?? endpoint.token}`;
+    if (body !== undefined) headers['Content-Type'] = o.contentType ?? 'application/json';
+    const res = await fetch(`${endpoint.server}${path}`, { method, headers, dispatcher, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, body: parsed, text };
+  };
+  const policyGroup = await request('GET', '/apis/policy');
   return {
-    store, server, url: server.url, token, caPem: tls.caPem, dir, kubeconfigPath, kc,
+    backend, url: endpoint.server, token: endpoint.token, caPem: endpoint.caPem, dir, kubeconfigPath: endpoint.kubeconfigPath, kc,
+    policy: policyGroup.body.preferredVersion.groupVersion,
     kubectl: (args, input) =>
       new Promise((resolve) => {
-        const child = execFile('kubectl', ['--kubeconfig', kubeconfigPath, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin', HOME: dir }, timeout: 60_000 }, (err, stdout, stderr) => {
+        const child = execFile('kubectl', ['--kubeconfig', endpoint.kubeconfigPath, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin', HOME: dir }, timeout: 60_000 }, (err, stdout, stderr) => {
           resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
         });
         if (input !== undefined) child.stdin?.end(input);
       }),
-    request: async (method, path, body, o = {}) => {
-      const headers: Record<string, string> = { Accept: o.accept ?? 'application/json' };
-      if (o.token !== null) headers.Authorization = `Bearer ${o.token ?? token}`;
-      if (body !== undefined) headers['Content-Type'] = o.contentType ?? 'application/json';
-      const res = await fetch(`${server.url}${path}`, { method, headers, dispatcher, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, body: parsed, text };
-    },
+    request,
     stop: async () => {
-      await server.close();
+      await endpoint.stop();
       await dispatcher.close();
       await rm(dir, { recursive: true, force: true });
     },
@@ -82,7 +81,7 @@ export async function seed(f: KubeFixture, obj: { apiVersion: string; kind: stri
   if (created.status !== 201) throw new Error(`seed ${obj.kind} ${obj.metadata.name}: ${created.status} ${created.text}`);
   if (obj.status === undefined) return created.body;
   const path = await api.pathFor({ apiVersion: obj.apiVersion, kind: obj.kind, name: created.body.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) });
-  const updated = await f.request('PUT', `${path}/status`, { ...created.body, apiVersion: obj.apiVersion, kind: obj.kind, status: obj.status });
+  const updated = await f.request('PATCH', `${path}/status`, { status: obj.status }, { contentType: 'application/merge-patch+json' });
   if (updated.status !== 200) throw new Error(`seed status ${obj.kind} ${obj.metadata.name}: ${updated.status} ${updated.text}`);
   return updated.body;
 }
@@ -99,3 +98,31 @@ export const runningPod = (name: string, node: string, labels: Record<string, st
   spec: { nodeName: node, containers: [{ name: 'app', image: 'registry.local/app:1' }] },
   status: { phase: 'Running', podIP: '10.42.0.10', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'app', ready: true, restartCount: 0, image: 'registry.local/app:1', imageID: '', started: true, state: { running: { startedAt: '2025-01-01T00:00:00Z' } } }] },
 });
+
+/**
+ * Plays the kubelets (no kubelet runs on either backend here): a pod marked Terminating is
+ * confirmed gone with a delete of grace period 0, as its node's kubelet would. Returns stop().
+ */
+export function playKubelets(f: KubeFixture, namespace: string): () => void {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void (async () => {
+      const pods = await f.request('GET', `/api/v1/namespaces/${namespace}/pods`);
+      for (const p of (pods.body?.items ?? []) as { metadata: { name: string; deletionTimestamp?: string } }[]) {
+        if (p.metadata.deletionTimestamp) await f.request('DELETE', `/api/v1/namespaces/${namespace}/pods/${p.metadata.name}?gracePeriodSeconds=0`);
+      }
+    })().finally(() => { busy = false; });
+  }, 100);
+  return () => clearInterval(timer);
+}
+
+/** Plays the disruption controller: writes a PDB's status for `healthy` of `expected` pods against its spec's `desired`. */
+export async function writePdbStatus(f: KubeFixture, namespace: string, name: string, counts: { healthy: number; desired: number; expected: number }): Promise<void> {
+  const path = `/apis/${f.policy}/namespaces/${namespace}/poddisruptionbudgets/${name}`;
+  const pdb = await f.request('GET', path);
+  const status = { observedGeneration: pdb.body.metadata.generation, currentHealthy: counts.healthy, desiredHealthy: counts.desired, expectedPods: counts.expected, disruptionsAllowed: Math.max(0, counts.healthy - counts.desired), disruptedPods: {} };
+  const res = await f.request('PATCH', `${path}/status`, { status }, { contentType: 'application/merge-patch+json' });
+  if (res.status !== 200) throw new Error(`PDB status ${namespace}/${name}: ${res.status} ${res.text}`);
+}

@@ -25,8 +25,9 @@ describe('strategicMerge', () => {
       spec: { containers: [{ name: 'app', ports: [{ containerPort: 443 }] }, { name: 'new', image: 'n:1' }] },
       status: { conditions: [{ type: 'Ready', status: 'False' }] },
     }) as typeof pod & { spec: { containers: { name: string; ports?: unknown[] }[] } };
-    expect(out.spec.containers.map((c) => c.name)).toEqual(['app', 'side', 'new']);
-    expect(out.spec.containers[0]!.ports).toEqual([{ containerPort: 80, name: 'http' }, { containerPort: 443 }]);
+    // The real server's order (checked on v1.20): patch items first, server-only ones at their old places.
+    expect(out.spec.containers.map((c) => c.name)).toEqual(['app', 'new', 'side']);
+    expect(out.spec.containers[0]!.ports).toEqual([{ containerPort: 443 }, { containerPort: 80, name: 'http' }]);
     expect(out.status.conditions).toEqual([{ type: 'Ready', status: 'False' }, { type: 'PodScheduled', status: 'True' }]);
   });
 
@@ -39,7 +40,7 @@ describe('strategicMerge', () => {
   });
 
   test('finalizers are a set: a patch adds, $deleteFromPrimitiveList removes; a map with $patch: delete goes', () => {
-    expect((strategicMerge(pod, { metadata: { finalizers: ['b', 'a'] } }) as typeof pod).metadata.finalizers).toEqual(['a', 'b']);
+    expect((strategicMerge(pod, { metadata: { finalizers: ['b', 'a'] } }) as typeof pod).metadata.finalizers).toEqual(['b', 'a']);
     expect((strategicMerge(pod, { metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] } }) as typeof pod).metadata.finalizers).toEqual([]);
     expect((strategicMerge(pod, { metadata: { labels: { $patch: 'delete' } } }) as typeof pod).metadata.labels).toBeUndefined();
   });

@@ -155,14 +155,4 @@ describe('KubeStore', () => {
     expect(s.get('v1', 'Namespace', 'still-created')).toBeDefined();
     expect(errors).toEqual([new Error('listener bug')]);
   });
-
-  test('PodDisruptionBudget status follows its pods', () => {
-    const s = fresh();
-    s.create({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'b', namespace: 'default' }, spec: { maxUnavailable: '50%', selector: { matchLabels: { app: 'a' } } } });
-    const ready = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
-    for (const n of ['1', '2', '3', '4']) s.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: n, namespace: 'default', labels: { app: 'a' } }, spec: {}, status: ready });
-    expect(s.get('policy/v1', 'PodDisruptionBudget', 'b', 'default')?.status).toMatchObject({ expectedPods: 4, desiredHealthy: 2, currentHealthy: 4, disruptionsAllowed: 2 });
-    s.mutate('v1', 'Pod', '1', 'default', (p) => { p.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] }; });
-    expect(s.get('policy/v1', 'PodDisruptionBudget', 'b', 'default')?.status).toMatchObject({ currentHealthy: 3, disruptionsAllowed: 1 });
-  });
 });

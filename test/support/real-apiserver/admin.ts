@@ -42,7 +42,9 @@ export function adminOf(api: AdminApi): Admin {
       role.rules = role.rules.flatMap((rule) => {
         if (!rule.resources.includes(drop.resource)) return [rule];
         const rest = rule.resources.filter((x) => x !== drop.resource);
-        return [...(rest.length ? [{ ...rule, resources: rest }] : []), { ...rule, resources: [drop.resource], verbs: rule.verbs.filter((v) => v !== drop.verb) }];
+        const verbs = rule.verbs.filter((v) => v !== drop.verb);
+        // A rule with no verbs left is invalid: it goes.
+        return [...(rest.length ? [{ ...rule, resources: rest }] : []), ...(verbs.length ? [{ ...rule, resources: [drop.resource], verbs }] : [])];
       });
     }
     await must('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', role);

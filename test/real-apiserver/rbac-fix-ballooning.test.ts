@@ -1,0 +1,151 @@
+// fix-ballooning with exactly the ClusterRole `runbook rbac fix-ballooning` derives, on a real
+// kube-apiserver v1.20 with RBAC, the incident's fix #1: two nodes whose VMs have 4 GiB but
+// balloon down to 1 GiB get fixed memory, one at a time: drain, set memory with the balloon
+// off and reboot in the Proxmox simulator, wait until the node is Ready with the new capacity,
+// uncordon, then the health gate (control plane Ready) before the next node. The test plays the
+// disruption controller (PDB status at seeding), the kubelet that confirms evicted pods gone,
+// and each node's kubelet across its reboot (NotReady while down, Ready with 4 GiB after).
+// Every rule: the derived role is exactly what the run used (audit log) plus rollback-only
+// rules, and each used pair taken away alone makes the run fail with the apiserver's forbidden.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/errors.js';
+import { parseQuantity } from '../../src/kube-quantity.js';
+import { runCli } from '../support/cli.js';
+import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
+import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
+import { forbiddenPattern } from '../support/real-apiserver/derived-rules.js';
+import { DRAIN_NAMESPACE, prepareDrainNamespace, seedDrainableNode } from '../support/real-apiserver/drainable-node.js';
+import { playNodeKubelet } from '../support/real-apiserver/node-kubelet.js';
+import { playPodTerminator } from '../support/real-apiserver/pod-terminator.js';
+import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
+import { derivedVersusAccounted, parseUse, usesOnceLogged } from '../support/real-apiserver/rule-proof.js';
+import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
+
+/** What the successful run used, and the exit code when that one pair is taken away. */
+const USED: Record<string, number> = {
+  // The drain's own preflight does not run per item of a forEach: these fail in the step.
+  'get nodes': EXIT.stepFailed,
+  'list pods': EXIT.stepFailed,
+  'patch nodes': EXIT.stepFailed,
+  'list nodes': EXIT.stepFailed, // the gate between the two nodes
+  'get leases.coordination.k8s.io': EXIT.stepFailed,
+  'create leases.coordination.k8s.io': EXIT.stepFailed,
+  'patch leases.coordination.k8s.io': EXIT.stepFailed,
+  'get pods': EXIT.stepFailed,
+  'create pods/eviction': EXIT.stepFailed,
+  'create events': EXIT.ok,
+  'watch pods': EXIT.ok,
+  'watch nodes': EXIT.ok,
+};
+/** Granted for the rollback or failure handling only: the successful run never needs them. */
+const ROLLBACK_ONLY: Record<string, string> = {
+  'list poddisruptionbudgets.policy': 'naming the PodDisruptionBudget that blocks a refused (429) eviction; drain-node and reboot-node also read them in their preflight',
+};
+/** Events are best effort; a refused watch is retried as a re-read (see rbac-proof.test.ts). */
+const NOT_FATAL = ['create events', 'watch pods', 'watch nodes'];
+/** k8s.drain reports a refused read of an evicted pod as a drain timeout (see drain.test.ts). */
+const HIDDEN = ['get pods'];
+
+const RUNS = 2 + Object.keys(USED).length;
+const BALLOONED_MIB = 1024;
+const FIXED_MIB = 4096;
+let api: RealApiserver;
+let admin: Admin;
+let pve: ProxmoxSim;
+const stops: Array<() => Promise<void>> = [];
+/** Audit log, run state dirs and reports; removed after the file. */
+const dir = mkdtempSync(join(tmpdir(), 'rbac-balloon-'));
+const auditLog = join(dir, 'audit.log');
+let nextUser = 0;
+
+const nodesOf = (i: number) => [`bal-${i}-a`, `bal-${i}-b`];
+
+beforeAll(async () => {
+  api = await startRealApiserver({ auditLogPath: auditLog, spareUsers: RUNS });
+  admin = adminOf(api);
+  await prepareDrainNamespace(admin);
+  // The gate between nodes wants a Ready control-plane node.
+  await admin.must('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'server-0', labels: { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true' } } });
+  await admin.must('PATCH', '/api/v1/nodes/server-0/status', { status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] } }, 'application/merge-patch+json');
+  // Two VMs per run, 4 GiB ballooning down to 1 GiB; one big host so every size fits.
+  const vms = Array.from({ length: RUNS }, (_, i) => nodesOf(i).map((name, j) => ({ vmid: 1000 + 2 * i + j, name, node: 'pve1', memory: FIXED_MIB, balloon: BALLOONED_MIB }))).flat();
+  pve = await startProxmoxSim({ nodes: [{ name: 'pve1', memoryMiB: 1024 * 1024 }], vms, rebootSeconds: 1 });
+  const users = () => api.spareTokens.map((t) => t.user);
+  stops.push(playPodTerminator(admin, DRAIN_NAMESPACE, auditLog, users), playNodeKubelet(admin, pve.state, auditLog, users));
+}, 120_000);
+
+afterAll(async () => {
+  for (const stop of stops) await stop();
+  await pve?.close();
+  await api?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function fixAs(drop?: string) {
+  const i = nextUser++;
+  const user = api.spareTokens[i]!;
+  const nodes = nodesOf(i);
+  for (const node of nodes) await seedDrainableNode(admin, node, BALLOONED_MIB);
+  await admin.grant('fix-ballooning', user.user, drop ? parseUse(drop) : undefined);
+  // Absent, the run creates the lock; to be refused `patch leases` it must already be there.
+  await setRunLock(admin, drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
+  const r = await runCli(['--state-dir', mkdtempSync(join(dir, 'state-')), 'run', 'fix-ballooning', '--nodes', nodes.join(','), '--memory', String(FIXED_MIB), '--yes', '--drain-timeout', '20s', '--ready-timeout', '30s'],
+    { env: { KUBECONFIG: api.kubeconfigFor(user.token), PROXMOX_ENV_FILE: pve.envFile }, timeoutMs: 90_000 });
+  return { r, user: user.user, nodes };
+}
+
+describe('fix-ballooning with exactly the permissions `runbook rbac` derives (real kube-apiserver, RBAC)', () => {
+  it('fixes both nodes one at a time: Ready with 4 GiB, ballooning off, uncordoned; the audit log shows what it used', async () => {
+    const { r, user, nodes } = await fixAs();
+    expect(r.stdout.slice(-600)).toMatch(/succeeded/);
+    expect(r.code).toBe(0);
+    for (const node of nodes) {
+      const n = (await admin.call('GET', `/api/v1/nodes/${node}`)).body;
+      expect(n.spec.unschedulable ?? false).toBe(false);
+      expect(parseQuantity(n.status.capacity.memory) / 2 ** 20).toBe(FIXED_MIB);
+      const vm = pve.state.vms().find((v) => v.name === node)!;
+      expect([vm.config.memory, vm.config.balloon]).toEqual([FIXED_MIB, 0]);
+    }
+    const uses = await usesOnceLogged(auditLog, user, Object.keys(USED));
+    expect(uses.forbidden).toEqual([]);
+    expect(uses.allowed).toEqual(Object.keys(USED).sort());
+  }, 90_000);
+
+  it('derives no rule that is neither used by that run nor needed by its rollback', async () => {
+    const { derived, accounted } = await derivedVersusAccounted('fix-ballooning', Object.keys(USED), ROLLBACK_ONLY);
+    expect(derived).toEqual(accounted);
+  });
+
+  for (const [pair, code] of Object.entries(USED).filter(([p]) => !NOT_FATAL.includes(p) && !HIDDEN.includes(p))) {
+    it(`without \`${pair}\` it fails (exit ${code}) with the apiserver's forbidden naming it`, async () => {
+      const { r, user } = await fixAs(pair);
+      expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse(pair)));
+      expect(r.code).toBe(code);
+    }, 90_000);
+  }
+
+  it('FINDING: without `get pods` it fails, but reports a drain timeout instead of the forbidden', async () => {
+    const { r, user } = await fixAs('get pods');
+    expect(r.code).toBe(EXIT.stepFailed);
+    expect(r.stdout).toMatch(/was evicted but has not terminated by the drain timeout/);
+    expect((await usesOnceLogged(auditLog, user, [])).forbidden).toContain('get pods');
+  }, 90_000);
+
+  it('without `create events` it warns with the forbidden and still succeeds (Events are best effort)', async () => {
+    const { r, user } = await fixAs('create events');
+    expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse('create events')));
+    expect(r.code).toBe(0);
+  }, 90_000);
+
+  for (const pair of ['watch pods', 'watch nodes']) {
+    it(`FINDING: without \`${pair}\` the refused watch is retried as a re-read and never reported`, async () => {
+      const { r, user } = await fixAs(pair);
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toMatch(/forbidden/);
+      expect((await usesOnceLogged(auditLog, user, [])).forbidden).toContain(pair);
+    }, 90_000);
+  }
+});

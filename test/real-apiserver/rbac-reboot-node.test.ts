@@ -1,0 +1,134 @@
+// reboot-node with exactly the ClusterRole `runbook rbac reboot-node` derives, on a real
+// kube-apiserver v1.20 with RBAC: drain (policy/v1beta1 eviction, PDB respected), reboot the VM
+// in the Proxmox simulator, wait until the node is Ready again, uncordon. The test plays the
+// disruption controller (PDB status at seeding), the kubelet that confirms evicted pods gone,
+// and the node's kubelet across the reboot (NotReady while the VM is down, Ready after).
+// Every rule: the derived role is exactly what the run used (audit log) plus rollback-only
+// rules, and each used pair taken away alone makes the run fail with the apiserver's forbidden.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/errors.js';
+import { runCli } from '../support/cli.js';
+import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
+import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
+import { forbiddenPattern } from '../support/real-apiserver/derived-rules.js';
+import { DRAIN_NAMESPACE, podPath, prepareDrainNamespace, seedDrainableNode } from '../support/real-apiserver/drainable-node.js';
+import { playNodeKubelet } from '../support/real-apiserver/node-kubelet.js';
+import { playPodTerminator } from '../support/real-apiserver/pod-terminator.js';
+import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
+import { derivedVersusAccounted, parseUse, usesOnceLogged } from '../support/real-apiserver/rule-proof.js';
+import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
+
+/** What the successful run used, and the exit code when that one pair is taken away. */
+const USED: Record<string, number> = {
+  'get nodes': EXIT.preflightFailed,
+  'list pods': EXIT.preflightFailed,
+  'list poddisruptionbudgets.policy': EXIT.preflightFailed,
+  'patch nodes': EXIT.stepFailed,
+  'get leases.coordination.k8s.io': EXIT.stepFailed,
+  'create leases.coordination.k8s.io': EXIT.stepFailed,
+  'patch leases.coordination.k8s.io': EXIT.stepFailed,
+  'get pods': EXIT.stepFailed,
+  'create pods/eviction': EXIT.stepFailed,
+  'create events': EXIT.ok,
+  'watch pods': EXIT.ok,
+  'watch nodes': EXIT.ok,
+};
+const ROLLBACK_ONLY: Record<string, string> = {};
+/** Events are best effort; a refused watch is retried as a re-read (see rbac-proof.test.ts). */
+const NOT_FATAL = ['create events', 'watch pods', 'watch nodes'];
+/** k8s.drain reports a refused read of an evicted pod as a drain timeout (see drain.test.ts). */
+const HIDDEN = ['get pods'];
+
+const RUNS = 2 + Object.keys(USED).length;
+let api: RealApiserver;
+let admin: Admin;
+let pve: ProxmoxSim;
+const stops: Array<() => Promise<void>> = [];
+/** Audit log, run state dirs and reports; removed after the file. */
+const dir = mkdtempSync(join(tmpdir(), 'rbac-reboot-'));
+const auditLog = join(dir, 'audit.log');
+let nextUser = 0;
+
+beforeAll(async () => {
+  api = await startRealApiserver({ auditLogPath: auditLog, spareUsers: RUNS });
+  admin = adminOf(api);
+  await prepareDrainNamespace(admin);
+  // One VM per run (node-<i>), so no run sees another's reboot.
+  pve = await startProxmoxSim({ nodes: [{ name: 'pve1', memoryMiB: 65536 }], vms: Array.from({ length: RUNS }, (_, i) => ({ vmid: 100 + i, name: `node-${i}`, node: 'pve1', memory: 2048 })), rebootSeconds: 1 });
+  const users = () => api.spareTokens.map((t) => t.user);
+  stops.push(playPodTerminator(admin, DRAIN_NAMESPACE, auditLog, users), playNodeKubelet(admin, pve.state, auditLog, users));
+}, 120_000);
+
+afterAll(async () => {
+  for (const stop of stops) await stop();
+  await pve?.close();
+  await api?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function rebootAs(drop?: string) {
+  const i = nextUser++;
+  const user = api.spareTokens[i]!;
+  const node = `node-${i}`;
+  const pods = await seedDrainableNode(admin, node);
+  await admin.grant('reboot-node', user.user, drop ? parseUse(drop) : undefined);
+  // Absent, the run creates the lock; to be refused `patch leases` it must already be there.
+  await setRunLock(admin, drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
+  const r = await runCli(['--state-dir', mkdtempSync(join(dir, 'state-')), 'run', 'reboot-node', '--node', node, '--yes', '--drain-timeout', '20s', '--ready-timeout', '30s'],
+    { env: { KUBECONFIG: api.kubeconfigFor(user.token), PROXMOX_ENV_FILE: pve.envFile }, timeoutMs: 60_000 });
+  return { r, user: user.user, node, pods, vmid: 100 + i };
+}
+
+describe('reboot-node with exactly the permissions `runbook rbac` derives (real kube-apiserver, RBAC)', () => {
+  it('drains, reboots the VM, waits Ready, uncordons; the audit log shows what it used', async () => {
+    const { r, user, node, pods, vmid } = await rebootAs();
+    expect(r.stdout.slice(-600)).toMatch(/succeeded: 4 step\(s\) applied/);
+    expect(r.code).toBe(0);
+    const n = (await admin.call('GET', `/api/v1/nodes/${node}`)).body;
+    expect(n.spec.unschedulable ?? false).toBe(false);
+    expect(n.status.conditions.find((c: { type: string }) => c.type === 'Ready').status).toBe('True');
+    expect(pve.state.tasks().some((t) => t.type === 'qmreboot' && t.id === String(vmid) && t.exitstatus === 'OK')).toBe(true);
+    expect((await admin.call('GET', podPath(pods.onNode))).status).toBe(404);
+    const uses = await usesOnceLogged(auditLog, user, Object.keys(USED));
+    expect(uses.forbidden).toEqual([]);
+    expect(uses.allowed).toEqual(Object.keys(USED).sort());
+  }, 60_000);
+
+  it('derives no rule that is neither used by that run nor needed by its rollback', async () => {
+    const { derived, accounted } = await derivedVersusAccounted('reboot-node', Object.keys(USED), ROLLBACK_ONLY);
+    expect(derived).toEqual(accounted);
+  });
+
+  for (const [pair, code] of Object.entries(USED).filter(([p]) => !NOT_FATAL.includes(p) && !HIDDEN.includes(p))) {
+    it(`without \`${pair}\` it fails (exit ${code}) with the apiserver's forbidden naming it`, async () => {
+      const { r, user } = await rebootAs(pair);
+      expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse(pair)));
+      expect(r.code).toBe(code);
+    }, 60_000);
+  }
+
+  it('FINDING: without `get pods` it fails, but reports a drain timeout instead of the forbidden', async () => {
+    const { r, user } = await rebootAs('get pods');
+    expect(r.code).toBe(EXIT.stepFailed);
+    expect(r.stdout).toMatch(/was evicted but has not terminated by the drain timeout/);
+    expect((await usesOnceLogged(auditLog, user, [])).forbidden).toContain('get pods');
+  }, 60_000);
+
+  it('without `create events` it warns with the forbidden and still succeeds (Events are best effort)', async () => {
+    const { r, user } = await rebootAs('create events');
+    expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse('create events')));
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  for (const pair of ['watch pods', 'watch nodes']) {
+    it(`FINDING: without \`${pair}\` the refused watch is retried as a re-read and never reported`, async () => {
+      const { r, user } = await rebootAs(pair);
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toMatch(/forbidden/);
+      expect((await usesOnceLogged(auditLog, user, [])).forbidden).toContain(pair);
+    }, 60_000);
+  }
+});

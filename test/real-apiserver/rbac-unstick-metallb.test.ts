@@ -1,0 +1,132 @@
+// unstick-metallb with exactly the ClusterRole `runbook rbac unstick-metallb` derives, on a real
+// kube-apiserver v1.20 with RBAC and the Flux CRDs: the replacement PriorityClass is created,
+// the HelmRelease gets memory limits and the new PriorityClass, is forced and reset out of
+// RetriesExceeded, and the Kustomizations blocked behind it are reconciled in order. The test
+// plays Flux's helm-controller and kustomize-controller (they answer each reconcile request).
+// Every rule: the derived role is exactly what the run used (audit log) plus rollback-only
+// rules, and each used pair taken away alone makes the run fail with the apiserver's forbidden.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/errors.js';
+import { runCli } from '../support/cli.js';
+import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
+import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
+import { bootstrapLikeLab } from '../support/real-apiserver/bootstrap.js';
+import { forbiddenPattern } from '../support/real-apiserver/derived-rules.js';
+import { playFluxControllers } from '../support/real-apiserver/flux-controllers.js';
+import { derivedVersusAccounted, parseUse, usesOnceLogged } from '../support/real-apiserver/rule-proof.js';
+import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
+import { helmReleasePath, kustomizationPath, seedStuckMetallb } from '../support/real-apiserver/stuck-metallb.js';
+
+const HR = 'helmreleases.helm.toolkit.fluxcd.io';
+const KS = 'kustomizations.kustomize.toolkit.fluxcd.io';
+const PC = 'priorityclasses.scheduling.k8s.io';
+
+/** What the successful run used, and the exit code when that one pair is taken away. */
+const USED: Record<string, number> = {
+  'list events': EXIT.preflightFailed, // etcd quiet? (Warning events)
+  [`get ${HR}`]: EXIT.preflightFailed,
+  [`list ${KS}`]: EXIT.preflightFailed,
+  [`get ${PC}`]: EXIT.stepFailed,
+  [`create ${PC}`]: EXIT.stepFailed,
+  [`patch ${HR}`]: EXIT.stepFailed,
+  [`get ${KS}`]: EXIT.stepFailed,
+  [`patch ${KS}`]: EXIT.stepFailed,
+  'get leases.coordination.k8s.io': EXIT.stepFailed,
+  'create leases.coordination.k8s.io': EXIT.stepFailed,
+  'patch leases.coordination.k8s.io': EXIT.stepFailed,
+  'create events': EXIT.ok,
+  [`watch ${HR}`]: EXIT.ok,
+  [`watch ${KS}`]: EXIT.ok,
+};
+/** Granted for the rollback only: the successful run never needs them. */
+const ROLLBACK_ONLY: Record<string, string> = {
+  [`delete ${PC}`]: 'removing the PriorityClass the run created',
+};
+/** Events are best effort; a refused watch is retried as a re-read (see rbac-proof.test.ts). */
+const NOT_FATAL = ['create events', `watch ${HR}`, `watch ${KS}`];
+
+const RUNS = 2 + Object.keys(USED).length;
+let api: RealApiserver;
+let admin: Admin;
+let stopFlux: () => Promise<void> = async () => {};
+/** Audit log, run state dirs and reports; removed after the file. */
+const dir = mkdtempSync(join(tmpdir(), 'rbac-metallb-'));
+const auditLog = join(dir, 'audit.log');
+let nextUser = 0;
+
+beforeAll(async () => {
+  api = await startRealApiserver({ auditLogPath: auditLog, spareUsers: RUNS });
+  admin = adminOf(api);
+  await bootstrapLikeLab(api); // the Flux CRDs, established
+  stopFlux = playFluxControllers(admin, auditLog, () => api.spareTokens.map((t) => t.user));
+}, 120_000);
+
+afterAll(async () => {
+  await stopFlux();
+  await api?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function unstickAs(drop?: string) {
+  const i = nextUser++;
+  const user = api.spareTokens[i]!;
+  const ns = { release: `metallb-${i}`, flux: `flux-${i}`, priorityClass: `infrastructure-${i}` };
+  await seedStuckMetallb(admin, ns.release, ns.flux);
+  await admin.grant('unstick-metallb', user.user, drop ? parseUse(drop) : undefined);
+  // Absent, the run creates the lock; to be refused `patch leases` it must already be there.
+  await setRunLock(admin, drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
+  const r = await runCli(['--state-dir', mkdtempSync(join(dir, 'state-')), 'run', 'unstick-metallb', '--namespace', ns.release, '--flux-namespace', ns.flux, '--priority-class', ns.priorityClass, '--timeout', '30s', '--yes'],
+    { env: { KUBECONFIG: api.kubeconfigFor(user.token) }, timeoutMs: 60_000 });
+  return { r, user: user.user, ns };
+}
+
+const ready = (obj: { status?: { conditions?: { type: string; status: string }[] } }) => obj.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+
+describe('unstick-metallb with exactly the permissions `runbook rbac` derives (real kube-apiserver, RBAC)', () => {
+  it('limits and PriorityClass set, release forced and reset, chain reconciled in order; the audit log shows what it used', async () => {
+    const { r, user, ns } = await unstickAs();
+    expect(r.stdout.slice(-600)).toMatch(/succeeded/);
+    expect(r.code).toBe(0);
+    expect((await admin.call('GET', `/apis/scheduling.k8s.io/v1/priorityclasses/${ns.priorityClass}`)).body.value).toBe(1_000_000);
+    const hr = await admin.must('GET', helmReleasePath(ns.release));
+    expect(hr.spec.values.speaker.priorityClassName).toBe(ns.priorityClass);
+    expect(hr.spec.values.speaker.frr.resources.limits.memory).toBe('128Mi');
+    expect(hr.metadata.annotations['reconcile.fluxcd.io/resetAt']).toBe(hr.metadata.annotations['reconcile.fluxcd.io/requestedAt']);
+    expect(ready(hr)).toBe('True');
+    for (const k of ['infra-controllers', 'apps']) expect(ready(await admin.must('GET', kustomizationPath(ns.flux, k)))).toBe('True');
+    const uses = await usesOnceLogged(auditLog, user, Object.keys(USED));
+    expect(uses.forbidden).toEqual([]);
+    expect(uses.allowed).toEqual(Object.keys(USED).sort());
+  }, 60_000);
+
+  it('derives no rule that is neither used by that run nor needed by its rollback', async () => {
+    const { derived, accounted } = await derivedVersusAccounted('unstick-metallb', Object.keys(USED), ROLLBACK_ONLY);
+    expect(derived).toEqual(accounted);
+  });
+
+  for (const [pair, code] of Object.entries(USED).filter(([p]) => !NOT_FATAL.includes(p))) {
+    it(`without \`${pair}\` it fails (exit ${code}) with the apiserver's forbidden naming it`, async () => {
+      const { r, user } = await unstickAs(pair);
+      expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse(pair)));
+      expect(r.code).toBe(code);
+    }, 60_000);
+  }
+
+  it('without `create events` it warns with the forbidden and still succeeds (Events are best effort)', async () => {
+    const { r, user } = await unstickAs('create events');
+    expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse('create events')));
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  for (const pair of [`watch ${HR}`, `watch ${KS}`]) {
+    it(`FINDING: without \`${pair}\` the refused watch is retried as a re-read and never reported`, async () => {
+      const { r, user } = await unstickAs(pair);
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toMatch(/forbidden/);
+      expect((await usesOnceLogged(auditLog, user, [])).forbidden).toContain(pair);
+    }, 60_000);
+  }
+});
