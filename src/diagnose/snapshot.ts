@@ -8,13 +8,23 @@ import { vmsByName } from './inventory.js';
 import { RESOURCES, type ResourceKey } from './resources.js';
 import type { ProxmoxSnapshot, ResolvedOptions, Snapshot } from './types.js';
 
-async function listOrEmpty(kube: KubeReader, key: ResourceKey, unavailable: string[]): Promise<KubeObject[]> {
+interface Gaps {
+  unavailable: string[];
+  forbidden: string[];
+}
+
+async function listOrEmpty(kube: KubeReader, key: ResourceKey, gaps: Gaps): Promise<KubeObject[]> {
   try {
     return await kube.list(RESOURCES[key]);
   } catch (e) {
     // A cluster without Flux has no HelmRelease type: that is not a failure of the diagnosis.
-    if (e instanceof ApiError && (e.kind === 'not-found' || e.kind === 'forbidden')) {
-      unavailable.push(`${RESOURCES[key].kind} (${e.kind})`);
+    if (e instanceof ApiError && e.kind === 'not-found') {
+      gaps.unavailable.push(`${RESOURCES[key].kind} (${e.kind})`);
+      return [];
+    }
+    // Not allowed to look is different: the diagnosis goes on, but blind there (read.gaps says so).
+    if (e instanceof ApiError && e.kind === 'forbidden') {
+      gaps.forbidden.push(e.message);
       return [];
     }
     throw e;
@@ -56,19 +66,19 @@ async function readProxmox(proxmox: ProxmoxReader, nodes: readonly KubeObject[])
 }
 
 export async function readSnapshot(readers: { kube: KubeReader; proxmox?: ProxmoxReader }, opts: ResolvedOptions): Promise<Snapshot> {
-  const unavailable: string[] = [];
+  const gaps: Gaps = { unavailable: [], forbidden: [] };
   const keys = (Object.keys(RESOURCES) as ResourceKey[]).filter((k) => k !== 'nodes');
   const ready = readers.kube.ready();
   // Nodes first, alone: the client caches API discovery per group-version, and lists started
   // together would each discover the core group again (5 requests instead of 1).
-  const nodes = await listOrEmpty(readers.kube, 'nodes', unavailable);
+  const nodes = await listOrEmpty(readers.kube, 'nodes', gaps);
   const [apiReady, gitops, ...lists] = await Promise.all([
     ready,
     opts.gitopsDir ? scanGitops(opts.gitopsDir) : Promise.resolve([]),
-    ...keys.map((k) => listOrEmpty(readers.kube, k, unavailable)),
+    ...keys.map((k) => listOrEmpty(readers.kube, k, gaps)),
   ]);
   const by = { nodes, ...Object.fromEntries(keys.map((k, i) => [k, lists[i] ?? []])) } as Record<ResourceKey, KubeObject[]>;
-  const snap: Snapshot = { now: opts.now, apiReady, ...by, unavailable, gitops };
+  const snap: Snapshot = { now: opts.now, apiReady, ...by, unavailable: gaps.unavailable, gitops, ...(gaps.forbidden.length ? { forbidden: gaps.forbidden } : {}) };
   if (readers.proxmox) snap.proxmox = await readProxmox(readers.proxmox, by.nodes);
   return snap;
 }

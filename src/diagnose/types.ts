@@ -78,6 +78,8 @@ export interface Snapshot {
   priorityClasses: KubeObject[];
   /** resource types that could not be listed (e.g. no Flux CRDs) */
   unavailable: string[];
+  /** the API server's own refusals of our lists ("... cannot list resource ..."), absent when none */
+  forbidden?: string[];
   proxmox?: ProxmoxSnapshot;
   gitops: GitopsHit[];
 }

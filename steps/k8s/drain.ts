@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { KubeObject, KubeWriter } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import { sleep } from '../../src/engine/retry.js';
+import { ApiError } from '../../src/errors.js';
 import { duration, nodeName } from '../schemas.js';
 import { POD, describe, nodeRef, refOf } from '../../src/kube-facts.js';
 import { kube } from './permissions.js';
@@ -55,7 +56,9 @@ async function evictUntilGone(kube: KubeWriter, pod: KubeObject, deadline: numbe
       // Accepted is not gone: the pod terminates gracefully first. Like kubectl drain's
       // waitForDelete, wait until it is deleted (or replaced: another uid under its name).
       const uid = pod.metadata.uid;
-      await kube.waitFor(refOf(pod), (p) => !p || p.metadata.uid !== uid, { timeoutMs: Math.max(1000, deadline - Date.now()), signal }).catch(() => {
+      await kube.waitFor(refOf(pod), (p) => !p || p.metadata.uid !== uid, { timeoutMs: Math.max(1000, deadline - Date.now()), signal }).catch((e: unknown) => {
+        // Only running out of time means "not terminated"; a refused read says why itself.
+        if (e instanceof ApiError && e.kind !== 'unavailable') throw e;
         throw new Error(`${describe(pod)} was evicted but has not terminated by the drain timeout`);
       });
       return;

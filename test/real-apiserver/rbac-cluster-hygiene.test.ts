@@ -2,8 +2,8 @@
 // `runbook rbac cluster-hygiene` derives, on a real kube-apiserver v1.20 with RBAC and the Flux
 // CRDs, and the Proxmox simulator: a healthy one-server cluster (VM with fixed memory) gives a
 // clean report. Every rule: the derived role is exactly what the run used (audit log), and each
-// used pair is taken away alone: the run lock's are refused with the apiserver's forbidden; the
-// diagnosis's lists are not (FINDING below).
+// used pair is taken away alone: the run lock's are refused with the apiserver's forbidden; a
+// refused list makes the check fail with a warning quoting it.
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,19 +98,16 @@ describe('cluster-hygiene with exactly the permissions `runbook rbac` derives (r
     }, 60_000);
   }
 
-  // FINDING: a refused list is only an info finding ("Could not list Node (forbidden)", the
-  // same as a cluster without that type, src/diagnose/snapshot.ts + checks/read-gaps.ts): the
-  // unattended check exits 0 while blind, and no output names the verb and resource refused.
+  // A refused list does not stop the diagnosis, but it is a warning naming the server's refusal
+  // (src/diagnose/checks/read-gaps.ts): the unattended check fails instead of passing blind.
   for (const [pair, kind] of Object.entries(LISTS)) {
-    it(`FINDING: without \`${pair}\` it still exits 0, with only an info finding that ${kind} could not be listed`, async () => {
+    it(`without \`${pair}\` it fails (exit 6) with a warning that quotes the forbidden (${kind} unchecked)`, async () => {
       const { r, user, report } = await hygieneAs(pair);
-      expect(r.code).toBe(EXIT.ok);
-      expect(r.stdout + r.stderr).not.toMatch(forbiddenPattern(user, parseUse(pair)));
-      expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({
-        worst: 'info', exitCode: 0,
-        findings: [{ severity: 'info', title: `Could not list ${kind} (forbidden): its checks were skipped` }],
-      });
-      expect((await usesOnceLogged(auditLog, user, [])).forbidden).toContain(pair);
+      expect(r.code).toBe(EXIT.findingsWarning);
+      expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse(pair)));
+      const json = JSON.parse(readFileSync(report, 'utf8')) as { worst: string; exitCode: number; findings: { severity: string; title: string }[] };
+      expect(json).toMatchObject({ worst: 'warning', exitCode: EXIT.findingsWarning });
+      expect(json.findings).toContainEqual(expect.objectContaining({ severity: 'warning', title: expect.stringMatching(forbiddenPattern(user, parseUse(pair))) }));
     }, 60_000);
   }
 });

@@ -4,7 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiError } from '../../errors.js';
 import type { KubeListQuery, KubeObject, KubeReader, KubeRef, WaitOptions } from '../ports.js';
 import { toApiError } from './errors.js';
-import { RawKube } from './http.js';
+import { httpError, RawKube } from './http.js';
 import { ObjectApi } from './object-api.js';
 
 const PAGE = 500;
@@ -60,6 +60,13 @@ export class ClientNodeReader implements KubeReader {
     if (until(current)) return current;
     const path = (await this.api.pathFor({ ...ref, name: undefined })).replace(/\/$/, '');
     const watch = new Watch(this.kc);
+    const query = (rv: string | undefined) => ({ fieldSelector: `metadata.name=${ref.name}`, resourceVersion: rv, allowWatchBookmarks: false });
+    // A watch the server refuses (401/403) is not a watch that ended: say so, with its words.
+    let refused = false;
+    const ended = (err?: unknown) => {
+      const code = (err as { statusCode?: unknown } | null | undefined)?.statusCode;
+      if (code === 401 || code === 403) refused = true;
+    };
     while (Date.now() < deadline) {
       if (options.signal?.aborted) throw new Error(`stopped waiting for ${describeRef(ref)}`);
       const remaining = deadline - Date.now();
@@ -80,25 +87,39 @@ export class ClientNodeReader implements KubeReader {
         watch
           .watch(
             path,
-            { fieldSelector: `metadata.name=${ref.name}`, resourceVersion: current?.metadata.resourceVersion, allowWatchBookmarks: false },
+            query(current?.metadata.resourceVersion),
             (phase, obj: KubeObject) => {
               const value = phase === 'DELETED' ? undefined : ({ ...obj, apiVersion: ref.apiVersion, kind: ref.kind } as KubeObject);
               current = value;
               if (until(value)) finish(value);
             },
-            () => finish(null),
+            (err: unknown) => {
+              ended(err);
+              finish(null);
+            },
           )
           .then((c) => {
             controller = c;
             if (settled) c.abort();
-          }, () => finish(null));
+          }, (err: unknown) => {
+            ended(err);
+            finish(null);
+          });
       });
       if (found !== null) return found;
+      if (refused) throw await this.refusal(path, ref);
       // The watch ended (timeout, server close, error): re-read, then watch again.
       current = await this.get(ref);
       if (until(current)) return current;
     }
     throw new ApiError('unavailable', `timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for ${describeRef(ref)}`, { hint: 'the condition never held; see the object with kubectl describe' });
+  }
+
+  /** The server's own Status for a refused watch (the watch client keeps only the code). */
+  private async refusal(path: string, ref: KubeRef): Promise<Error> {
+    const res = await this.raw.send('GET', `${path}?watch=true&timeoutSeconds=1&fieldSelector=${encodeURIComponent(`metadata.name=${ref.name}`)}`);
+    if (res.status < 400) return new ApiError('forbidden', `watch ${describeRef(ref)}: refused by the API server`, { hint: 'the credentials lack this permission: `runbook rbac NAME` prints the rules a runbook needs' });
+    return toApiError(httpError(res), `watch ${describeRef(ref)}`);
   }
 
   async ready(): Promise<boolean> {

@@ -1,6 +1,7 @@
 // read.gaps: what could not be read. A resource type the cluster does not have (no Flux CRDs)
-// is information; a Proxmox read that failed is a warning: the VM checks are silent about
-// those VMs, and silence must not look like health.
+// is information; a list the API server refused and a Proxmox read that failed are warnings:
+// the checks are silent about what they could not see, and silence must not look like health
+// (a hygiene run with too few permissions fails instead of passing blind).
 import type { Check, Finding } from '../types.js';
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -15,6 +16,19 @@ export const readGaps: Check = ({ snap }) => {
     evidence: [what],
     lesson: 'A check that cannot read its data proves nothing: install what it needs or grant the permission, then diagnose again.',
   }));
+  for (const refusal of snap.forbidden ?? []) {
+    const resource = /cannot list resource "([^"]+)"/.exec(refusal)?.[1] ?? slug(refusal);
+    out.push({
+      id: `forbidden:${slug(resource)}`,
+      check: 'read.kube',
+      severity: 'warning',
+      // The server's own words name the user, the verb and the resource.
+      title: `Not allowed to read, its checks were skipped: ${refusal}`,
+      objects: [],
+      evidence: [refusal],
+      lesson: 'A check that cannot read its data proves nothing: grant what `runbook rbac cluster-hygiene` prints, then diagnose again.',
+    });
+  }
   for (const e of snap.proxmox?.errors ?? []) {
     const what = e.split(':')[0] ?? e;
     out.push({
