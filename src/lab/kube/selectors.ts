@@ -1,11 +1,11 @@
 // Label selectors (string form of labels.Parse and the metav1.LabelSelector object form) and
 // field selectors with each resource's supported field labels (the real server answers 400
 // "field label not supported: X" for others; see pkg/registry/*/strategy.go ToSelectableFields).
+import { parseRequirements } from './label-selector.js';
+import type { Op, Requirement } from './label-selector.js';
 import { badRequest } from './status.js';
 import type { KubeObject } from './store.js';
 
-type Op = 'in' | 'notin' | 'exists' | '!exists' | '=' | '!=';
-interface Requirement { key: string; op: Op; values: string[] }
 export type LabelMatcher = (labels: Record<string, string> | undefined) => boolean;
 
 function matches(req: Requirement, labels: Record<string, string>): boolean {
@@ -18,57 +18,35 @@ function matches(req: Requirement, labels: Record<string, string>): boolean {
     case 'in': return has && req.values.includes(value!);
     case '!=':
     case 'notin': return !has || !req.values.includes(value!);
+    case 'gt':
+    case 'lt': {
+      if (!has || !/^-?\d+$/.test(value!)) return false;
+      return req.op === 'gt' ? Number(value) > Number(req.values[0]) : Number(value) < Number(req.values[0]);
+    }
   }
-}
-
-/** Splits on commas outside parentheses. */
-function splitTop(s: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  parts.push(cur);
-  return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 const KEY = /^([a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/;
 
+/** labels.NewRequirement's checks (texts of current releases: the lab answers as 1.32). */
 function checked(req: Requirement): Requirement {
-  if (!KEY.test(req.key)) throw badRequest(`unable to parse requirement: key: Invalid value: ${JSON.stringify(req.key)}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+  if (!KEY.test(req.key)) throw new Error(`key: Invalid value: ${JSON.stringify(req.key)}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+  if (req.op === 'gt' || req.op === 'lt') {
+    if (!/^-?\d+$/.test(req.values[0] ?? '')) throw new Error(`values[0]: Invalid value: ${JSON.stringify(req.values[0] ?? '')}: for 'Gt', 'Lt' operators, the value must be an integer`);
+    return req;
+  }
   req.values.forEach((v, i) => {
-    if (!VALUE.test(v)) throw badRequest(`unable to parse requirement: values[${i}][${req.key}]: Invalid value: ${JSON.stringify(v)}: ${VALUE_MSG}`);
+    if (!VALUE.test(v)) throw new Error(`values[${i}][${req.key}]: Invalid value: ${JSON.stringify(v)}: ${VALUE_MSG}`);
   });
   return req;
-}
-
-function parseRequirement(text: string): Requirement {
-  const fail = () => badRequest(`unable to parse requirement: found '${text}', expected: identifier or '!' or 'in', 'notin', '=', '==', '!='`);
-  let m = /^!\s*(\S+)$/.exec(text);
-  if (m) {
-    if (!KEY.test(m[1]!)) throw fail();
-    return { key: m[1]!, op: '!exists', values: [] };
-  }
-  m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(text);
-  if (m) return checked({ key: m[1]!, op: m[2] as Op, values: m[3]!.split(',').map((v) => v.trim()) });
-  m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(text);
-  if (m) return checked({ key: m[1]!, op: m[2] === '!=' ? '!=' : '=', values: [m[3]!] });
-  if (KEY.test(text)) return { key: text, op: 'exists', values: [] };
-  throw fail();
 }
 
 /** `app=web,tier!=db,env in (a,b),!legacy`: every requirement must hold. */
 export function parseLabelSelector(selector: string | undefined): LabelMatcher {
   if (!selector || !selector.trim()) return () => true;
-  const reqs = splitTop(selector).map(parseRequirement);
+  const reqs = parseRequirements(selector, checked);
   return (labels) => reqs.every((r) => matches(r, labels ?? {}));
 }
 

@@ -124,7 +124,10 @@ export class KubeStore {
       const ns = this.objects.get(keyOf(NAMESPACE_TYPE, meta.namespace));
       if (!ns) throw notFound(groupResource(NAMESPACE_TYPE), meta.namespace);
       if (ns.metadata.deletionTimestamp && t.kind !== 'Event') {
-        throw new KubeStatusError(403, 'Forbidden', `${t.plural} "${meta.name}" is forbidden: unable to create new content in namespace ${meta.namespace} because it is being terminated`);
+        throw new KubeStatusError(403, 'Forbidden', `${t.plural} "${meta.name}" is forbidden: unable to create new content in namespace ${meta.namespace} because it is being terminated`, {
+          name: meta.name, ...(t.group ? { group: t.group } : {}), kind: t.plural,
+          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${meta.namespace} is being terminated`, field: 'metadata.namespace' }],
+        });
       }
     } else delete meta.namespace;
     applyDefaults(o);
@@ -217,11 +220,16 @@ export class KubeStore {
     const key = keyOf(t, name, namespace);
     const old = this.objects.get(key);
     if (!old) return undefined;
+    // rest.BeforeDelete checks these first, naming the Kind (not the resource) in the conflict.
     const pre = opts.preconditions;
-    if (pre?.uid && pre.uid !== old.metadata.uid) throw conflict(groupResource(t), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
-    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw conflict(groupResource(t), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+    const byKind = { group: t.group, resource: t.kind };
+    if (pre?.uid && pre.uid !== old.metadata.uid) {
+      throw conflict(byKind, name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${old.metadata.uid}). The object might have been deleted and then recreated`);
     }
+    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw conflict(byKind, name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${old.metadata.resourceVersion}). The object might have been modified`);
+    }
+    if (t.kind === 'Namespace') return this.terminateNamespace(t, key, old, opts.dryRun);
     const grace = t.kind === 'Pod' ? podGracePeriod(old, opts.gracePeriodSeconds) : 0;
     if (grace > 0) return this.terminateGracefully(t, key, old, grace, opts.dryRun);
     if ((old.metadata.finalizers ?? []).length > 0) {
@@ -255,6 +263,33 @@ export class KubeStore {
     this.objects.set(key, next);
     this.emit({ type: 'MODIFIED', object: next, oldObject: old });
     return copy(next);
+  }
+
+  /**
+   * A namespace is not removed by its delete: it turns Terminating (deletionTimestamp, phase
+   * Terminating) and refuses new content; the namespace controller empties it and only then
+   * removes it (`finalizeNamespace`). Without that controller it stays Terminating, as on a real
+   * server without kube-controller-manager.
+   */
+  private terminateNamespace(t: ResourceType, key: string, old: KubeObject, dryRun?: boolean): KubeObject {
+    if (dryRun || old.metadata.deletionTimestamp) return copy(old);
+    const next = copy(old);
+    next.metadata.deletionTimestamp = now();
+    next.status = { ...(next.status as object | undefined), phase: 'Terminating' };
+    next.metadata.resourceVersion = String(++this.rv);
+    this.objects.set(key, next);
+    this.emit({ type: 'MODIFIED', object: next, oldObject: old });
+    return copy(next);
+  }
+
+  /** The namespace controller's last step: an emptied, terminating namespace goes. */
+  finalizeNamespace(name: string): boolean {
+    const key = keyOf(NAMESPACE_TYPE, name);
+    const ns = this.objects.get(key);
+    if (!ns?.metadata.deletionTimestamp) return false;
+    if ([...this.objects.values()].some((o) => o.metadata.namespace === name)) return false;
+    this.remove(NAMESPACE_TYPE, key, ns, { ...copy(ns), spec: { finalizers: [] } });
+    return true;
   }
 
   subscribe(listener: (e: StoreEvent) => void): () => void {

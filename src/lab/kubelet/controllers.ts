@@ -1,6 +1,6 @@
 // Runs the simulated control loops in a fixed order: node status (kubelet + node lifecycle),
-// helm-controller (an upgrade changes pod templates), kubelets confirming graceful pod
-// deletions, workload controllers + PodGC, volume
+// helm-controller (an upgrade changes pod templates), the namespace controller, kubelets
+// confirming graceful pod deletions, workload controllers + PodGC, volume
 // protection, scheduler, pod runtime, disruption controller (PDB status), kustomize-controller (its health checks read the
 // HelmReleases). A pass runs on any
 // store change, on any Proxmox VM change, and on a ticker for the time-driven parts
@@ -10,6 +10,7 @@ import { syncHelmReleases } from '../flux/helm-controller.js';
 import { syncKustomizations } from '../flux/kustomize-controller.js';
 import { heartbeatMs, syncNodeStatus } from './node-status.js';
 import { syncDisruption } from './disruption.js';
+import { syncNamespaces } from './namespace-controller.js';
 import { syncPodRuntime } from './pod-runtime.js';
 import { syncPodTermination } from './pod-termination.js';
 import { syncScheduler } from './scheduler.js';
@@ -30,7 +31,7 @@ const IGNORED_KINDS = new Set(['Event', 'Lease']);
 export function syncAll(ctx: ControllerContext): boolean {
   let changed = false;
   for (let i = 0; i < MAX_PASSES; i++) {
-    const pass = [syncNodeStatus(ctx), syncHelmReleases(ctx), syncPodTermination(ctx), syncWorkloads(ctx), syncVolumeProtection(ctx), syncScheduler(ctx), syncPodRuntime(ctx), syncDisruption(ctx), syncKustomizations(ctx)].some(Boolean);
+    const pass = [syncNodeStatus(ctx), syncHelmReleases(ctx), syncNamespaces(ctx), syncPodTermination(ctx), syncWorkloads(ctx), syncVolumeProtection(ctx), syncScheduler(ctx), syncPodRuntime(ctx), syncDisruption(ctx), syncKustomizations(ctx)].some(Boolean);
     changed = changed || pass;
     if (!pass) break;
   }

@@ -24,6 +24,8 @@ export interface ControllerStore {
   create(obj: KubeObject): KubeObject;
   mutate(apiVersion: string, kind: string, name: string, namespace: string | undefined, fn: (o: KubeObject) => void): KubeObject;
   delete(apiVersion: string, kind: string, name: string, namespace?: string, opts?: { gracePeriodSeconds?: number }): KubeObject | undefined;
+  /** Removes a terminating namespace once nothing is left in it; false otherwise. */
+  finalizeNamespace(name: string): boolean;
   subscribe(listener: (e: StoreEventLike) => void): () => void;
   recordEvent(involved: KubeObject, e: EventInput): KubeObject;
 }

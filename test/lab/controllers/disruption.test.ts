@@ -20,3 +20,16 @@ describe('disruption controller', () => {
     expect(store.get('policy/v1', 'PodDisruptionBudget', 'b', 'default')?.status).toMatchObject({ currentHealthy: 3, disruptionsAllowed: 1 });
   });
 });
+
+describe('namespace controller', () => {
+  it('empties a terminating namespace (pods gracefully, through their kubelet) and then removes it', async () => {
+    const { syncAll } = await import('../../../src/lab/kubelet/controllers.js');
+    const h = harness();
+    h.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    h.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'team' } });
+    h.store.delete('v1', 'Namespace', 'team');
+    syncAll(h.ctx);
+    expect(h.store.list('v1', 'ConfigMap', { namespace: 'team' })).toEqual([]);
+    expect(h.store.get('v1', 'Namespace', 'team')).toBeUndefined();
+  });
+});

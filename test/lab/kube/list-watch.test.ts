@@ -51,6 +51,17 @@ describe.each(KUBE_BACKENDS)('%s', (backend) => {
       expect(await sel('tier notin (front)')).toEqual(['b', 'c', 'd']);
       expect(await sel('tier')).toEqual(['a', 'b']);
       expect(await sel('!app')).toEqual(['d']);
+      // What cannot be parsed is a 400 with the parser's own words.
+      for (const [selector, message] of [
+        ['a b c', "unable to parse requirement: found 'b', expected: '=', '!=', '==', 'in', notin'"],
+        ['app===', "unable to parse requirement: found '=', expected: identifier"],
+        ['app in (a', "unable to parse requirement: found '', expected: ',' or ')'"],
+        ['app=a,', "found '', expected: identifier after ','"],
+      ] as const) {
+        const res = await f.request('GET', `/api/v1/namespaces/sel/pods?labelSelector=${encodeURIComponent(selector)}`);
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ reason: 'BadRequest', message });
+      }
     });
 
     test('field selectors: spec.nodeName, status.phase, metadata.name, spec.unschedulable', async () => {

@@ -166,6 +166,37 @@ describe.each(KUBE_BACKENDS)('%s', (backend) => {
       expect((await f.request('DELETE', '/api/v1/namespaces/default/configmaps/plain')).body.message).toBe('configmaps "plain" not found');
     });
 
+    test('delete preconditions that do not hold are a 409 naming the Kind', async () => {
+      const cm = await seed(f, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pre', namespace: 'default' } });
+      const uid = await f.request('DELETE', '/api/v1/namespaces/default/configmaps/pre', { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: '6c3f1d2e-0000-4000-8000-000000000001' } });
+      expect(uid.status).toBe(409);
+      expect(uid.body).toMatchObject({
+        reason: 'Conflict', details: { name: 'pre', kind: 'ConfigMap' },
+        message: `Operation cannot be fulfilled on ConfigMap "pre": the UID in the precondition (6c3f1d2e-0000-4000-8000-000000000001) does not match the UID in record (${cm.metadata.uid}). The object might have been deleted and then recreated`,
+      });
+      const rv = await f.request('DELETE', '/api/v1/namespaces/default/configmaps/pre', { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: '1' } });
+      expect(rv.body.message).toBe(`Operation cannot be fulfilled on ConfigMap "pre": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${cm.metadata.resourceVersion}). The object might have been modified`);
+      expect((await f.request('DELETE', '/api/v1/namespaces/default/configmaps/pre', { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: cm.metadata.uid } })).status).toBe(200);
+    });
+
+    test('a deleted namespace stays Terminating with its content and refuses new content (403 NamespaceTerminating)', async () => {
+      await seed(f, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });
+      await seed(f, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'doomed' } });
+      const del = await f.request('DELETE', '/api/v1/namespaces/doomed');
+      expect(del.status).toBe(200);
+      expect(del.body).toMatchObject({ kind: 'Namespace', metadata: { name: 'doomed', deletionTimestamp: expect.stringMatching(/Z$/) }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Terminating' } });
+      // No namespace controller runs here: the content stays, and so does the namespace.
+      expect((await f.request('GET', '/api/v1/namespaces/doomed/configmaps/c')).status).toBe(200);
+      const again = await f.request('DELETE', '/api/v1/namespaces/doomed');
+      expect(again.body.metadata.deletionTimestamp).toBe(del.body.metadata.deletionTimestamp);
+      const refused = await f.request('POST', '/api/v1/namespaces/doomed/configmaps', { metadata: { name: 'd' } });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({
+        reason: 'Forbidden', message: 'configmaps "d" is forbidden: unable to create new content in namespace doomed because it is being terminated',
+        details: { name: 'd', kind: 'configmaps', causes: [{ reason: 'NamespaceTerminating', message: 'namespace doomed is being terminated', field: 'metadata.namespace' }] },
+      });
+    });
+
     test('deletecollection deletes what the label selector picks', async () => {
       for (const [name, group] of [['c1', 'x'], ['c2', 'x'], ['c3', 'y']]) await seed(f, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: name!, namespace: 'default', labels: { group: group! } } });
       const res = await f.request('DELETE', '/api/v1/namespaces/default/configmaps?labelSelector=group%3Dx');

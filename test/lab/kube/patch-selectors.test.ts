@@ -81,7 +81,13 @@ describe('selectors', () => {
     expect(m({ app: 'a' })).toBe(false);
     expect(parseLabelSelector('')({})).toBe(true);
     expect(() => parseLabelSelector('a b c')).toThrow(KubeStatusError);
-    expect(() => parseLabelSelector('app===')).toThrow(/unable to parse requirement: values\[0\]\[app\]: Invalid value: "="/);
+    expect(() => parseLabelSelector('app===')).toThrow("unable to parse requirement: found '=', expected: identifier");
+    expect(() => parseLabelSelector('app=Bad Value')).toThrow("found 'Value', expected: ',' or 'end of string'");
+    expect(() => parseLabelSelector('app=-bad')).toThrow(/unable to parse requirement: values\[0\]\[app\]: Invalid value: "-bad"/);
+    expect(parseLabelSelector('in in (in, notin)')({ in: 'notin' })).toBe(true);
+    expect(parseLabelSelector('replicas>2')({ replicas: '3' })).toBe(true);
+    expect(parseLabelSelector('replicas<2')({ replicas: '3' })).toBe(false);
+    expect(parseLabelSelector('env in (),tier')({ env: '', tier: 'x' })).toBe(true);
   });
 
   test('LabelSelector objects; an empty one matches everything, none matches nothing', () => {

@@ -92,12 +92,18 @@ describe('KubeStore', () => {
     expect(s.get('v1', 'Pod', 'kept', 'default')?.metadata.ownerReferences).toBeUndefined();
   });
 
-  test('deleting a namespace deletes what is in it', () => {
+  test('deleting a namespace leaves it Terminating with its content; it goes only once emptied', () => {
     const s = fresh();
     s.create(ns('team'));
     s.create({ ...cm('x'), metadata: { name: 'x', namespace: 'team' } });
-    s.delete('v1', 'Namespace', 'team');
-    expect(s.list('v1', 'ConfigMap', { namespace: 'team' })).toEqual([]);
+    const terminating = s.delete('v1', 'Namespace', 'team');
+    expect(terminating).toMatchObject({ metadata: { deletionTimestamp: expect.any(String) }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Terminating' } });
+    expect(s.list('v1', 'ConfigMap', { namespace: 'team' })).toHaveLength(1);
+    expect(thrown(() => s.create({ ...cm('y'), metadata: { name: 'y', namespace: 'team' } })).code).toBe(403);
+    expect(s.finalizeNamespace('team')).toBe(false);
+    s.delete('v1', 'ConfigMap', 'x', 'team');
+    expect(s.finalizeNamespace('team')).toBe(true);
+    expect(s.get('v1', 'Namespace', 'team')).toBeUndefined();
   });
 
   test('list filters by namespace, label and field selectors', () => {
