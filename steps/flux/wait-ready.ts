@@ -39,7 +39,7 @@ export const fluxWaitReady = defineStep({
   outputs: z.object({ reason: z.string(), message: z.string() }),
   uses: ['kube'],
   destructive: false,
-  permissions: (p) => [fluxPermission(p.kind, ['get', 'list', 'watch'])],
+  permissions: (p) => [fluxPermission(p.kind, ['get', 'watch'])], // waitFor: a get, then a watch (no list)
   async preflight({ params, adapters }) {
     const obj = await adapters.kube.get(fluxRef(params.kind, params.namespace, params.name));
     if (!obj) return [{ ok: false, message: `${params.kind} ${params.namespace}/${params.name} not found` }];

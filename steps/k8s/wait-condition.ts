@@ -60,7 +60,7 @@ export const k8sWaitCondition = defineStep({
   outputs: z.object({ status: z.string(), reason: z.string(), message: z.string() }),
   uses: ['kube'],
   destructive: false,
-  permissions: (p) => [resourcePermission(p.apiVersion, p.kind, ['get', 'list', 'watch'])],
+  permissions: (p) => [resourcePermission(p.apiVersion, p.kind, ['get', 'watch'])], // waitFor: a get, then a watch (no list)
   async plan({ params, adapters }) {
     const obj = await adapters.kube.get(refOf(params));
     return [{ op: 'noop', target: describe(refOf(params)), summary: `wait until ${params.condition}=${params.status} (now ${conditionText(obj, params.condition)})` }];

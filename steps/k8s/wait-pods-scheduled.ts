@@ -17,7 +17,7 @@ export const k8sWaitPodsScheduled = defineStep({
   outputs: z.object({ scheduled: z.array(z.string()) }),
   uses: ['kube'],
   destructive: false,
-  permissions: [kube('pods', ['get', 'list', 'watch'])],
+  permissions: [kube('pods', ['get', 'watch'])], // waitFor: a get, then a watch (no list)
   async plan({ params }) {
     return params.pods.map((p) => ({ op: 'noop' as const, target: `pod/${p}`, summary: 'wait until scheduled again' }));
   },
