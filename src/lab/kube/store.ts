@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { seedClusterDefaults } from './defaults.js';
 import { applyDefaults } from './defaulting.js';
+import { checkPodUpdate } from './pod-update.js';
 import { recordEventIn } from './events.js';
 import type { EventSpec } from './events.js';
 import { canonical, copy, generatedName, keyOf, now, pruneMeta, specPart, typeOf } from './object-meta.js';
@@ -181,6 +182,10 @@ export class KubeStore {
       if (opts.keepStatus && t.statusSubresource) {
         if (old.status === undefined) delete next.status;
         else next.status = copy(old.status);
+      }
+      if (opts.keepStatus && t.kind === 'Pod') {
+        applyDefaults(next);
+        checkPodUpdate(next, old);
       }
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;

@@ -100,6 +100,23 @@ describe.each(KUBE_BACKENDS)('%s', (backend) => {
     });
   });
 
+  describe('pod updates', () => {
+    test('a pod may change its images but not add containers or move node (422)', async () => {
+      await seed(f, runningPod('fixed', 'p1'));
+      const path = '/api/v1/namespaces/default/pods/fixed';
+      const image = await f.request('PATCH', path, { spec: { containers: [{ name: 'app', image: 'registry.local/app:2' }] } }, { contentType: 'application/strategic-merge-patch+json' });
+      expect(image.status).toBe(200);
+      expect(image.body.spec.containers[0].image).toBe('registry.local/app:2');
+      const added = await f.request('PATCH', path, { spec: { containers: [{ name: 'side', image: 'side:1' }] } }, { contentType: 'application/strategic-merge-patch+json' });
+      expect(added.status).toBe(422);
+      expect(added.body).toMatchObject({ reason: 'Invalid', message: 'Pod "fixed" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers' });
+      const moved = await f.request('PATCH', path, { spec: { nodeName: 'elsewhere' } }, { contentType: 'application/merge-patch+json' });
+      expect(moved.status).toBe(422);
+      expect(moved.body.message).toMatch(/^Pod "fixed" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`/);
+      expect((await f.request('GET', path)).body.spec.nodeName).toBe('p1');
+    });
+  });
+
   describe('delete with finalizers', () => {
     test('kubectl delete pv waits while Terminating and returns once a patch removes the finalizer', async () => {
       // StorageObjectInUseProtection admission adds kubernetes.io/pv-protection on create.
