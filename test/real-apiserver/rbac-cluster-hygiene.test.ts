@@ -15,7 +15,8 @@ import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { bootstrapLikeLab } from '../support/real-apiserver/bootstrap.js';
 import { forbiddenPattern } from '../support/real-apiserver/derived-rules.js';
 import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
-import { derivedVersusAccounted, parseUse, usesOnceLogged } from '../support/real-apiserver/rule-proof.js';
+import { expectUsedExactly, itProvesEveryRule } from '../support/real-apiserver/every-rule.js';
+import { parseUse } from '../support/real-apiserver/rule-proof.js';
 import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
 
 /** The diagnosis reads one list per resource type: the kind each list is of. */
@@ -35,10 +36,11 @@ const LOCK: Record<string, number> = {
   'create leases.coordination.k8s.io': EXIT.stepFailed,
   'patch leases.coordination.k8s.io': EXIT.stepFailed,
 };
-const USED = [...Object.keys(LISTS), ...Object.keys(LOCK)];
+/** Refused, a list leaves its checks blind: a warning quoting the refusal, exit 6. */
+const USED: Record<string, number> = { ...Object.fromEntries(Object.keys(LISTS).map((pair) => [pair, EXIT.findingsWarning])), ...LOCK };
 const ROLLBACK_ONLY: Record<string, string> = {};
 
-const RUNS = 2 + USED.length;
+const RUNS = 2 + Object.keys(USED).length;
 let api: RealApiserver;
 let admin: Admin;
 let pve: ProxmoxSim;
@@ -80,34 +82,21 @@ describe('cluster-hygiene with exactly the permissions `runbook rbac` derives (r
     const { r, user, report } = await hygieneAs();
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ worst: null, findings: [] });
-    const uses = await usesOnceLogged(auditLog, user, USED);
-    expect(uses.forbidden).toEqual([]);
-    expect(uses.allowed).toEqual([...USED].sort());
+    await expectUsedExactly(auditLog, user, USED);
   }, 60_000);
-
-  it('derives no rule that is neither used by that run nor needed by its rollback', async () => {
-    const { derived, accounted } = await derivedVersusAccounted('cluster-hygiene', USED, ROLLBACK_ONLY);
-    expect(derived).toEqual(accounted);
-  });
-
-  for (const [pair, code] of Object.entries(LOCK)) {
-    it(`without \`${pair}\` it fails (exit ${code}) with the apiserver's forbidden naming it`, async () => {
-      const { r, user } = await hygieneAs(pair);
-      expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse(pair)));
-      expect(r.code).toBe(code);
-    }, 60_000);
-  }
 
   // A refused list does not stop the diagnosis, but it is a warning naming the server's refusal
   // (src/diagnose/checks/read-gaps.ts): the unattended check fails instead of passing blind.
-  for (const [pair, kind] of Object.entries(LISTS)) {
-    it(`without \`${pair}\` it fails (exit 6) with a warning that quotes the forbidden (${kind} unchecked)`, async () => {
-      const { r, user, report } = await hygieneAs(pair);
-      expect(r.code).toBe(EXIT.findingsWarning);
-      expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse(pair)));
+  itProvesEveryRule({
+    runbook: 'cluster-hygiene',
+    used: USED,
+    rollbackOnly: ROLLBACK_ONLY,
+    run: hygieneAs,
+    afterRefusal(pair, { user, report }) {
+      if (!(pair in LISTS)) return;
       const json = JSON.parse(readFileSync(report, 'utf8')) as { worst: string; exitCode: number; findings: { severity: string; title: string }[] };
       expect(json).toMatchObject({ worst: 'warning', exitCode: EXIT.findingsWarning });
       expect(json.findings).toContainEqual(expect.objectContaining({ severity: 'warning', title: expect.stringMatching(forbiddenPattern(user, parseUse(pair))) }));
-    }, 60_000);
-  }
+    },
+  });
 });

@@ -16,12 +16,12 @@ import { parseQuantity } from '../../src/kube-quantity.js';
 import { runCli } from '../support/cli.js';
 import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
 import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
-import { forbiddenPattern } from '../support/real-apiserver/derived-rules.js';
 import { DRAIN_NAMESPACE, prepareDrainNamespace, seedDrainableNode } from '../support/real-apiserver/drainable-node.js';
 import { playNodeKubelet } from '../support/real-apiserver/node-kubelet.js';
 import { playPodTerminator } from '../support/real-apiserver/pod-terminator.js';
 import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
-import { derivedVersusAccounted, parseUse, usesOnceLogged } from '../support/real-apiserver/rule-proof.js';
+import { expectUsedExactly, itProvesEveryRule } from '../support/real-apiserver/every-rule.js';
+import { parseUse } from '../support/real-apiserver/rule-proof.js';
 import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
 
 /** What the successful run used, and the exit code when that one pair is taken away. */
@@ -36,7 +36,7 @@ const USED: Record<string, number> = {
   'patch leases.coordination.k8s.io': EXIT.stepFailed,
   'get pods': EXIT.stepFailed,
   'create pods/eviction': EXIT.stepFailed,
-  'create events': EXIT.ok,
+  'create events': EXIT.ok, // best effort: refused, the run only warns (every-rule.ts)
   'watch pods': EXIT.stepFailed,
   'watch nodes': EXIT.stepFailed,
 };
@@ -44,8 +44,6 @@ const USED: Record<string, number> = {
 const ROLLBACK_ONLY: Record<string, string> = {
   'list poddisruptionbudgets.policy': 'naming the PodDisruptionBudget that blocks a refused (429) eviction; drain-node and reboot-node also read them in their preflight',
 };
-/** Events are best effort (see rbac-proof.test.ts); every other refusal fails the run. */
-const NOT_FATAL = ['create events'];
 
 const RUNS = 2 + Object.keys(USED).length;
 const BALLOONED_MIB = 1024;
@@ -107,28 +105,14 @@ describe('fix-ballooning with exactly the permissions `runbook rbac` derives (re
       const vm = pve.state.vms().find((v) => v.name === node)!;
       expect([vm.config.memory, vm.config.balloon]).toEqual([FIXED_MIB, 0]);
     }
-    const uses = await usesOnceLogged(auditLog, user, Object.keys(USED));
-    expect(uses.forbidden).toEqual([]);
-    expect(uses.allowed).toEqual(Object.keys(USED).sort());
+    await expectUsedExactly(auditLog, user, USED);
   }, 90_000);
 
-  it('derives no rule that is neither used by that run nor needed by its rollback', async () => {
-    const { derived, accounted } = await derivedVersusAccounted('fix-ballooning', Object.keys(USED), ROLLBACK_ONLY);
-    expect(derived).toEqual(accounted);
+  itProvesEveryRule({
+    runbook: 'fix-ballooning',
+    used: USED,
+    rollbackOnly: ROLLBACK_ONLY,
+    run: fixAs,
+    timeoutMs: 90_000,
   });
-
-  for (const [pair, code] of Object.entries(USED).filter(([p]) => !NOT_FATAL.includes(p))) {
-    it(`without \`${pair}\` it fails (exit ${code}) with the apiserver's forbidden naming it`, async () => {
-      const { r, user } = await fixAs(pair);
-      expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse(pair)));
-      expect(r.code).toBe(code);
-    }, 90_000);
-  }
-
-  it('without `create events` it warns with the forbidden and still succeeds (Events are best effort)', async () => {
-    const { r, user } = await fixAs('create events');
-    expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse('create events')));
-    expect(r.code).toBe(0);
-  }, 90_000);
-
 });

@@ -14,9 +14,9 @@ import { runCli } from '../support/cli.js';
 import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
 import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { deadNodeObjects, playScheduler, prepareDeadNodeNamespace, seedDeadNode } from '../support/real-apiserver/dead-node.js';
-import { forbiddenPattern } from '../support/real-apiserver/derived-rules.js';
 import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
-import { derivedVersusAccounted, parseUse, usesOnceLogged } from '../support/real-apiserver/rule-proof.js';
+import { expectUsedExactly, itProvesEveryRule } from '../support/real-apiserver/every-rule.js';
+import { parseUse } from '../support/real-apiserver/rule-proof.js';
 import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
 
 /** What the successful run used, and the exit code when that one pair is taken away. */
@@ -40,7 +40,7 @@ const USED: Record<string, number> = {
   'get secrets': EXIT.stepFailed,
   'delete secrets': EXIT.stepFailed,
   'delete nodes': EXIT.rollbackIncomplete,
-  'create events': EXIT.ok, // see NOT_FATAL
+  'create events': EXIT.ok, // best effort: refused, the run only warns (every-rule.ts)
   'watch pods': EXIT.rollbackIncomplete,
 };
 
@@ -51,14 +51,6 @@ const ROLLBACK_ONLY: Record<string, string> = {
   'create persistentvolumes': 'restoring a deleted volume',
   'create nodes': 'restoring the deleted Node',
 };
-
-/**
- * Used, but refusing them does not fail the run. `create events`: recording an Event is
- * best effort by design (src/adapters/kube/event-recorder.ts): the run warns with the forbidden
- * text and goes on. Everything else, a refused watch included, fails the run with the
- * server's own words.
- */
-const NOT_FATAL = ['create events'];
 
 let api: RealApiserver;
 let pve: ProxmoxSim;
@@ -107,35 +99,20 @@ describe('purge-dead-node with exactly the permissions `runbook rbac` derives (r
     expect(r.code).toBe(0);
     for (const gone of [objects.node, objects.pv, objects.pvc, objects.boundPod, objects.secret]) expect((await admin.call('GET', gone)).status, gone).toBe(404);
     expect((await admin.call('GET', objects.pendingPod)).body.spec.nodeName).toBe('live-1');
-    const uses = await usesOnceLogged(auditLog, user, Object.keys(USED));
-    expect(uses.forbidden).toEqual([]);
-    expect(uses.allowed).toEqual(Object.keys(USED).sort());
+    await expectUsedExactly(auditLog, user, USED);
   }, 60_000);
 
-  it('derives no rule that is neither used by that run nor needed by its rollback', async () => {
-    const { derived, accounted } = await derivedVersusAccounted('purge-dead-node', Object.keys(USED), ROLLBACK_ONLY);
-    expect(derived).toEqual(accounted);
+  itProvesEveryRule({
+    runbook: 'purge-dead-node',
+    used: USED,
+    rollbackOnly: ROLLBACK_ONLY,
+    run: purgeAs,
+    async afterRefusal(pair, { r, objects }) {
+      if (pair !== 'delete persistentvolumes') return;
+      // The claim it had deleted before the refusal is back; the node was never touched.
+      expect(r.stdout).toMatch(/Rolled back/);
+      expect((await admin.call('GET', objects.pvc)).status).toBe(200);
+      expect((await admin.call('GET', objects.node)).status).toBe(200);
+    },
   });
-
-  for (const [pair, code] of Object.entries(USED).filter(([p]) => !NOT_FATAL.includes(p))) {
-    it(`without \`${pair}\` it fails (exit ${code}) with the apiserver's forbidden naming it`, async () => {
-      const { r, user, objects } = await purgeAs(pair);
-      expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse(pair)));
-      expect(r.code).toBe(code);
-      if (pair === 'delete persistentvolumes') {
-        // The claim it had deleted before the refusal is back; the node was never touched.
-        expect(r.stdout).toMatch(/Rolled back/);
-        expect((await admin.call('GET', objects.pvc)).status).toBe(200);
-        expect((await admin.call('GET', objects.node)).status).toBe(200);
-      }
-    }, 60_000);
-  }
-
-  it('without `create events` it warns with the forbidden and still succeeds (Events are best effort)', async () => {
-    const { r, user } = await purgeAs('create events');
-    expect(r.stdout + r.stderr).toMatch(/could not record a Kubernetes Event/);
-    expect(r.stdout + r.stderr).toMatch(forbiddenPattern(user, parseUse('create events')));
-    expect(r.code).toBe(0);
-  }, 60_000);
-
 });
