@@ -9,15 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
-import { runCli } from '../support/cli.js';
 import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
 import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { bootstrapLikeLab } from '../support/real-apiserver/bootstrap.js';
 import { forbiddenPattern } from '../support/real-apiserver/derived-rules.js';
 import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
-import { expectUsedExactly, itProvesEveryRule } from '../support/real-apiserver/every-rule.js';
+import { expectUsedExactly, itProvesEveryRule, runGranted } from '../support/real-apiserver/every-rule.js';
 import { parseUse } from '../support/real-apiserver/rule-proof.js';
-import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
 
 /** The diagnosis reads one list per resource type: the kind each list is of. */
 const LISTS: Record<string, string> = {
@@ -68,12 +66,8 @@ afterAll(async () => {
 async function hygieneAs(drop?: string) {
   const i = nextUser++;
   const user = api.spareTokens[i]!;
-  await admin.grant('cluster-hygiene', user.user, drop ? parseUse(drop) : undefined);
-  // Absent, the run creates the lock; to be refused `patch leases` it must already be there.
-  await setRunLock(admin, drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
   const report = join(dir, `report-${i}.json`);
-  const r = await runCli(['--state-dir', mkdtempSync(join(dir, 'state-')), 'run', 'cluster-hygiene', '--report-json', report, '--yes'],
-    { env: { KUBECONFIG: api.kubeconfigFor(user.token), PROXMOX_ENV_FILE: pve.envFile }, timeoutMs: 60_000 });
+  const r = await runGranted({ admin, api, runbook: 'cluster-hygiene', user, drop, dir, args: ['--report-json', report, '--yes'], env: { PROXMOX_ENV_FILE: pve.envFile } });
   return { r, user: user.user, report };
 }
 

@@ -13,16 +13,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
 import { parseQuantity } from '../../src/kube-quantity.js';
-import { runCli } from '../support/cli.js';
 import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
 import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { DRAIN_NAMESPACE, prepareDrainNamespace, seedDrainableNode } from '../support/real-apiserver/drainable-node.js';
 import { playNodeKubelet } from '../support/real-apiserver/node-kubelet.js';
 import { playPodTerminator } from '../support/real-apiserver/pod-terminator.js';
 import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
-import { expectUsedExactly, itProvesEveryRule } from '../support/real-apiserver/every-rule.js';
-import { parseUse } from '../support/real-apiserver/rule-proof.js';
-import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
+import { expectUsedExactly, itProvesEveryRule, runGranted } from '../support/real-apiserver/every-rule.js';
 
 /** What the successful run used, and the exit code when that one pair is taken away. */
 const USED: Record<string, number> = {
@@ -85,11 +82,7 @@ async function fixAs(drop?: string) {
   const user = api.spareTokens[i]!;
   const nodes = nodesOf(i);
   for (const node of nodes) await seedDrainableNode(admin, node, BALLOONED_MIB);
-  await admin.grant('fix-ballooning', user.user, drop ? parseUse(drop) : undefined);
-  // Absent, the run creates the lock; to be refused `patch leases` it must already be there.
-  await setRunLock(admin, drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
-  const r = await runCli(['--state-dir', mkdtempSync(join(dir, 'state-')), 'run', 'fix-ballooning', '--nodes', nodes.join(','), '--memory', String(FIXED_MIB), '--yes', '--drain-timeout', '20s', '--ready-timeout', '30s'],
-    { env: { KUBECONFIG: api.kubeconfigFor(user.token), PROXMOX_ENV_FILE: pve.envFile }, timeoutMs: 90_000 });
+  const r = await runGranted({ admin, api, runbook: 'fix-ballooning', user, drop, dir, args: ['--nodes', nodes.join(','), '--memory', String(FIXED_MIB), '--yes', '--drain-timeout', '20s', '--ready-timeout', '30s'], env: { PROXMOX_ENV_FILE: pve.envFile }, timeoutMs: 90_000 });
   return { r, user: user.user, nodes };
 }
 

@@ -10,14 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
-import { runCli } from '../support/cli.js';
 import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
 import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { deadNodeObjects, playScheduler, prepareDeadNodeNamespace, seedDeadNode } from '../support/real-apiserver/dead-node.js';
 import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
-import { expectUsedExactly, itProvesEveryRule } from '../support/real-apiserver/every-rule.js';
-import { parseUse } from '../support/real-apiserver/rule-proof.js';
-import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
+import { expectUsedExactly, itProvesEveryRule, runGranted } from '../support/real-apiserver/every-rule.js';
 
 /** What the successful run used, and the exit code when that one pair is taken away. */
 const USED: Record<string, number> = {
@@ -83,12 +80,7 @@ async function purgeAs(drop?: string) {
   const user = api.spareTokens[i]!;
   const node = `dead-${i}`;
   await seedDeadNode(admin, node);
-  await admin.grant('purge-dead-node', user.user, drop ? parseUse(drop) : undefined);
-  // Absent, the run creates the lock (get, create; its release: get, patch); to be refused
-  // `patch leases` the lock must already be there.
-  await setRunLock(admin, drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
-  const r = await runCli(['--state-dir', mkdtempSync(join(dir, 'state-')), 'run', 'purge-dead-node', '--node', node, '--yes', '--schedule-timeout', '30s'],
-    { env: { KUBECONFIG: api.kubeconfigFor(user.token), PROXMOX_ENV_FILE: pve.envFile }, timeoutMs: 60_000 });
+  const r = await runGranted({ admin, api, runbook: 'purge-dead-node', user, drop, dir, args: ['--node', node, '--yes', '--schedule-timeout', '30s'], env: { PROXMOX_ENV_FILE: pve.envFile } });
   return { r, user: user.user, node, objects: deadNodeObjects(node) };
 }
 

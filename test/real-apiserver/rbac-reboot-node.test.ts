@@ -10,16 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
-import { runCli } from '../support/cli.js';
 import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
 import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { DRAIN_NAMESPACE, podPath, prepareDrainNamespace, seedDrainableNode } from '../support/real-apiserver/drainable-node.js';
 import { playNodeKubelet } from '../support/real-apiserver/node-kubelet.js';
 import { playPodTerminator } from '../support/real-apiserver/pod-terminator.js';
 import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
-import { expectUsedExactly, itProvesEveryRule } from '../support/real-apiserver/every-rule.js';
-import { parseUse } from '../support/real-apiserver/rule-proof.js';
-import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
+import { expectUsedExactly, itProvesEveryRule, runGranted } from '../support/real-apiserver/every-rule.js';
 
 /** What the successful run used, and the exit code when that one pair is taken away. */
 const USED: Record<string, number> = {
@@ -70,11 +67,7 @@ async function rebootAs(drop?: string) {
   const user = api.spareTokens[i]!;
   const node = `node-${i}`;
   const pods = await seedDrainableNode(admin, node);
-  await admin.grant('reboot-node', user.user, drop ? parseUse(drop) : undefined);
-  // Absent, the run creates the lock; to be refused `patch leases` it must already be there.
-  await setRunLock(admin, drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
-  const r = await runCli(['--state-dir', mkdtempSync(join(dir, 'state-')), 'run', 'reboot-node', '--node', node, '--yes', '--drain-timeout', '20s', '--ready-timeout', '30s'],
-    { env: { KUBECONFIG: api.kubeconfigFor(user.token), PROXMOX_ENV_FILE: pve.envFile }, timeoutMs: 60_000 });
+  const r = await runGranted({ admin, api, runbook: 'reboot-node', user, drop, dir, args: ['--node', node, '--yes', '--drain-timeout', '20s', '--ready-timeout', '30s'], env: { PROXMOX_ENV_FILE: pve.envFile } });
   return { r, user: user.user, node, pods, vmid: 100 + i };
 }
 

@@ -10,14 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
-import { runCli } from '../support/cli.js';
 import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
 import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { bootstrapLikeLab } from '../support/real-apiserver/bootstrap.js';
 import { playFluxControllers } from '../support/real-apiserver/flux-controllers.js';
-import { expectUsedExactly, itProvesEveryRule } from '../support/real-apiserver/every-rule.js';
-import { parseUse } from '../support/real-apiserver/rule-proof.js';
-import { setRunLock } from '../support/real-apiserver/run-lock-state.js';
+import { expectUsedExactly, itProvesEveryRule, runGranted } from '../support/real-apiserver/every-rule.js';
 import { helmReleasePath, kustomizationPath, seedStuckMetallb } from '../support/real-apiserver/stuck-metallb.js';
 
 const HR = 'helmreleases.helm.toolkit.fluxcd.io';
@@ -73,11 +70,7 @@ async function unstickAs(drop?: string) {
   const user = api.spareTokens[i]!;
   const ns = { release: `metallb-${i}`, flux: `flux-${i}`, priorityClass: `infrastructure-${i}` };
   await seedStuckMetallb(admin, ns.release, ns.flux);
-  await admin.grant('unstick-metallb', user.user, drop ? parseUse(drop) : undefined);
-  // Absent, the run creates the lock; to be refused `patch leases` it must already be there.
-  await setRunLock(admin, drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
-  const r = await runCli(['--state-dir', mkdtempSync(join(dir, 'state-')), 'run', 'unstick-metallb', '--namespace', ns.release, '--flux-namespace', ns.flux, '--priority-class', ns.priorityClass, '--timeout', '30s', '--yes'],
-    { env: { KUBECONFIG: api.kubeconfigFor(user.token) }, timeoutMs: 60_000 });
+  const r = await runGranted({ admin, api, runbook: 'unstick-metallb', user, drop, dir, args: ['--namespace', ns.release, '--flux-namespace', ns.flux, '--priority-class', ns.priorityClass, '--timeout', '30s', '--yes'] });
   return { r, user: user.user, ns };
 }
 

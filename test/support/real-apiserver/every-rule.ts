@@ -2,10 +2,15 @@
 // describe): the derived ClusterRole is exactly what the successful run used plus the rules only
 // a rollback needs, and each used (verb, resource) refused alone makes the run fail with the
 // apiserver's own "forbidden" — except `create events`, which only warns (Events are best effort).
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import type { CliResult } from '../cli.js';
+import { runCli, type CliResult } from '../cli.js';
+import type { RealApiserver } from '../real-apiserver.js';
+import type { Admin } from './admin.js';
 import { forbiddenPattern } from './derived-rules.js';
 import { derivedVersusAccounted, parseUse, usesOnceLogged } from './rule-proof.js';
+import { setRunLock } from './run-lock-state.js';
 
 export interface ProofRun {
   r: CliResult;
@@ -59,4 +64,31 @@ export function itProvesEveryRule<R extends ProofRun>(p: EveryRuleProof<R>): voi
       expect(r.code).toBe(0);
     }, timeout);
   }
+}
+
+export interface GrantedRun {
+  admin: Admin;
+  api: Pick<RealApiserver, 'kubeconfigFor'>;
+  runbook: string;
+  user: { user: string; token: string };
+  /** The one pair taken away from the derived role, if any. */
+  drop?: string | undefined;
+  /** Where the run's state dir is made. */
+  dir: string;
+  /** Everything after `run RUNBOOK`. */
+  args: string[];
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** Grants `user` the role `runbook rbac` derives (less `drop`), then runs the runbook as that user. */
+export async function runGranted(o: GrantedRun): Promise<CliResult> {
+  await o.admin.grant(o.runbook, o.user.user, o.drop ? parseUse(o.drop) : undefined);
+  // Absent, the run creates the lock (get, create); to be refused `patch leases`, the lock must
+  // already be there, free.
+  await setRunLock(o.admin, o.drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
+  return runCli(['--state-dir', mkdtempSync(join(o.dir, 'state-')), 'run', o.runbook, ...o.args], {
+    env: { KUBECONFIG: o.api.kubeconfigFor(o.user.token), ...o.env },
+    timeoutMs: o.timeoutMs ?? 60_000,
+  });
 }
