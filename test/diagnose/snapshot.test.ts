@@ -40,6 +40,15 @@ describe('readSnapshot through diagnose()', () => {
     ]);
   });
 
+  it('reports a list the API server refused as a warning quoting the refusal, not as a missing type', async () => {
+    const refusal = 'list Node: nodes is forbidden: User "hygiene" cannot list resource "nodes" in API group "" at the cluster scope';
+    const kube = fakeKube({}, { Node: new ApiError('forbidden', refusal) });
+    const findings = await diagnose({ kube: kube.reader }, { now: NOW });
+    const refused = findings.find((f) => f.id === 'forbidden:nodes');
+    expect(refused).toMatchObject({ severity: 'warning', check: 'read.kube', title: `Not allowed to read, its checks were skipped: ${refusal}`, evidence: [refusal] });
+    expect(findings.some((f) => f.id.startsWith('unlisted:node'))).toBe(false);
+  });
+
   it('fails on errors that are not a missing type', async () => {
     const kube = fakeKube({}, { Pod: new ApiError('unavailable', 'connection refused') });
     await expect(diagnose({ kube: kube.reader })).rejects.toThrow('connection refused');

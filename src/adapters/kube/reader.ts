@@ -60,7 +60,6 @@ export class ClientNodeReader implements KubeReader {
     if (until(current)) return current;
     const path = (await this.api.pathFor({ ...ref, name: undefined })).replace(/\/$/, '');
     const watch = new Watch(this.kc);
-    const query = (rv: string | undefined) => ({ fieldSelector: `metadata.name=${ref.name}`, resourceVersion: rv, allowWatchBookmarks: false });
     // A watch the server refuses (401/403) is not a watch that ended: say so, with its words.
     let refused = false;
     const ended = (err?: unknown) => {
@@ -87,7 +86,7 @@ export class ClientNodeReader implements KubeReader {
         watch
           .watch(
             path,
-            query(current?.metadata.resourceVersion),
+            { fieldSelector: `metadata.name=${ref.name}`, resourceVersion: current?.metadata.resourceVersion, allowWatchBookmarks: false },
             (phase, obj: KubeObject) => {
               const value = phase === 'DELETED' ? undefined : ({ ...obj, apiVersion: ref.apiVersion, kind: ref.kind } as KubeObject);
               current = value;
