@@ -5,8 +5,8 @@
 // node after the VM came back (audit log): the run then watches from what it read, so it sees
 // the change; posted any earlier, its first read would end the wait and whether it needs
 // `watch nodes` would depend on timing.
-// The NotReady write races the simulated reboot: keep the simulator's rebootSeconds at 1 or
-// more, far longer than one PATCH to a local apiserver.
+// The Ready write waits for the NotReady write of the same stop, so a slow PATCH can never land
+// them in the wrong order.
 import type { ProxmoxState, SimVm } from '../../../src/lab/proxmox/state.js';
 import { auditedRequests } from './audit.js';
 import type { Admin } from './admin.js';
@@ -17,10 +17,12 @@ const merge = 'application/merge-patch+json';
 export function playNodeKubelet(admin: Admin, state: ProxmoxState, auditLogPath: string, users: () => string[]): () => Promise<void> {
   /** VM name (= node) -> when it ran again after a stop. */
   const booted = new Map<string, number>();
+  /** VM name (= node) -> its NotReady write, in flight or done. */
+  const notReady = new Map<string, Promise<unknown>>();
   const onChange = (vm: SimVm) => {
     if (vm.status === 'stopped') {
       booted.delete(vm.name);
-      void admin.call('PATCH', `/api/v1/nodes/${vm.name}/status`, { status: { conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }] } }, merge);
+      notReady.set(vm.name, admin.call('PATCH', `/api/v1/nodes/${vm.name}/status`, { status: { conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }] } }, merge));
     } else if (vm.status === 'running' && vm.uptimeStartedAt !== undefined) {
       booted.set(vm.name, vm.uptimeStartedAt);
     }
@@ -32,6 +34,7 @@ export function playNodeKubelet(admin: Admin, state: ProxmoxState, auditLogPath:
       if (!read) continue;
       const vm = state.vms().find((v) => v.name === node);
       const memoryMiB = vm ? state.effectiveMemoryMiB(vm.vmid) : 0;
+      await notReady.get(node);
       await admin.must('PATCH', `/api/v1/nodes/${node}/status`, { status: { capacity: { memory: `${memoryMiB}Mi` }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] } }, merge);
       booted.delete(node);
     }
