@@ -5,15 +5,11 @@
 // when seeding) and the kubelet (a pod with a deletionTimestamp is confirmed gone).
 // Then every rule: the derived role is exactly what the run used (audit log), and each used
 // pair taken away alone makes it fail with the apiserver's own "forbidden".
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
-import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
-import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { DRAIN_NAMESPACE, podPath, prepareDrainNamespace, seedDrainableNode } from '../support/real-apiserver/drainable-node.js';
 import { playPodTerminator } from '../support/real-apiserver/pod-terminator.js';
+import { useProofCluster } from '../support/real-apiserver/proof-cluster.js';
 import { expectUsedExactly, itProvesEveryRule, runGranted } from '../support/real-apiserver/every-rule.js';
 
 /** What the successful run used, and the exit code when that one pair is taken away. */
@@ -33,33 +29,16 @@ const USED: Record<string, number> = {
 /** Granted for the rollback only. */
 const ROLLBACK_ONLY: Record<string, string> = {};
 
-let api: RealApiserver;
-let admin: Admin;
-let stopKubelet: () => Promise<void> = async () => {};
-/** Audit log, run state dirs and reports; removed after the file. */
-const dir = mkdtempSync(join(tmpdir(), 'rbac-drain-'));
-const auditLog = join(dir, 'audit.log');
-let nextUser = 0;
-
-beforeAll(async () => {
-  api = await startRealApiserver({ auditLogPath: auditLog, spareUsers: 2 + Object.keys(USED).length });
-  admin = adminOf(api);
+const c = useProofCluster('drain', 2 + Object.keys(USED).length, async ({ admin, auditLog, users, onStop }) => {
   await prepareDrainNamespace(admin);
-  stopKubelet = playPodTerminator(admin, DRAIN_NAMESPACE, auditLog, () => api.spareTokens.map((t) => t.user));
-}, 120_000);
-
-afterAll(async () => {
-  await stopKubelet();
-  await api?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  onStop(playPodTerminator(admin, DRAIN_NAMESPACE, auditLog, users));
 });
 
 async function drainAs(drop?: string) {
-  const i = nextUser++;
-  const user = api.spareTokens[i]!;
+  const { i, user } = c.nextRun();
   const node = `worker-${i}`;
-  const pods = await seedDrainableNode(admin, node);
-  const r = await runGranted({ admin, api, runbook: 'drain-node', user, drop, dir, args: ['--node', node, '--yes', '--timeout', '20s'] });
+  const pods = await seedDrainableNode(c.admin, node);
+  const r = await runGranted(c, { runbook: 'drain-node', user, drop, args: ['--node', node, '--yes', '--timeout', '20s'] });
   return { r, user: user.user, node, pods };
 }
 
@@ -68,10 +47,10 @@ describe('drain-node on a real kube-apiserver v1.20 (policy/v1beta1 only), least
     const { r, user, node, pods } = await drainAs();
     expect(r.stdout.slice(-600)).toMatch(/succeeded: 2 step\(s\) applied/);
     expect(r.code).toBe(0);
-    expect((await admin.call('GET', `/api/v1/nodes/${node}`)).body.spec.unschedulable).toBe(true);
-    expect((await admin.call('GET', podPath(pods.onNode))).status).toBe(404);
-    expect((await admin.call('GET', podPath(pods.elsewhere))).status).toBe(200);
-    await expectUsedExactly(auditLog, user, USED);
+    expect((await c.admin.call('GET', `/api/v1/nodes/${node}`)).body.spec.unschedulable).toBe(true);
+    expect((await c.admin.call('GET', podPath(pods.onNode))).status).toBe(404);
+    expect((await c.admin.call('GET', podPath(pods.elsewhere))).status).toBe(200);
+    await expectUsedExactly(c.auditLog, user, USED);
   }, 60_000);
 
   itProvesEveryRule({

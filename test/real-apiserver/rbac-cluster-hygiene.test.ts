@@ -4,16 +4,15 @@
 // clean report. Every rule: the derived role is exactly what the run used (audit log), and each
 // used pair is taken away alone: the run lock's are refused with the apiserver's forbidden; a
 // refused list makes the check fail with a warning quoting it.
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
-import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
-import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { bootstrapLikeLab } from '../support/real-apiserver/bootstrap.js';
 import { forbiddenPattern } from '../support/real-apiserver/derived-rules.js';
-import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
+import { seedReadyNode, SERVER_LABELS } from '../support/real-apiserver/nodes.js';
+import { useProofCluster } from '../support/real-apiserver/proof-cluster.js';
+import type { ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
 import { expectUsedExactly, itProvesEveryRule, runGranted } from '../support/real-apiserver/every-rule.js';
 import { parseUse } from '../support/real-apiserver/rule-proof.js';
 
@@ -39,35 +38,18 @@ const USED: Record<string, number> = { ...Object.fromEntries(Object.keys(LISTS).
 const ROLLBACK_ONLY: Record<string, string> = {};
 
 const RUNS = 2 + Object.keys(USED).length;
-let api: RealApiserver;
-let admin: Admin;
 let pve: ProxmoxSim;
-/** Audit log, run state dirs and reports; removed after the file. */
-const dir = mkdtempSync(join(tmpdir(), 'rbac-hygiene-'));
-const auditLog = join(dir, 'audit.log');
-let nextUser = 0;
-
-beforeAll(async () => {
-  api = await startRealApiserver({ auditLogPath: auditLog, spareUsers: RUNS });
-  admin = adminOf(api);
+const c = useProofCluster('hygiene', RUNS, async ({ api, admin, startProxmox }) => {
   await bootstrapLikeLab(api); // the Flux CRDs, established
   // One healthy server: Ready, its VM with fixed memory (no balloon), the host far from full.
-  await admin.must('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'server-0', labels: { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true' } } });
-  await admin.must('PATCH', '/api/v1/nodes/server-0/status', { status: { capacity: { memory: '4096Mi', cpu: '2', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] } }, 'application/merge-patch+json');
-  pve = await startProxmoxSim({ nodes: [{ name: 'pve1', memoryMiB: 65536 }], vms: [{ vmid: 100, name: 'server-0', node: 'pve1', memory: 4096, balloon: 0 }] });
-}, 120_000);
-
-afterAll(async () => {
-  await pve?.close();
-  await api?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await seedReadyNode(admin, 'server-0', { labels: SERVER_LABELS, memoryMiB: 4096 });
+  pve = await startProxmox({ nodes: [{ name: 'pve1', memoryMiB: 65536 }], vms: [{ vmid: 100, name: 'server-0', node: 'pve1', memory: 4096, balloon: 0 }] });
 });
 
 async function hygieneAs(drop?: string) {
-  const i = nextUser++;
-  const user = api.spareTokens[i]!;
-  const report = join(dir, `report-${i}.json`);
-  const r = await runGranted({ admin, api, runbook: 'cluster-hygiene', user, drop, dir, args: ['--report-json', report, '--yes'], env: { PROXMOX_ENV_FILE: pve.envFile } });
+  const { i, user } = c.nextRun();
+  const report = join(c.dir, `report-${i}.json`);
+  const r = await runGranted(c, { runbook: 'cluster-hygiene', user, drop, args: ['--report-json', report, '--yes'], env: { PROXMOX_ENV_FILE: pve.envFile } });
   return { r, user: user.user, report };
 }
 
@@ -76,7 +58,7 @@ describe('cluster-hygiene with exactly the permissions `runbook rbac` derives (r
     const { r, user, report } = await hygieneAs();
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ worst: null, findings: [] });
-    await expectUsedExactly(auditLog, user, USED);
+    await expectUsedExactly(c.auditLog, user, USED);
   }, 60_000);
 
   // A refused list does not stop the diagnosis, but it is a warning naming the server's refusal

@@ -7,18 +7,15 @@
 // and each node's kubelet across its reboot (NotReady while down, Ready with 4 GiB after).
 // Every rule: the derived role is exactly what the run used (audit log) plus rollback-only
 // rules, and each used pair taken away alone makes the run fail with the apiserver's forbidden.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
 import { parseQuantity } from '../../src/kube-quantity.js';
-import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
-import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { DRAIN_NAMESPACE, prepareDrainNamespace, seedDrainableNode } from '../support/real-apiserver/drainable-node.js';
 import { playNodeKubelet } from '../support/real-apiserver/node-kubelet.js';
 import { playPodTerminator } from '../support/real-apiserver/pod-terminator.js';
-import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
+import { seedReadyNode, SERVER_LABELS } from '../support/real-apiserver/nodes.js';
+import { useProofCluster } from '../support/real-apiserver/proof-cluster.js';
+import type { ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
 import { expectUsedExactly, itProvesEveryRule, runGranted } from '../support/real-apiserver/every-rule.js';
 
 /** What the successful run used, and the exit code when that one pair is taken away. */
@@ -45,44 +42,25 @@ const ROLLBACK_ONLY: Record<string, string> = {
 const RUNS = 2 + Object.keys(USED).length;
 const BALLOONED_MIB = 1024;
 const FIXED_MIB = 4096;
-let api: RealApiserver;
-let admin: Admin;
-let pve: ProxmoxSim;
-const stops: Array<() => Promise<void>> = [];
-/** Audit log, run state dirs and reports; removed after the file. */
-const dir = mkdtempSync(join(tmpdir(), 'rbac-balloon-'));
-const auditLog = join(dir, 'audit.log');
-let nextUser = 0;
-
 const nodesOf = (i: number) => [`bal-${i}-a`, `bal-${i}-b`];
 
-beforeAll(async () => {
-  api = await startRealApiserver({ auditLogPath: auditLog, spareUsers: RUNS });
-  admin = adminOf(api);
+let pve: ProxmoxSim;
+const c = useProofCluster('balloon', RUNS, async ({ admin, auditLog, users, onStop, startProxmox }) => {
   await prepareDrainNamespace(admin);
   // The gate between nodes wants a Ready control-plane node.
-  await admin.must('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'server-0', labels: { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true' } } });
-  await admin.must('PATCH', '/api/v1/nodes/server-0/status', { status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] } }, 'application/merge-patch+json');
+  await seedReadyNode(admin, 'server-0', { labels: SERVER_LABELS, memoryMiB: FIXED_MIB });
   // Two VMs per run, 4 GiB ballooning down to 1 GiB; one big host so every size fits.
   const vms = Array.from({ length: RUNS }, (_, i) => nodesOf(i).map((name, j) => ({ vmid: 1000 + 2 * i + j, name, node: 'pve1', memory: FIXED_MIB, balloon: BALLOONED_MIB }))).flat();
-  pve = await startProxmoxSim({ nodes: [{ name: 'pve1', memoryMiB: 1024 * 1024 }], vms, rebootSeconds: 1 });
-  const users = () => api.spareTokens.map((t) => t.user);
-  stops.push(playPodTerminator(admin, DRAIN_NAMESPACE, auditLog, users), playNodeKubelet(admin, pve.state, auditLog, users));
-}, 120_000);
-
-afterAll(async () => {
-  for (const stop of stops) await stop();
-  await pve?.close();
-  await api?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  pve = await startProxmox({ nodes: [{ name: 'pve1', memoryMiB: 1024 * 1024 }], vms, rebootSeconds: 1 });
+  onStop(playPodTerminator(admin, DRAIN_NAMESPACE, auditLog, users));
+  onStop(playNodeKubelet(admin, pve.state, auditLog, users));
 });
 
 async function fixAs(drop?: string) {
-  const i = nextUser++;
-  const user = api.spareTokens[i]!;
+  const { i, user } = c.nextRun();
   const nodes = nodesOf(i);
-  for (const node of nodes) await seedDrainableNode(admin, node, BALLOONED_MIB);
-  const r = await runGranted({ admin, api, runbook: 'fix-ballooning', user, drop, dir, args: ['--nodes', nodes.join(','), '--memory', String(FIXED_MIB), '--yes', '--drain-timeout', '20s', '--ready-timeout', '30s'], env: { PROXMOX_ENV_FILE: pve.envFile }, timeoutMs: 90_000 });
+  for (const node of nodes) await seedDrainableNode(c.admin, node, BALLOONED_MIB);
+  const r = await runGranted(c, { runbook: 'fix-ballooning', user, drop, args: ['--nodes', nodes.join(','), '--memory', String(FIXED_MIB), '--yes', '--drain-timeout', '20s', '--ready-timeout', '30s'], env: { PROXMOX_ENV_FILE: pve.envFile }, timeoutMs: 90_000 });
   return { r, user: user.user, nodes };
 }
 
@@ -92,13 +70,13 @@ describe('fix-ballooning with exactly the permissions `runbook rbac` derives (re
     expect(r.stdout.slice(-600)).toMatch(/succeeded/);
     expect(r.code).toBe(0);
     for (const node of nodes) {
-      const n = (await admin.call('GET', `/api/v1/nodes/${node}`)).body;
+      const n = (await c.admin.call('GET', `/api/v1/nodes/${node}`)).body;
       expect(n.spec.unschedulable ?? false).toBe(false);
       expect(parseQuantity(n.status.capacity.memory) / 2 ** 20).toBe(FIXED_MIB);
       const vm = pve.state.vms().find((v) => v.name === node)!;
       expect([vm.config.memory, vm.config.balloon]).toEqual([FIXED_MIB, 0]);
     }
-    await expectUsedExactly(auditLog, user, USED);
+    await expectUsedExactly(c.auditLog, user, USED);
   }, 90_000);
 
   itProvesEveryRule({

@@ -5,15 +5,11 @@
 // (verb, resource) pairs it used; the derived role must be exactly those plus the rollback-only
 // ones below. Take any one used pair away and the run is refused with the apiserver's own
 // "forbidden" naming the verb and resource (and what it did is rolled back).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
-import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
-import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { deadNodeObjects, playScheduler, prepareDeadNodeNamespace, seedDeadNode } from '../support/real-apiserver/dead-node.js';
-import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
+import { useProofCluster } from '../support/real-apiserver/proof-cluster.js';
+import type { ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
 import { expectUsedExactly, itProvesEveryRule, runGranted } from '../support/real-apiserver/every-rule.js';
 
 /** What the successful run used, and the exit code when that one pair is taken away. */
@@ -49,38 +45,20 @@ const ROLLBACK_ONLY: Record<string, string> = {
   'create nodes': 'restoring the deleted Node',
 };
 
-let api: RealApiserver;
 let pve: ProxmoxSim;
-let admin: Admin;
-let stopScheduler: () => Promise<void> = async () => {};
-/** Audit log, run state dirs and reports; removed after the file. */
-const dir = mkdtempSync(join(tmpdir(), 'rbac-purge-'));
-const auditLog = join(dir, 'audit.log');
-let nextUser = 0;
-
-beforeAll(async () => {
-  api = await startRealApiserver({ auditLogPath: auditLog, spareUsers: 2 + Object.keys(USED).length });
-  admin = adminOf(api);
+const c = useProofCluster('purge', 2 + Object.keys(USED).length, async ({ admin, auditLog, users, onStop, startProxmox }) => {
   await prepareDeadNodeNamespace(admin);
   // purge-dead-node also asks Proxmox whether the node's VM still runs: a simulator with none.
-  pve = await startProxmoxSim({ nodes: [{ name: 'pve', memoryMiB: 8192 }], vms: [] });
-  stopScheduler = playScheduler(admin, auditLog, () => api.spareTokens.map((t) => t.user));
-}, 120_000);
-
-afterAll(async () => {
-  await stopScheduler();
-  await pve?.close();
-  await api?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  pve = await startProxmox({ nodes: [{ name: 'pve', memoryMiB: 8192 }], vms: [] });
+  onStop(playScheduler(admin, auditLog, users));
 });
 
 /** A fresh user and a fresh dead node, the derived role granted (less `drop`), then the run. */
 async function purgeAs(drop?: string) {
-  const i = nextUser++;
-  const user = api.spareTokens[i]!;
+  const { i, user } = c.nextRun();
   const node = `dead-${i}`;
-  await seedDeadNode(admin, node);
-  const r = await runGranted({ admin, api, runbook: 'purge-dead-node', user, drop, dir, args: ['--node', node, '--yes', '--schedule-timeout', '30s'], env: { PROXMOX_ENV_FILE: pve.envFile } });
+  await seedDeadNode(c.admin, node);
+  const r = await runGranted(c, { runbook: 'purge-dead-node', user, drop, args: ['--node', node, '--yes', '--schedule-timeout', '30s'], env: { PROXMOX_ENV_FILE: pve.envFile } });
   return { r, user: user.user, node, objects: deadNodeObjects(node) };
 }
 
@@ -89,9 +67,9 @@ describe('purge-dead-node with exactly the permissions `runbook rbac` derives (r
     const { r, user, objects } = await purgeAs();
     expect(r.stdout.slice(-600)).toMatch(/succeeded: 5 step\(s\) applied/);
     expect(r.code).toBe(0);
-    for (const gone of [objects.node, objects.pv, objects.pvc, objects.boundPod, objects.secret]) expect((await admin.call('GET', gone)).status, gone).toBe(404);
-    expect((await admin.call('GET', objects.pendingPod)).body.spec.nodeName).toBe('live-1');
-    await expectUsedExactly(auditLog, user, USED);
+    for (const gone of [objects.node, objects.pv, objects.pvc, objects.boundPod, objects.secret]) expect((await c.admin.call('GET', gone)).status, gone).toBe(404);
+    expect((await c.admin.call('GET', objects.pendingPod)).body.spec.nodeName).toBe('live-1');
+    await expectUsedExactly(c.auditLog, user, USED);
   }, 60_000);
 
   itProvesEveryRule({
@@ -103,8 +81,8 @@ describe('purge-dead-node with exactly the permissions `runbook rbac` derives (r
       if (pair !== 'delete persistentvolumes') return;
       // The claim it had deleted before the refusal is back; the node was never touched.
       expect(r.stdout).toMatch(/Rolled back/);
-      expect((await admin.call('GET', objects.pvc)).status).toBe(200);
-      expect((await admin.call('GET', objects.node)).status).toBe(200);
+      expect((await c.admin.call('GET', objects.pvc)).status).toBe(200);
+      expect((await c.admin.call('GET', objects.node)).status).toBe(200);
     },
   });
 });

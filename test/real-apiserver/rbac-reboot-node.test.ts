@@ -5,17 +5,13 @@
 // and the node's kubelet across the reboot (NotReady while the VM is down, Ready after).
 // Every rule: the derived role is exactly what the run used (audit log) plus rollback-only
 // rules, and each used pair taken away alone makes the run fail with the apiserver's forbidden.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
-import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
-import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { DRAIN_NAMESPACE, podPath, prepareDrainNamespace, seedDrainableNode } from '../support/real-apiserver/drainable-node.js';
 import { playNodeKubelet } from '../support/real-apiserver/node-kubelet.js';
 import { playPodTerminator } from '../support/real-apiserver/pod-terminator.js';
-import { startProxmoxSim, type ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
+import { useProofCluster } from '../support/real-apiserver/proof-cluster.js';
+import type { ProxmoxSim } from '../support/real-apiserver/proxmox-sim.js';
 import { expectUsedExactly, itProvesEveryRule, runGranted } from '../support/real-apiserver/every-rule.js';
 
 /** What the successful run used, and the exit code when that one pair is taken away. */
@@ -36,38 +32,20 @@ const USED: Record<string, number> = {
 const ROLLBACK_ONLY: Record<string, string> = {};
 
 const RUNS = 2 + Object.keys(USED).length;
-let api: RealApiserver;
-let admin: Admin;
 let pve: ProxmoxSim;
-const stops: Array<() => Promise<void>> = [];
-/** Audit log, run state dirs and reports; removed after the file. */
-const dir = mkdtempSync(join(tmpdir(), 'rbac-reboot-'));
-const auditLog = join(dir, 'audit.log');
-let nextUser = 0;
-
-beforeAll(async () => {
-  api = await startRealApiserver({ auditLogPath: auditLog, spareUsers: RUNS });
-  admin = adminOf(api);
+const c = useProofCluster('reboot', RUNS, async ({ admin, auditLog, users, onStop, startProxmox }) => {
   await prepareDrainNamespace(admin);
   // One VM per run (node-<i>), so no run sees another's reboot.
-  pve = await startProxmoxSim({ nodes: [{ name: 'pve1', memoryMiB: 65536 }], vms: Array.from({ length: RUNS }, (_, i) => ({ vmid: 100 + i, name: `node-${i}`, node: 'pve1', memory: 2048 })), rebootSeconds: 1 });
-  const users = () => api.spareTokens.map((t) => t.user);
-  stops.push(playPodTerminator(admin, DRAIN_NAMESPACE, auditLog, users), playNodeKubelet(admin, pve.state, auditLog, users));
-}, 120_000);
-
-afterAll(async () => {
-  for (const stop of stops) await stop();
-  await pve?.close();
-  await api?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  pve = await startProxmox({ nodes: [{ name: 'pve1', memoryMiB: 65536 }], vms: Array.from({ length: RUNS }, (_, i) => ({ vmid: 100 + i, name: `node-${i}`, node: 'pve1', memory: 2048 })), rebootSeconds: 1 });
+  onStop(playPodTerminator(admin, DRAIN_NAMESPACE, auditLog, users));
+  onStop(playNodeKubelet(admin, pve.state, auditLog, users));
 });
 
 async function rebootAs(drop?: string) {
-  const i = nextUser++;
-  const user = api.spareTokens[i]!;
+  const { i, user } = c.nextRun();
   const node = `node-${i}`;
-  const pods = await seedDrainableNode(admin, node);
-  const r = await runGranted({ admin, api, runbook: 'reboot-node', user, drop, dir, args: ['--node', node, '--yes', '--drain-timeout', '20s', '--ready-timeout', '30s'], env: { PROXMOX_ENV_FILE: pve.envFile } });
+  const pods = await seedDrainableNode(c.admin, node);
+  const r = await runGranted(c, { runbook: 'reboot-node', user, drop, args: ['--node', node, '--yes', '--drain-timeout', '20s', '--ready-timeout', '30s'], env: { PROXMOX_ENV_FILE: pve.envFile } });
   return { r, user: user.user, node, pods, vmid: 100 + i };
 }
 
@@ -76,12 +54,12 @@ describe('reboot-node with exactly the permissions `runbook rbac` derives (real 
     const { r, user, node, pods, vmid } = await rebootAs();
     expect(r.stdout.slice(-600)).toMatch(/succeeded: 4 step\(s\) applied/);
     expect(r.code).toBe(0);
-    const n = (await admin.call('GET', `/api/v1/nodes/${node}`)).body;
+    const n = (await c.admin.call('GET', `/api/v1/nodes/${node}`)).body;
     expect(n.spec.unschedulable ?? false).toBe(false);
-    expect(n.status.conditions.find((c: { type: string }) => c.type === 'Ready').status).toBe('True');
+    expect(n.status.conditions.find((cond: { type: string }) => cond.type === 'Ready').status).toBe('True');
     expect(pve.state.tasks().some((t) => t.type === 'qmreboot' && t.id === String(vmid) && t.exitstatus === 'OK')).toBe(true);
-    expect((await admin.call('GET', podPath(pods.onNode))).status).toBe(404);
-    await expectUsedExactly(auditLog, user, USED);
+    expect((await c.admin.call('GET', podPath(pods.onNode))).status).toBe(404);
+    await expectUsedExactly(c.auditLog, user, USED);
   }, 60_000);
 
   itProvesEveryRule({

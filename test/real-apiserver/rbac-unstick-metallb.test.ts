@@ -5,15 +5,11 @@
 // plays Flux's helm-controller and kustomize-controller (they answer each reconcile request).
 // Every rule: the derived role is exactly what the run used (audit log) plus rollback-only
 // rules, and each used pair taken away alone makes the run fail with the apiserver's forbidden.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
-import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
-import { adminOf, type Admin } from '../support/real-apiserver/admin.js';
 import { bootstrapLikeLab } from '../support/real-apiserver/bootstrap.js';
 import { playFluxControllers } from '../support/real-apiserver/flux-controllers.js';
+import { useProofCluster } from '../support/real-apiserver/proof-cluster.js';
 import { expectUsedExactly, itProvesEveryRule, runGranted } from '../support/real-apiserver/every-rule.js';
 import { helmReleasePath, kustomizationPath, seedStuckMetallb } from '../support/real-apiserver/stuck-metallb.js';
 
@@ -44,51 +40,34 @@ const ROLLBACK_ONLY: Record<string, string> = {
 };
 
 const RUNS = 2 + Object.keys(USED).length;
-let api: RealApiserver;
-let admin: Admin;
-let stopFlux: () => Promise<void> = async () => {};
-/** Audit log, run state dirs and reports; removed after the file. */
-const dir = mkdtempSync(join(tmpdir(), 'rbac-metallb-'));
-const auditLog = join(dir, 'audit.log');
-let nextUser = 0;
-
-beforeAll(async () => {
-  api = await startRealApiserver({ auditLogPath: auditLog, spareUsers: RUNS });
-  admin = adminOf(api);
+const c = useProofCluster('metallb', RUNS, async ({ api, admin, auditLog, users, onStop }) => {
   await bootstrapLikeLab(api); // the Flux CRDs, established
-  stopFlux = playFluxControllers(admin, auditLog, () => api.spareTokens.map((t) => t.user));
-}, 120_000);
-
-afterAll(async () => {
-  await stopFlux();
-  await api?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  onStop(playFluxControllers(admin, auditLog, users));
 });
 
 async function unstickAs(drop?: string) {
-  const i = nextUser++;
-  const user = api.spareTokens[i]!;
+  const { i, user } = c.nextRun();
   const ns = { release: `metallb-${i}`, flux: `flux-${i}`, priorityClass: `infrastructure-${i}` };
-  await seedStuckMetallb(admin, ns.release, ns.flux);
-  const r = await runGranted({ admin, api, runbook: 'unstick-metallb', user, drop, dir, args: ['--namespace', ns.release, '--flux-namespace', ns.flux, '--priority-class', ns.priorityClass, '--timeout', '30s', '--yes'] });
+  await seedStuckMetallb(c.admin, ns.release, ns.flux);
+  const r = await runGranted(c, { runbook: 'unstick-metallb', user, drop, args: ['--namespace', ns.release, '--flux-namespace', ns.flux, '--priority-class', ns.priorityClass, '--timeout', '30s', '--yes'] });
   return { r, user: user.user, ns };
 }
 
-const ready = (obj: { status?: { conditions?: { type: string; status: string }[] } }) => obj.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+const ready = (obj: { status?: { conditions?: { type: string; status: string }[] } }) => obj.status?.conditions?.find((cond) => cond.type === 'Ready')?.status;
 
 describe('unstick-metallb with exactly the permissions `runbook rbac` derives (real kube-apiserver, RBAC)', () => {
   it('limits and PriorityClass set, release forced and reset, chain reconciled in order; the audit log shows what it used', async () => {
     const { r, user, ns } = await unstickAs();
     expect(r.stdout.slice(-600)).toMatch(/succeeded/);
     expect(r.code).toBe(0);
-    expect((await admin.call('GET', `/apis/scheduling.k8s.io/v1/priorityclasses/${ns.priorityClass}`)).body.value).toBe(1_000_000);
-    const hr = await admin.must('GET', helmReleasePath(ns.release));
+    expect((await c.admin.call('GET', `/apis/scheduling.k8s.io/v1/priorityclasses/${ns.priorityClass}`)).body.value).toBe(1_000_000);
+    const hr = await c.admin.must('GET', helmReleasePath(ns.release));
     expect(hr.spec.values.speaker.priorityClassName).toBe(ns.priorityClass);
     expect(hr.spec.values.speaker.frr.resources.limits.memory).toBe('128Mi');
     expect(hr.metadata.annotations['reconcile.fluxcd.io/resetAt']).toBe(hr.metadata.annotations['reconcile.fluxcd.io/requestedAt']);
     expect(ready(hr)).toBe('True');
-    for (const k of ['infra-controllers', 'apps']) expect(ready(await admin.must('GET', kustomizationPath(ns.flux, k)))).toBe('True');
-    await expectUsedExactly(auditLog, user, USED);
+    for (const k of ['infra-controllers', 'apps']) expect(ready(await c.admin.must('GET', kustomizationPath(ns.flux, k)))).toBe('True');
+    await expectUsedExactly(c.auditLog, user, USED);
   }, 60_000);
 
   itProvesEveryRule({

@@ -2,6 +2,7 @@
 // (minAvailable 1) whose status the test writes as the disruption controller would: 2 healthy,
 // 1 disruption allowed. v1.20 serves PDBs as policy/v1beta1 only.
 import type { Admin } from './admin.js';
+import { seedReadyNode } from './nodes.js';
 
 export const DRAIN_NAMESPACE = 'app';
 
@@ -16,8 +17,7 @@ export const podPath = (name: string) => `/api/v1/namespaces/${DRAIN_NAMESPACE}/
 /** Seeds `node` (Ready, `memoryMiB` capacity) and pods `<node>-web-1` on it, `<node>-web-2` elsewhere. */
 export async function seedDrainableNode(admin: Admin, node: string, memoryMiB = 2048): Promise<{ onNode: string; elsewhere: string }> {
   const { must } = admin;
-  await must('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: node, labels: { 'kubernetes.io/hostname': node } } });
-  await must('PATCH', `/api/v1/nodes/${node}/status`, { status: { capacity: { memory: `${memoryMiB}Mi`, cpu: '2', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] } }, 'application/merge-patch+json');
+  await seedReadyNode(admin, node, { labels: { 'kubernetes.io/hostname': node }, memoryMiB });
   const app = `${node}-web`;
   const names = { onNode: `${app}-1`, elsewhere: `${app}-2` };
   for (const [name, on] of [[names.onNode, node], [names.elsewhere, `${node}-other`]] as const) {

@@ -6,10 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { runCli, type CliResult } from '../cli.js';
-import type { RealApiserver } from '../real-apiserver.js';
-import type { Admin } from './admin.js';
 import { forbiddenPattern } from './derived-rules.js';
 import { derivedVersusAccounted, parseUse, usesOnceLogged } from './rule-proof.js';
+import type { ProofCluster } from './proof-cluster.js';
 import { setRunLock } from './run-lock-state.js';
 
 export interface ProofRun {
@@ -67,14 +66,10 @@ export function itProvesEveryRule<R extends ProofRun>(p: EveryRuleProof<R>): voi
 }
 
 export interface GrantedRun {
-  admin: Admin;
-  api: Pick<RealApiserver, 'kubeconfigFor'>;
   runbook: string;
   user: { user: string; token: string };
   /** The one pair taken away from the derived role, if any. */
   drop?: string | undefined;
-  /** Where the run's state dir is made. */
-  dir: string;
   /** Everything after `run RUNBOOK`. */
   args: string[];
   env?: Record<string, string>;
@@ -82,13 +77,13 @@ export interface GrantedRun {
 }
 
 /** Grants `user` the role `runbook rbac` derives (less `drop`), then runs the runbook as that user. */
-export async function runGranted(o: GrantedRun): Promise<CliResult> {
-  await o.admin.grant(o.runbook, o.user.user, o.drop ? parseUse(o.drop) : undefined);
+export async function runGranted(c: Pick<ProofCluster, 'admin' | 'api' | 'dir'>, o: GrantedRun): Promise<CliResult> {
+  await c.admin.grant(o.runbook, o.user.user, o.drop ? parseUse(o.drop) : undefined);
   // Absent, the run creates the lock (get, create); to be refused `patch leases`, the lock must
   // already be there, free.
-  await setRunLock(o.admin, o.drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
-  return runCli(['--state-dir', mkdtempSync(join(o.dir, 'state-')), 'run', o.runbook, ...o.args], {
-    env: { KUBECONFIG: o.api.kubeconfigFor(o.user.token), ...o.env },
+  await setRunLock(c.admin, o.drop === 'patch leases.coordination.k8s.io' ? 'free' : 'absent');
+  return runCli(['--state-dir', mkdtempSync(join(c.dir, 'state-')), 'run', o.runbook, ...o.args], {
+    env: { KUBECONFIG: c.api.kubeconfigFor(o.user.token), ...o.env },
     timeoutMs: o.timeoutMs ?? 60_000,
   });
 }

@@ -11,6 +11,7 @@ import type { ProxmoxState, SimVm } from '../../../src/lab/proxmox/state.js';
 import { auditedRequests } from './audit.js';
 import type { Admin } from './admin.js';
 import { playLoop } from './controller-loop.js';
+import { READY } from './nodes.js';
 
 const merge = 'application/merge-patch+json';
 
@@ -35,7 +36,7 @@ export function playNodeKubelet(admin: Admin, state: ProxmoxState, auditLogPath:
       const vm = state.vms().find((v) => v.name === node);
       const memoryMiB = vm ? state.effectiveMemoryMiB(vm.vmid) : 0;
       await notReady.get(node);
-      await admin.must('PATCH', `/api/v1/nodes/${node}/status`, { status: { capacity: { memory: `${memoryMiB}Mi` }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] } }, merge);
+      await admin.must('PATCH', `/api/v1/nodes/${node}/status`, { status: { capacity: { memory: `${memoryMiB}Mi` }, conditions: [READY] } }, merge);
       booted.delete(node);
     }
   });
