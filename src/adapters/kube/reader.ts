@@ -62,10 +62,6 @@ export class ClientNodeReader implements KubeReader {
     const watch = new Watch(this.kc);
     // A watch the server refuses (401/403) is not a watch that ended: say so, with its words.
     let refused = false;
-    const ended = (err?: unknown) => {
-      const code = (err as { statusCode?: unknown } | null | undefined)?.statusCode;
-      if (code === 401 || code === 403) refused = true;
-    };
     while (Date.now() < deadline) {
       if (options.signal?.aborted) throw new Error(`stopped waiting for ${describeRef(ref)}`);
       const remaining = deadline - Date.now();
@@ -81,6 +77,11 @@ export class ClientNodeReader implements KubeReader {
           resolve(v);
         };
         const onAbort = () => finish(null);
+        const onEnd = (err: unknown) => {
+          const code = (err as { statusCode?: unknown } | null | undefined)?.statusCode;
+          if (code === 401 || code === 403) refused = true;
+          finish(null);
+        };
         const timer = setTimeout(() => finish(null), Math.min(remaining, 30_000));
         options.signal?.addEventListener('abort', onAbort, { once: true });
         watch
@@ -92,18 +93,12 @@ export class ClientNodeReader implements KubeReader {
               current = value;
               if (until(value)) finish(value);
             },
-            (err: unknown) => {
-              ended(err);
-              finish(null);
-            },
+            onEnd,
           )
           .then((c) => {
             controller = c;
             if (settled) c.abort();
-          }, (err: unknown) => {
-            ended(err);
-            finish(null);
-          });
+          }, onEnd);
       });
       if (found !== null) return found;
       if (refused) throw await this.refusal(path, ref);
