@@ -54,10 +54,10 @@ const GROUP_DEF: StepDefinition = {
 };
 
 function compileChildren(group: StepSpec, registry: StepRegistry): GraphNode[] {
-  const specs = group.steps ?? [];
-  const order = topologicalOrder({ ids: specs.map((s) => s.id), needs: (id) => specs.find((s) => s.id === id)?.needs ?? [] });
+  const specs = new Map((group.steps ?? []).map((s) => [s.id, s]));
+  const order = topologicalOrder({ ids: [...specs.keys()], needs: (id) => specs.get(id)?.needs ?? [] });
   return order.map((localId) => {
-    const spec = specs.find((s) => s.id === localId)!;
+    const spec = specs.get(localId)!;
     const id = `${group.id}.${localId}`;
     return { id, spec, def: lookup(registry, spec, `step ${id}`), needs: spec.needs, dependents: [], group: { id: group.id, localId } };
   });

@@ -75,4 +75,23 @@ describe('order', () => {
   it('topological order puts dependencies first', () => {
     expect(topologicalOrder(graph({ app: ['infra'], infra: ['crds'], crds: [] }))).toEqual(['crds', 'infra', 'app']);
   });
+
+  it('ignores needs on unknown ids and breaks ties by file order', () => {
+    expect(topologicalOrder(graph({ z: ['gone'], y: [], x: ['y', 'y'] }))).toEqual(['z', 'y', 'x']);
+  });
+
+  // A recursive depth-first visit overflowed the stack on long chains (and a rescan per pick
+  // made the order quadratic): 50,000 steps, each needing the one after it in the file.
+  it('orders and checks a 50,000-step chain without exhausting the stack', () => {
+    const n = 50_000;
+    const ids = Array.from({ length: n }, (_, i) => `s${i}`);
+    const chain = { ids, needs: (id: string) => { const i = Number(id.slice(1)); return i + 1 < n ? [`s${i + 1}`] : []; } };
+    expect(findCycle(chain)).toBeUndefined();
+    const order = topologicalOrder(chain);
+    expect(order[0]).toBe(`s${n - 1}`);
+    expect(order[n - 1]).toBe('s0');
+    expect(new Set(order).size).toBe(n);
+    const cyclic = { ids, needs: (id: string) => (id === `s${n - 1}` ? ['s0'] : chain.needs(id)) };
+    expect(findCycle(cyclic)).toHaveLength(n + 1);
+  });
 });
