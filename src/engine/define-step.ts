@@ -85,6 +85,12 @@ export interface StepDefinition<P = any, O = any, U = any, A extends AdapterName
    */
   readOnly?: boolean;
   permissions: readonly Permission[] | ((params: P) => readonly Permission[]);
+  /**
+   * Params holding shell text: their `${{ }}` are never spliced in as code. The engine rewrites
+   * each into a quoted variable reference and passes the values in `params.env` (see
+   * src/runbook/shell-templates.ts).
+   */
+  shellText?: readonly string[];
   preflight?(ctx: ReadContext<P, A>): Promise<CheckResult[]>;
   plan(ctx: ReadContext<P, A>): Promise<PlannedChange[]>;
   apply(ctx: ApplyContext<P, A>): Promise<ApplyResult<O, U>>;

@@ -3,6 +3,7 @@
 import { RunbookError } from '../errors.js';
 import type { GraphNode } from '../graph/compile.js';
 import { evaluate, findExpressions, interpolate, parseExpression, referencesOf } from '../runbook/expressions.js';
+import { shellTextToEnv } from '../runbook/shell-templates.js';
 import type { StepCall, StepSpec } from '../runbook/types.js';
 import type { StepDefinition } from './define-step.js';
 import type { InstanceInfo } from './events.js';
@@ -65,7 +66,8 @@ export function instanceKey(stepId: string, item: unknown, index: number | undef
 
 /** Interpolates and schema-checks a call's `with:`. Errors name the step and the param. */
 export function resolveParams(call: StepCall, def: StepDefinition, scope: Scope, where: string): unknown {
-  const raw = interpolate(call.with, scope);
+  const shell = def.shellText ? shellTextToEnv(call.with, def.shellText, scope) : undefined;
+  const raw = interpolate(shell?.with ?? call.with, scope);
   const parsed = def.params.safeParse(raw);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(with)'}: ${i.message}`).join('; ');
@@ -73,7 +75,9 @@ export function resolveParams(call: StepCall, def: StepDefinition, scope: Scope,
       hint: 'check the runbook params and the outputs this step uses',
     });
   }
-  return parsed.data;
+  if (!shell || Object.keys(shell.env).length === 0) return parsed.data;
+  const data = parsed.data as { env?: Record<string, string> };
+  return { ...data, env: { ...data.env, ...shell.env } };
 }
 
 export function makeInstance(node: GraphNode, scope: Scope, item?: unknown, index?: number): StepInstance {

@@ -174,7 +174,8 @@ export function parseExpression(src: string): Expr {
   return new Parser(tokenize(src)).parseAll();
 }
 
-function toText(v: unknown): string {
+/** A value as text in a template: null/undefined are empty, lists and maps are JSON. */
+export function toText(v: unknown): string {
   if (v === null || v === undefined) return '';
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }

@@ -8,6 +8,7 @@ import { didYouMean } from '../suggest.js';
 import type { Expr, TemplateSite } from './expressions.js';
 import { ExpressionError, parseExpression, referencesOf, ROOTS, scanTemplates, unwrapBare } from './expressions.js';
 import { coerceValue } from './params.js';
+import { rewriteShellText } from './shell-templates.js';
 import type { Problem } from './schema-issues.js';
 import { checkStepParams } from './step-params-check.js';
 import type { ParamSpec } from './types.js';
@@ -177,8 +178,21 @@ class Rules {
     const def = kind === 'step' ? owner?.def : this.lookup(raw.uses, `${path}.uses`);
     const withBlock = raw.with === undefined ? {} : raw.with;
     if (def && isObj(withBlock)) for (const p of checkStepParams(def, withBlock, `${path}.with`)) this.add(p);
+    if (def?.shellText && isObj(withBlock)) this.checkShellText(def.shellText, withBlock, `${path}.with`);
     for (const site of scanTemplates(withBlock)) {
       this.checkSite(site, `${path}.with${site.path ? `.${site.path}` : ''}`, { kind, owner, allowItem: kind === 'step' && owner !== undefined && this.hasItem(owner) });
+    }
+  }
+
+  /** A template's value is passed as a variable; warn where the shell would parse it again. */
+  private checkShellText(fields: readonly string[], withBlock: Obj, path: string): void {
+    for (const field of fields) {
+      const text = withBlock[field];
+      if (typeof text !== 'string') continue;
+      for (const t of rewriteShellText(text).templates) {
+        if (!t.reparsed) continue;
+        this.add({ path: `${path}.${field}`, severity: 'warning', message: `\`\${{${t.src}}}\` sits ${t.reparsed}: its value (passed as $${t.name}) may run as code there`, hint: 'use the value as a plain argument of a command' });
+      }
     }
   }
 

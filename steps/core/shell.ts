@@ -1,7 +1,17 @@
 // core.shell: run a command (zx, through the shell adapter). A shell command can do anything,
 // so it must say how to undo it (`rollback:`) or admit it can't (`irreversible: true`).
+// `${{ }}` in `run:`/`rollback:` reach the command as environment variables, never as code.
 import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
+import { SHELL_VAR_PREFIX } from '../../src/runbook/shell-templates.js';
+
+/** Extra environment variables: names a shell can read, none of the engine's own. */
+const env = z.record(z.string(), z.string()).superRefine((vars, ctx) => {
+  for (const name of Object.keys(vars)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'an environment variable name is letters, digits and _' });
+    else if (name.startsWith(SHELL_VAR_PREFIX)) ctx.addIssue({ code: 'custom', path: [name], message: `names starting with ${SHELL_VAR_PREFIX} carry the values of \`\${{ }}\` in run: and rollback:` });
+  }
+});
 
 const params = z
   .object({
@@ -11,6 +21,8 @@ const params = z
     /** Read-only commands (e.g. `kubectl get`) need no confirmation. */
     readOnly: z.boolean().default(false),
     cwd: z.string().optional(),
+    /** Extra environment variables for the command and its rollback; values are data. */
+    env: env.optional(),
   })
   .strict()
   .refine((p) => p.readOnly || p.irreversible || p.rollback !== undefined, {
@@ -18,7 +30,13 @@ const params = z
     path: ['rollback'],
   });
 
-type Undo = { rollback: string; cwd?: string } | { irreversible: true } | null;
+type Undo = { rollback: string; cwd?: string; env?: Record<string, string> } | { irreversible: true } | null;
+
+/** The variables a command reads, for the plan: `(RUNBOOK_EXPR_1="hi; touch x")`. */
+function envNote(command: string, env: Record<string, string> | undefined): string {
+  const used = Object.entries(env ?? {}).filter(([k]) => command.includes(`\${${k}}`) || command.includes(`$${k}`));
+  return used.length ? ` (${used.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')})` : '';
+}
 
 export const coreShell = defineStep({
   type: 'core.shell',
@@ -26,23 +44,25 @@ export const coreShell = defineStep({
   params,
   outputs: z.object({ stdout: z.string(), exitCode: z.number() }),
   uses: ['shell'],
+  shellText: ['run', 'rollback'],
   destructive: (p) => !p.readOnly,
   permissions: [],
   async plan({ params }) {
-    return [{ op: params.readOnly ? 'noop' : 'action', target: 'shell', summary: `run: ${params.run}` }];
+    return [{ op: params.readOnly ? 'noop' : 'action', target: 'shell', summary: `run: ${params.run}${envNote(params.run, params.env)}` }];
   },
   async apply({ params, adapters, signal }) {
-    const result = await adapters.shell.run(params.run, { signal, ...(params.cwd ? { cwd: params.cwd } : {}) });
+    const where = { ...(params.cwd ? { cwd: params.cwd } : {}), ...(params.env ? { env: params.env } : {}) };
+    const result = await adapters.shell.run(params.run, { signal, ...where });
     if (result.exitCode !== 0) {
       throw new Error(`command exited ${result.exitCode}: ${params.run}${result.stderr ? `\n${result.stderr.trim()}` : ''}`);
     }
-    const undo: Undo = params.readOnly ? null : params.rollback ? { rollback: params.rollback, ...(params.cwd ? { cwd: params.cwd } : {}) } : { irreversible: true };
+    const undo: Undo = params.readOnly ? null : params.rollback ? { rollback: params.rollback, ...where } : { irreversible: true };
     return { outputs: { stdout: result.stdout.trim(), exitCode: result.exitCode }, undo };
   },
   async rollback({ adapters, signal }, undo: Undo) {
     if (!undo) return;
     if ('irreversible' in undo) throw new Error('this shell step declared itself irreversible: undo it by hand');
-    const result = await adapters.shell.run(undo.rollback, { signal, ...(undo.cwd ? { cwd: undo.cwd } : {}) });
+    const result = await adapters.shell.run(undo.rollback, { signal, ...(undo.cwd ? { cwd: undo.cwd } : {}), ...(undo.env ? { env: undo.env } : {}) });
     if (result.exitCode !== 0) throw new Error(`rollback command exited ${result.exitCode}: ${undo.rollback}`);
   },
 });

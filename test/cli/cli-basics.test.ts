@@ -104,7 +104,8 @@ describe('runbook CLI basics', () => {
     writeFileSync(join(dir, 'touch-files.yaml'), GOOD);
     const r = await runCli(['--state-dir', state, '--runbooks-dir', dir, 'plan', 'touch-files', '--dir', dir]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`! action shell: run: touch ${dir}/a`);
+    // The param reaches the command as a variable, never spliced into it (decisions.md).
+    expect(r.stdout).toContain(`! action shell: run: touch "\${RUNBOOK_EXPR_1}"/a (RUNBOOK_EXPR_1="${dir}")`);
     const h = await runCli(['--state-dir', state, 'history']);
     expect(h.stdout).toContain('No runs yet.');
   });

@@ -1,0 +1,86 @@
+// core.shell through the engine with the real zx shell adapter: `${{ }}` values reach the
+// command as data in every quoting context, never as code; `set -euo pipefail` holds.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { HEAD, adapters, outputsOf, run } from './fixture.js';
+
+const provider = adapters({});
+
+/** A runbook whose param `msg` defaults to `msg` (as YAML flow text) and one shell step. */
+function shellRunbook(msg: string, withBlock: string): string {
+  return `${HEAD}params:
+  msg: { type: string, description: the text, default: ${JSON.stringify(msg)} }
+steps:
+  - id: sh
+    uses: core.shell
+    with: ${withBlock}
+`;
+}
+
+describe('core.shell: expression values are data, never code', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shell-inject-'));
+  const marker = join(dir, 'pwned');
+  const hostile = `hi; touch ${marker} $(touch ${marker}) \`touch ${marker}\` ' " \\ $HOME *`;
+
+  test.each([
+    ['outside quotes', 'echo ${{ params.msg }}', hostile],
+    ['inside double quotes', 'echo "said: ${{ params.msg }}!"', `said: ${hostile}!`],
+    ['inside single quotes', "echo 'said: ${{ params.msg }}!'", `said: ${hostile}!`],
+    ['two in one word', 'echo ${{ params.msg }}${{ params.msg }}', `${hostile}${hostile}`],
+  ])('%s: the value is printed as one word, nothing runs', async (_what, command, expected) => {
+    const out = await run(shellRunbook(hostile, `{ run: ${JSON.stringify(command)}, readOnly: true }`), provider);
+    expect(out.status).toBe('succeeded');
+    expect(outputsOf(out, 'sh')).toEqual({ stdout: expected, exitCode: 0 });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  test('plan (the CLI, a flag value) shows the variable and its value, not a spliced command', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'shell-plan-'));
+    writeFileSync(join(d, 'say.yaml'), shellRunbook('x', '{ run: "echo ${{ params.msg }}", readOnly: true }').replace('name: steps-test', 'name: say'));
+    const r = await runCli(['--state-dir', d, '--runbooks-dir', d, 'plan', 'say', '--msg', `hi; touch ${marker}`]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/noop\W+shell: run: echo "\$\{RUNBOOK_EXPR_1\}" \(RUNBOOK_EXPR_1="hi; touch .*pwned"\)\n/);
+    const ran = await runCli(['--state-dir', d, '--runbooks-dir', d, 'run', 'say', '--yes', '--msg', `hi; touch ${marker}`]);
+    expect(ran.code).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  test('the rollback command gets its values the same way', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'shell-undo-'));
+    const yaml = `${HEAD}params:
+  dir: { type: string, description: where, default: ${JSON.stringify(d)} }
+  name: { type: string, description: file, default: "a b; c $(d) 'e'" }
+steps:
+  - id: make
+    uses: core.shell
+    with: { run: 'touch "\${{ params.dir }}/\${{ params.name }}"', rollback: 'echo undone > "\${{ params.dir }}/\${{ params.name }}.undo"' }
+  - { id: boom, uses: test.fail, needs: [make] }
+`;
+    const out = await run(yaml, provider);
+    expect(out.status).toBe('rolled-back');
+    expect(readdirSync(d).sort()).toEqual(["a b; c $(d) 'e'", "a b; c $(d) 'e'.undo"]);
+    expect(readFileSync(join(d, "a b; c $(d) 'e'.undo"), 'utf8')).toBe('undone\n');
+  });
+
+  test('user env: values are data and the engine-owned names are refused', async () => {
+    const ok = await run(shellRunbook('x', '{ run: "echo \\"$GREETING\\"", readOnly: true, env: { GREETING: "${{ params.msg }}; echo no" } }'), provider);
+    expect(outputsOf(ok, 'sh')).toEqual({ stdout: 'x; echo no', exitCode: 0 });
+    await expect(run(shellRunbook('x', '{ run: "true", readOnly: true, env: { RUNBOOK_EXPR_1: y } }'), provider)).rejects.toThrow(/env\.RUNBOOK_EXPR_1`: names starting with RUNBOOK_EXPR_ carry the values/);
+  });
+});
+
+describe('core.shell runs under set -euo pipefail', () => {
+  test.each([
+    ['a failing line stops the script', 'false; echo after', 1],
+    ['a failing stage fails the pipeline', 'false | cat; echo after', 1],
+    ['an unset variable is an error', 'echo "$RUNBOOK_SURELY_UNSET_VAR"; echo after', 1],
+  ])('%s', async (_what, command, exitCode) => {
+    const out = await run(shellRunbook('x', `{ run: ${JSON.stringify(command)}, readOnly: true }`), provider);
+    expect(out.status).toBe('failed');
+    expect(out.message).toContain(`command exited ${exitCode}`);
+    expect(out.execution?.applied.find((e) => e.key === 'sh')).toBeUndefined();
+  });
+});
