@@ -22,7 +22,7 @@ function chainRunbook(steps: number): string {
 
 export function compileScaling(): Figure[] {
   const registry = builtinRegistry();
-  return [10, 100, 1000].map((n) => {
+  return [10, 100, 1000, 10_000, 20_000].map((n) => {
     const text = chainRunbook(n);
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
