@@ -7,13 +7,15 @@ if (major < 22 || (major === 22 && minor < 19)) {
   process.exit(2);
 }
 
-const [{ EXIT }, { realIO }, { main }] = await Promise.all([import('../errors.js'), import('./io.js'), import('./main.js')]);
-main(process.argv.slice(2), realIO()).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`internal error (please report it): ${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exitCode = EXIT.internal;
-  },
+// No top-level await: the single executable runs this file bundled as CommonJS (Node 24's SEA).
+void Promise.all([import('../errors.js'), import('./io.js'), import('./main.js')]).then(([{ EXIT }, { realIO }, { main }]) =>
+  main(process.argv.slice(2), realIO()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`internal error (please report it): ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  ),
 );

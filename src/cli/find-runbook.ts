@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { RunbookError } from '../errors.js';
-import { packageRoot } from '../package-root.js';
+import { isInExecutable, shippedFile, shippedNames } from '../shipped.js';
 import { didYouMean } from '../suggest.js';
 
 export interface RunbookLocation {
@@ -21,9 +21,11 @@ export function searchPath(env: Record<string, string | undefined>, cwd: string,
   return { dirs, cwd };
 }
 
+const isYaml = (f: string) => /\.ya?ml$/.test(f);
+
 function yamlFiles(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    return readdirSync(dir).filter(isYaml).sort();
   } catch {
     return [];
   }
@@ -32,18 +34,20 @@ function yamlFiles(dir: string): string[] {
 /** Every runbook visible by name: user dirs first (they shadow shipped ones). */
 export function listRunbooks(sp: SearchPath): RunbookLocation[] {
   const seen = new Map<string, RunbookLocation>();
-  const add = (dir: string, origin: RunbookLocation['origin']) => {
-    for (const f of yamlFiles(dir)) {
+  const add = (names: string[], fileOf: (f: string) => string, origin: RunbookLocation['origin']) => {
+    for (const f of names) {
       const name = f.replace(/\.ya?ml$/, '');
-      if (!seen.has(name)) seen.set(name, { name, file: join(dir, f), origin });
+      if (!seen.has(name)) seen.set(name, { name, file: fileOf(f), origin });
     }
   };
-  for (const d of sp.dirs) add(d, 'user');
-  add(join(packageRoot(), 'runbooks'), 'shipped');
+  for (const d of sp.dirs) add(yamlFiles(d), (f) => join(d, f), 'user');
+  add(shippedNames('runbooks').filter(isYaml), (f) => shippedFile(`runbooks/${f}`), 'shipped');
   return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export function findRunbook(nameOrPath: string, sp: SearchPath): RunbookLocation {
+  // A journal's run-started record names a shipped runbook of the executable this way.
+  if (isInExecutable(nameOrPath)) return { name: basename(nameOrPath).replace(/\.ya?ml$/, ''), file: nameOrPath, origin: 'shipped' };
   const looksLikePath = nameOrPath.includes('/') || /\.ya?ml$/.test(nameOrPath);
   if (looksLikePath) {
     const file = resolve(sp.cwd, nameOrPath);

@@ -4,12 +4,11 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RunbookError } from '../errors.js';
 import type { CliIO } from './io.js';
 import { processAlive } from '../process-alive.js';
+import { selfCommand } from '../self-command.js';
 
-const BIN = fileURLToPath(new URL('./bin.js', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function pidOf(dir: string): number | undefined {
@@ -31,7 +30,8 @@ export async function detachLab(dir: string, scenario: string, io: CliIO): Promi
   mkdirSync(dir, { recursive: true });
   const log = join(dir, 'lab.log');
   const fd = openSync(log, 'a');
-  const child = spawn(process.execPath, [BIN, 'lab', 'start', '--dir', dir, '--scenario', scenario], { detached: true, stdio: ['ignore', fd, fd], env: io.env as NodeJS.ProcessEnv });
+  const [program = process.execPath, ...lead] = selfCommand();
+  const child = spawn(program, [...lead, 'lab', 'start', '--dir', dir, '--scenario', scenario], { detached: true, stdio: ['ignore', fd, fd], env: io.env as NodeJS.ProcessEnv });
   closeSync(fd);
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));

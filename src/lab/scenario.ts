@@ -1,12 +1,13 @@
 // Loads a lab scenario by name (shipped in src/lab/scenarios/NAME.yaml) or by path, and checks
 // it: first its shape (zod), then its references (VMs, nodes, namespaces), so a typo in a
 // user's scenario fails at load time with a precise message instead of as an odd lab state.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { RunbookError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
+import { inExecutable, readText, shippedFile } from '../shipped.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
 
 export const DEFAULT_SCENARIO = 'incident-2025-08';
@@ -25,7 +26,7 @@ export function scenariosDir(): string {
 
 export function resolveScenarioPath(nameOrPath: string): string {
   if (/[/\\]|\.ya?ml$/.test(nameOrPath)) return nameOrPath;
-  return join(scenariosDir(), `${nameOrPath}.yaml`);
+  return inExecutable ? shippedFile(`src/lab/scenarios/${nameOrPath}.yaml`) : join(scenariosDir(), `${nameOrPath}.yaml`);
 }
 
 function fail(source: string, message: string): never {
@@ -91,7 +92,7 @@ export function loadScenario(nameOrPath: string = DEFAULT_SCENARIO): Scenario {
   const path = resolveScenarioPath(nameOrPath);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readText(path);
   } catch {
     fail(nameOrPath, `not found (looked for ${path})`);
   }

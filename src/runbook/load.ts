@@ -1,7 +1,7 @@
 // load -> validate -> normalise: text in, a `Runbook` or every problem out, each as
 // `file:line:col` (DESIGN section 2). Never throws for a user's mistake.
-import { readFile } from 'node:fs/promises';
 import type { StepRegistry } from '../engine/define-step.js';
+import { readText } from '../shipped.js';
 import type { Diagnostic } from '../errors.js';
 import { normalize } from './normalize.js';
 import { checkRules } from './rules.js';
@@ -62,7 +62,7 @@ export function parseRunbook(text: string, file: string, registry: StepRegistry)
 export async function loadRunbookFile(file: string, registry: StepRegistry): Promise<LoadResult> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readText(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a runbook file' : `cannot read: ${(e as Error).message}`;

@@ -2,14 +2,13 @@
 // of the runbook CLI (same binary, same environment), in the proposed order (root causes
 // first); stop at the first that does not succeed. What the policy does not allow is
 // reported, not run. Undo is the child runs' business: `runbook rollback CHILD_RUN_ID`.
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
 import { commandOf } from '../../src/diagnose/report.js';
 import { proposalArgs } from '../../src/diagnose/proposals.js';
+import { selfCommand } from '../../src/self-command.js';
 import { readPolicy } from './policy.js';
 
-const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const proposal = z.object({ runbook: z.string(), params: z.record(z.string(), z.unknown()), fixes: z.array(z.string()) });
 type Outcome = { runbook: string; command: string; result: 'applied' | 'not-allowed' | 'refused' | 'failed'; exitCode?: number; runId?: string };
@@ -41,7 +40,7 @@ export const diagnoseRemediate = defineStep({
       log(`running ${command}`);
       // --no-lock: this hygiene run already holds the cluster's run lock for its fixes.
       const args = ['run', p.runbook, ...proposalArgs(p), '--output', 'json', '--no-lock', ...(rule.destructive ? ['--yes'] : [])];
-      const r = await adapters.shell.run([process.execPath, BIN, ...args].map(quote).join(' '), { signal });
+      const r = await adapters.shell.run([...selfCommand(), ...args].map(quote).join(' '), { signal });
       const runId = /"runId":\s*"([^"]+)"/.exec(r.stdout)?.[1];
       const result = r.exitCode === 0 ? 'applied' : r.exitCode === 4 ? 'refused' : 'failed';
       outcomes.push({ runbook: p.runbook, command, result, exitCode: r.exitCode, ...(runId ? { runId } : {}) });

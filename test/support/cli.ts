@@ -20,6 +20,11 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Extra flags for node itself, before the script (e.g. `--import`). */
   nodeArgs?: string[];
+  /**
+   * Run this program instead of node + dist's bin.js (the single executable), in an environment
+   * of exactly `env` plus the no-colour switches: nothing of this process's own leaks in.
+   */
+  program?: string;
 }
 
 function assertBuilt(): void {
@@ -27,10 +32,11 @@ function assertBuilt(): void {
 }
 
 export function startCli(args: string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  assertBuilt();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
+  if (!options.program) assertBuilt();
+  const [program, argv, inherited] = options.program ? [options.program, args, {}] : [process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], process.env];
+  const child = spawn(program, argv, {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
+    env: { ...inherited, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
