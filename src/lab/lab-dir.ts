@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { RunbookError } from '../errors.js';
 import type { KubeStoreSnapshot } from './kube/store.js';
+import type { EtcdMember } from './kubelet/etcd-members.js';
 import { createLabTls, type LabTls } from './tls.js';
 import { processAlive } from '../process-alive.js';
 
@@ -29,6 +30,8 @@ export interface LabStateFile {
   ports: { kube: number; proxmox: number };
   kube: KubeStoreSnapshot;
   proxmox: unknown;
+  /** the embedded etcd's member list (absent in older state files: derived from the Nodes) */
+  etcd?: EtcdMember[];
 }
 
 export function labPaths(dir: string): LabPaths {

@@ -2,15 +2,19 @@
 // together by simulated kubelets, started from a scenario or from the state a previous run left
 // in its directory. Clients reach it through the files it writes (kubeconfig, proxmox.env).
 import { randomBytes } from 'node:crypto';
+import { LabFaults } from './faults/faults.js';
 import { renderKubeconfig } from './kube/kubeconfig.js';
 import { startKubeServer, type KubeServer } from './kube/server.js';
 import { KubeStore } from './kube/store.js';
 import { startControllers, type RunningControllers } from './kubelet/controllers.js';
+import { EtcdMembers, type EtcdMember } from './kubelet/etcd-members.js';
+import { ETCD_NODE_ADDRESS, ETCD_NODE_NAME } from '../k3s-facts.js';
+import type { LabEtcd } from './kubelet/types.js';
 import { checkLabDirFree, labPaths, loadOrCreateTls, readLabState, removePidFile, writeKubeconfigFile, writeLabState, writePidFile, writeProxmoxEnv, type LabStateFile } from './lab-dir.js';
 import { startProxmoxServer, type ProxmoxServer } from './proxmox/server.js';
 import { ProxmoxState } from './proxmox/state.js';
 import { DEFAULT_SCENARIO, loadScenario } from './scenario.js';
-import { proxmoxSpecOf, seedKubeStore } from './scenario-seed.js';
+import { etcdMembersOf, proxmoxSpecOf, seedKubeStore } from './scenario-seed.js';
 
 export interface Lab {
   dir: string;
@@ -20,6 +24,10 @@ export interface Lab {
   proxmox: { url: string; state: ProxmoxState; tokenId: string; tokenSecret: string };
   caPem: string;
   caPath: string;
+  /** Fault injection on both servers, switchable at run time (tests). */
+  faults: LabFaults;
+  /** The embedded etcd (absent when the scenario has no servers): its members and k3s's last errors. */
+  etcd?: LabEtcd;
   /** Runs the simulated controllers until the state settles (tests use it instead of sleeping). */
   settle(): void;
   /** Stops controllers and servers, then persists the state to the directory. */
@@ -56,6 +64,14 @@ async function withPortFallback<T>(wanted: number | undefined, remembered: numbe
   return start(0);
 }
 
+/** A state file from before the lab kept etcd members: the annotated etcd Nodes are its members. */
+function membersFromNodes(store: KubeStore): EtcdMember[] {
+  return store.list('v1', 'Node').flatMap((n) => {
+    const a = n.metadata.annotations ?? {};
+    return a[ETCD_NODE_NAME] && a[ETCD_NODE_ADDRESS] ? [{ name: a[ETCD_NODE_NAME], address: a[ETCD_NODE_ADDRESS], node: n.metadata.name }] : [];
+  });
+}
+
 export async function startLab(opts: StartLabOptions): Promise<Lab> {
   const paths = labPaths(opts.dir);
   checkLabDirFree(paths);
@@ -69,25 +85,31 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     let store: KubeStore;
     let state: ProxmoxState;
     let scenarioName: string;
+    let members: EtcdMember[];
     if (saved) {
       store = new KubeStore(saved.kube);
       state = ProxmoxState.fromJSON(saved.proxmox);
       if (opts.rebootSeconds !== undefined) state.rebootSeconds = opts.rebootSeconds;
       scenarioName = saved.scenario;
+      members = saved.etcd ?? membersFromNodes(store);
     } else {
       const scenario = loadScenario(opts.scenario ?? DEFAULT_SCENARIO);
       store = new KubeStore();
       seedKubeStore(store, scenario);
       state = ProxmoxState.fromSpec(proxmoxSpecOf(scenario, opts.rebootSeconds));
       scenarioName = scenario.name;
+      members = etcdMembersOf(scenario);
     }
     closers.push(() => state.dispose());
     const token = saved?.kubeToken ?? randomBytes(24).toString('hex');
+    const faults = new LabFaults({ failTask: (f) => state.failNextTask(f) });
     const serverTls = { certPem: tls.certPem, keyPem: tls.keyPem };
-    const kube: KubeServer = await withPortFallback(opts.port?.kube, saved?.ports.kube, (port) => startKubeServer({ store, tls: serverTls, token, port }));
+    const kube: KubeServer = await withPortFallback(opts.port?.kube, saved?.ports.kube, (port) => startKubeServer({ store, tls: serverTls, token, port, faults }));
     closers.push(() => kube.close());
-    const proxmox: ProxmoxServer = await withPortFallback(opts.port?.proxmox, saved?.ports.proxmox, (port) => startProxmoxServer({ state, tls: serverTls, port }));
+    const proxmox: ProxmoxServer = await withPortFallback(opts.port?.proxmox, saved?.ports.proxmox, (port) => startProxmoxServer({ state, tls: serverTls, port, faults }));
     closers.push(() => proxmox.close());
+    // A cluster without servers has no embedded etcd: no member list, no member controller.
+    const etcd: LabEtcd | undefined = members.length ? { members: new EtcdMembers(members), lastErrors: new Map() } : undefined;
     const controllers: RunningControllers = startControllers(
       {
         store,
@@ -95,6 +117,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
         now: () => Date.now(),
         notReadyGraceSeconds: opts.notReadyGraceSeconds ?? 40,
         crashLoopSeconds: opts.crashLoopSeconds ?? 10,
+        ...(etcd ? { etcd } : {}),
       },
       opts.onError ? { onError: opts.onError } : {},
     );
@@ -105,7 +128,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     writeKubeconfigFile(paths, renderKubeconfig({ server: kube.url, caPem: tls.caPem, token }));
     writeProxmoxEnv(paths, { url: proxmox.url, tokenId: apiToken.id, tokenSecret: apiToken.secret });
     const persist = () => {
-      const file: LabStateFile = { version: 1, scenario: scenarioName, kubeToken: token, ports: { kube: kube.port, proxmox: proxmox.port }, kube: store.toJSON(), proxmox: state.toJSON() };
+      const file: LabStateFile = { version: 1, scenario: scenarioName, kubeToken: token, ports: { kube: kube.port, proxmox: proxmox.port }, kube: store.toJSON(), proxmox: state.toJSON(), ...(etcd ? { etcd: etcd.members.toJSON() } : {}) };
       writeLabState(paths, file);
     };
     persist();
@@ -140,6 +163,8 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       proxmox: { url: proxmox.url, state, tokenId: apiToken.id, tokenSecret: apiToken.secret },
       caPem: tls.caPem,
       caPath: paths.ca,
+      faults,
+      ...(etcd ? { etcd } : {}),
       settle: () => controllers.syncNow(),
       async stop() {
         if (stopped) return;

@@ -2,6 +2,7 @@
 // Typed sections for what the simulation derives behaviour from (VMs, nodes, workloads,
 // volumes, Flux status); `objects` passes any other Kubernetes object through as is.
 import { z } from 'zod';
+import { parseDuration } from '../runbook/duration.js';
 
 const quantity = z.string().regex(/^[0-9.]+(Ki|Mi|Gi|Ti|k|M|G|T|m)?$/, 'a Kubernetes quantity such as 512Mi');
 const labels = z.record(z.string(), z.string());
@@ -38,6 +39,16 @@ const kubeNodeSchema = z.strictObject({
   systemMemory: quantity.optional(),
   /** capacity the node last reported (what a dead node keeps showing) */
   lastKnownMemory: quantity.optional(),
+  /** how long ago it joined the cluster (its creationTimestamp), e.g. 120d; default 30d */
+  age: z.string().refine((v) => {
+    try {
+      return parseDuration(v) >= 0;
+    } catch {
+      return false;
+    }
+  }, 'a duration such as 120d or 36h').optional(),
+  /** control-plane only: false when k3s's etcd metadata controller never annotated it (etcd.k3s.cattle.io/node-name, node-address) */
+  etcdAnnotations: z.boolean().optional(),
 });
 
 const resources = z.strictObject({ memory: quantity.optional(), cpu: quantity.optional() });

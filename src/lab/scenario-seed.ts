@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { valuesDigest } from './flux/helm-values.js';
 import { LAB_REVISION } from './flux/kustomize-controller.js';
 import { KubeStatusError, type KubeStore } from './kube/store.js';
+import { ETCD_NODE_ADDRESS, ETCD_NODE_NAME, nodePasswordSecretName } from '../k3s-facts.js';
+import { etcdMemberName, type EtcdMember } from './kubelet/etcd-members.js';
 import { rfc3339 } from './kubelet/time.js';
 import { LAB_ANNOTATIONS, type KubeObject } from './kubelet/types.js';
 import type { ProxmoxSpec } from './proxmox/state.js';
@@ -31,11 +33,13 @@ function nodeObject(n: ScenarioNode, index: number, scenario: Scenario, nowMs: n
     ...(server ? { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true', 'node-role.kubernetes.io/etcd': 'true' } : {}),
     ...n.labels,
   };
-  const annotations: Record<string, string> = { 'k3s.io/hostname': n.name, 'k3s.io/internal-ip': `10.0.10.${20 + index}`, 'node.alpha.kubernetes.io/ttl': '0' };
+  const annotations: Record<string, string> = { 'k3s.io/hostname': n.name, 'k3s.io/internal-ip': nodeIp(index), 'node.alpha.kubernetes.io/ttl': '0' };
+  // k3s's etcd metadata controller (pkg/etcd/metadata_controller.go) names each server's member.
+  if (server && n.etcdAnnotations !== false) Object.assign(annotations, { [ETCD_NODE_NAME]: etcdMemberName(n.name), [ETCD_NODE_ADDRESS]: nodeIp(index) });
   if (n.vmid !== undefined) annotations[LAB_ANNOTATIONS.vmid] = String(n.vmid);
   if (n.systemMemory) annotations[LAB_ANNOTATIONS.systemMemory] = n.systemMemory;
   const status: Record<string, unknown> = {
-    addresses: [{ type: 'InternalIP', address: `10.0.10.${20 + index}` }, { type: 'Hostname', address: n.name }],
+    addresses: [{ type: 'InternalIP', address: nodeIp(index) }, { type: 'Hostname', address: n.name }],
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
     nodeInfo: {
       architecture: 'amd64', operatingSystem: 'linux', osImage: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: '6.1.0-37-amd64',
@@ -61,10 +65,26 @@ function nodeObject(n: ScenarioNode, index: number, scenario: Scenario, nowMs: n
   };
 }
 
+const nodeIp = (index: number) => `10.0.10.${20 + index}`;
+
+/** How long before the lab's start a node joined, unless the scenario says. */
+const DEFAULT_NODE_AGE = '30d';
+
+/** The embedded etcd's members: one per server (control-plane) node, as k3s runs them. */
+export function etcdMembersOf(scenario: Scenario): EtcdMember[] {
+  return scenario.kubernetes.nodes.flatMap((n, i) => (n.role === 'control-plane' ? [{ name: etcdMemberName(n.name), address: nodeIp(i), node: n.name }] : []));
+}
+
+/** k3s's CoreDNS ConfigMap: its NodeHosts lines are kept by k3s's node controller. */
+function corednsConfigMap(scenario: Scenario): KubeObject {
+  const hosts = scenario.kubernetes.nodes.map((n, i) => `${nodeIp(i)} ${n.name}\n`).join('');
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: '.:53 {\n    hosts /etc/coredns/NodeHosts {\n      ttl 60\n      reload 15s\n      fallthrough\n    }\n    forward . /etc/resolv.conf\n}\n', NodeHosts: hosts } };
+}
+
 /** k3s keeps a hash of each agent's node password in kube-system/NAME.node-password.k3s. */
 function nodePasswordSecret(name: string): KubeObject {
   const hash = `$1:${createHash('sha256').update(`salt/${name}`).digest('hex').slice(0, 16)}:15:8:1:${createHash('sha256').update(`password/${name}`).digest('base64')}`;
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${name}.node-password.k3s`, namespace: 'kube-system', labels: { 'k3s.io/node-password': 'true' } }, type: 'Opaque', data: { hash: Buffer.from(hash).toString('base64') } };
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name: nodePasswordSecretName(name), namespace: 'kube-system', labels: { 'k3s.io/node-password': 'true' } }, type: 'Opaque', data: { hash: Buffer.from(hash).toString('base64') } };
 }
 
 function seedVolumes(store: KubeStore, scenario: Scenario): void {
@@ -169,9 +189,10 @@ export function seedKubeStore(store: KubeStore, scenario: Scenario, nowMs: numbe
   store.seedDefaults();
   for (const ns of k.namespaces) createIgnoringExisting(store, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   k.nodes.forEach((n, i) => {
-    store.create(nodeObject(n, i, scenario, nowMs));
+    store.create(nodeObject(n, i, scenario, nowMs), { createdAt: rfc3339(nowMs - parseDuration(n.age ?? DEFAULT_NODE_AGE)) });
     store.create(nodePasswordSecret(n.name));
   });
+  if (!k.objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === 'coredns' && o.metadata.namespace === 'kube-system')) store.create(corednsConfigMap(scenario));
   for (const pc of k.priorityClasses) {
     store.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value, preemptionPolicy: 'PreemptLowerPriority', ...(pc.description ? { description: pc.description } : {}) });
   }

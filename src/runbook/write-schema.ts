@@ -1,18 +1,26 @@
-// `npm run schema`: regenerates schema/runbook.schema.json from the zod schema.
-// test/runbook/schema-sync.test.ts fails when the committed file is stale.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../package-root.js';
+// The JSON Schema file editors validate runbooks against: the runbook schema (from zod), with
+// every step's `with:` typed per `uses:` (from each step's own params). `npm run schema`
+// rewrites it (scripts/write-schema.mjs); test/runbook/schema-sync.test.ts fails when it is stale.
+import type { StepRegistry } from '../engine/define-step.js';
 import { runbookJsonSchema } from './schema.js';
+import { withByUsesSchema } from './step-catalog.js';
 
 export const SCHEMA_FILE = 'schema/runbook.schema.json';
+const WITH_BY_USES = '#/definitions/withByUses';
 
-export function renderSchemaFile(): string {
-  return `${JSON.stringify(runbookJsonSchema(), null, 2)}\n`;
+type Node = Record<string, unknown>;
+
+/** Every object schema with both `uses` and `with` (steps, group steps, gates, preflight checks). */
+function typeWithByUses(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  for (const child of Object.values(node)) typeWithByUses(child);
+  const props = (node as Node).properties as Node | undefined;
+  if (props && 'uses' in props && 'with' in props) (node as Node).allOf = [{ $ref: WITH_BY_USES }];
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const target = join(packageRoot(), SCHEMA_FILE);
-  writeFileSync(target, renderSchemaFile());
-  process.stdout.write(`wrote ${target}\n`);
+export function renderSchemaFile(registry: StepRegistry): string {
+  const schema = runbookJsonSchema();
+  typeWithByUses(schema);
+  schema.definitions = { ...(schema.definitions as Node | undefined), withByUses: withByUsesSchema(registry) };
+  return `${JSON.stringify(schema, null, 2)}\n`;
 }

@@ -1,6 +1,6 @@
 // proxmox-api throws plain Errors whose message carries the HTTP status and the JSON body.
 // Turn them into ApiErrors: 400 parameter errors, 401/403, 500 (Proxmox's "generic" error:
-// missing VM, lock, digest mismatch), 596 (the PVE node is unreachable).
+// missing VM, lock, digest mismatch), 595/596 (the PVE node is unreachable).
 import { ApiError } from '../../errors.js';
 
 export function toProxmoxError(e: unknown, what: string): Error {
@@ -22,7 +22,9 @@ export function toProxmoxError(e: unknown, what: string): Error {
   } catch {
     // not JSON: keep the status text
   }
-  if (status === 596) return new ApiError('node-unreachable', `${what}: Proxmox node unreachable (596 ${statusText})`, { status, cause: e, hint: 'the PVE node is down or cut off from the cluster' });
+  // pveproxy forwards a call to the VM's node; when that fails AnyEvent::HTTP answers 595
+  // (connecting: "No route to host", "Connection refused") or 596 (TLS, sending, headers).
+  if (status === 595 || status === 596) return new ApiError('node-unreachable', `${what}: Proxmox node unreachable (${status} ${statusText})`, { status, cause: e, hint: 'the PVE node is down or cut off from the cluster' });
   if (status === 401) return new ApiError('unauthorized', `${what}: ${detail}`, { status, cause: e, hint: 'check PROXMOX_TOKEN_ID / PROXMOX_TOKEN_SECRET' });
   if (status === 403) return new ApiError('forbidden', `${what}: ${detail}`, { status, cause: e, hint: '`runbook rbac NAME` lists the Proxmox privileges a runbook needs' });
   if (status === 400) return new ApiError('invalid', `${what}: ${detail}`, { status, cause: e });

@@ -6,6 +6,9 @@ import type { StepSpec } from '../../runbook/types.js';
 import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
 import type { CliIO } from '../io.js';
+import { RunbookError } from '../../errors.js';
+import { stepCatalog } from '../../runbook/step-catalog.js';
+import { formatStepCatalog } from '../format-steps.js';
 
 interface DescribedStep {
   id: string;
@@ -26,12 +29,19 @@ function permissionLine(p: Permission): string {
 export function registerDescribe(program: Command, io: CliIO, _result: CommandResult): void {
   program
     .command('describe')
-    .description('explain a runbook: params, steps, what it changes, permissions it needs')
-    .argument('<runbook>', 'runbook name or path')
+    .description('explain a runbook: params, steps, what it changes, permissions it needs; or, with --steps, every step type')
+    .argument('[runbook]', 'runbook name or path')
+    .option('--steps', 'list every step type a runbook can use, with its with: fields, types and defaults')
     .option('-o, --output <format>', 'text or json', 'text')
-    .addHelpText('after', '\nExample:\n  runbook describe purge-dead-node\n')
-    .action(async (name: string, opts: { output: string }, cmd: Command) => {
+    .addHelpText('after', '\nExamples:\n  runbook describe purge-dead-node\n  runbook describe --steps            # what each uses: takes in with:\n')
+    .action(async (name: string | undefined, opts: { output: string; steps?: boolean }, cmd: Command) => {
       const registry = await loadRegistry();
+      if (opts.steps) {
+        const catalog = stepCatalog(registry);
+        io.out(opts.output === 'json' ? `${JSON.stringify(catalog, null, 2)}\n` : formatStepCatalog(catalog));
+        return;
+      }
+      if (!name) throw new RunbookError('E_USAGE', 'which runbook? usage: runbook describe <runbook>', { hint: 'runbook describe purge-dead-node, or runbook describe --steps for the step types' });
       const { runbook, location } = await loadRunbook(name, io, globalFlags(cmd), registry);
       const describeStep = (s: StepSpec, group?: string): DescribedStep[] => {
         if (s.steps) {

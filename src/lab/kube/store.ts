@@ -40,6 +40,8 @@ export interface WriteOptions {
   keepStatus?: boolean;
   /** Writes to the /status subresource: only status changes. */
   statusOnly?: boolean;
+  /** Seeding only: the creationTimestamp of an object that existed before the lab started. */
+  createdAt?: string;
 }
 export interface DeleteOptions {
   dryRun?: boolean;
@@ -137,7 +139,7 @@ export class KubeStore {
     const key = keyOf(t, meta.name, meta.namespace);
     if (this.objects.has(key)) throw alreadyExists(groupResource(t), meta.name);
     meta.uid = randomUUID();
-    meta.creationTimestamp = now();
+    meta.creationTimestamp = opts.createdAt ?? now();
     if (t.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     delete meta.deletionTimestamp;

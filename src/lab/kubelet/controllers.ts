@@ -1,4 +1,5 @@
 // Runs the simulated control loops in a fixed order: node status (kubelet + node lifecycle),
+// k3s's node and etcd member controllers (Node finalizers),
 // helm-controller (an upgrade changes pod templates), the namespace controller, kubelets
 // confirming graceful pod deletions, workload controllers + PodGC, volume
 // protection, scheduler, pod runtime, disruption controller (PDB status), kustomize-controller (its health checks read the
@@ -10,6 +11,8 @@ import { syncHelmReleases } from '../flux/helm-controller.js';
 import { syncKustomizations } from '../flux/kustomize-controller.js';
 import { heartbeatMs, syncNodeStatus } from './node-status.js';
 import { syncDisruption } from './disruption.js';
+import { syncEtcdMembers } from './etcd-member-controller.js';
+import { syncK3sNodes } from './k3s-node-controller.js';
 import { syncNamespaces } from './namespace-controller.js';
 import { syncPodRuntime } from './pod-runtime.js';
 import { syncPodTermination } from './pod-termination.js';
@@ -31,7 +34,7 @@ const IGNORED_KINDS = new Set(['Event', 'Lease']);
 export function syncAll(ctx: ControllerContext): boolean {
   let changed = false;
   for (let i = 0; i < MAX_PASSES; i++) {
-    const pass = [syncNodeStatus(ctx), syncHelmReleases(ctx), syncNamespaces(ctx), syncPodTermination(ctx), syncWorkloads(ctx), syncVolumeProtection(ctx), syncScheduler(ctx), syncPodRuntime(ctx), syncDisruption(ctx), syncKustomizations(ctx)].some(Boolean);
+    const pass = [syncNodeStatus(ctx), syncK3sNodes(ctx), syncEtcdMembers(ctx), syncHelmReleases(ctx), syncNamespaces(ctx), syncPodTermination(ctx), syncWorkloads(ctx), syncVolumeProtection(ctx), syncScheduler(ctx), syncPodRuntime(ctx), syncDisruption(ctx), syncKustomizations(ctx)].some(Boolean);
     changed = changed || pass;
     if (!pass) break;
   }

@@ -2,6 +2,7 @@
 // kube store and Proxmox state: narrow interfaces over src/lab/kube/store.ts and
 // src/lab/proxmox/state.ts, so the controllers stay pure and testable with plain fakes.
 import type { KubeObject } from '../kube/store.js';
+import type { EtcdMembers } from './etcd-members.js';
 
 export type { KubeObject };
 
@@ -55,6 +56,15 @@ export interface ControllerContext {
   notReadyGraceSeconds: number;
   /** period of one OOM-kill / restart cycle of a crash-looping container. */
   crashLoopSeconds: number;
+  /** embedded etcd (a k3s cluster with servers); absent: no member controller runs. */
+  etcd?: LabEtcd;
+}
+
+export interface LabEtcd {
+  /** persisted with the store: a removal is always followed by the finalizer's removal (a store write). */
+  members: EtcdMembers;
+  /** node -> why k3s's member controller could not remove its member (what k3s would log). */
+  lastErrors: Map<string, string>;
 }
 
 /** Annotations through which scenarios hand the simulation what the API cannot express. */

@@ -19,10 +19,20 @@ export interface WithTotal {
   total: number;
 }
 
+/** PVE's `permissions => { check => ['perm', PATH, PRIVS, any => 1] }`; no check is `user => 'all'`
+ * (the handler filters what it returns, see acl.ts `allowed`). */
+export interface PermCheck {
+  /** ACL path with `{param}` placeholders, e.g. `/vms/{vmid}` */
+  path: string;
+  privs: string[];
+  any?: boolean;
+}
+
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** e.g. `/nodes/{node}/qemu/{vmid}/config` (relative to /api2/json) */
   path: string;
   schema: Schema;
+  permission?: PermCheck;
   handler: (ctx: RouteContext) => unknown;
 }

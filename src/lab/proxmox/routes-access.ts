@@ -2,17 +2,17 @@
 // PVE/API2/AccessControl.pm create_ticket: a wrong password is a 401 "authentication failure"
 // from the handler, so with a JSON body, and no hint whether the user exists).
 import { checkPassword, createCsrfToken, createTicket } from './auth.js';
+import { ALL_PRIVS } from './acl.js';
 import { PveError } from './errors.js';
+import { PVE_VERSION } from './pve-version.js';
 import type { Route } from './route-types.js';
-
-const ALL_PRIVS = ['Sys.Audit', 'Sys.Modify', 'VM.Audit', 'VM.PowerMgmt', 'VM.Config.Memory', 'VM.Config.CPU', 'VM.Config.Options'];
 
 export const accessRoutes: Route[] = [
   {
     method: 'GET',
     path: '/version',
     schema: {},
-    handler: () => ({ version: '9.0.10', release: '9.0', repoid: 'deb1ca707ec72a89' }),
+    handler: () => ({ ...PVE_VERSION }),
   },
   {
     // "Dummy. Useful for formatters which want to provide a login page."

@@ -5,6 +5,8 @@
 import { fail, paramError } from './errors.js';
 import { loadVm } from './power.js';
 import { UPDATE_ASYNC_SCHEMA, UPDATE_SYNC_SCHEMA } from './qemu-schema.js';
+import { VM_CONFIG_PRIVS, privilegesFor } from './config-perms.js';
+import { may, must, userOf } from './route-access.js';
 import type { Route, RouteContext } from './route-types.js';
 import { NODE, VMID, type Schema } from './schema.js';
 import { applyUpdate, checkUpdate, configView, parseUpdate, pendingArray } from './vm-config.js';
@@ -19,8 +21,17 @@ function vmOf({ state, params }: RouteContext) {
   return loadVm(state, params.node!, Number(params.vmid));
 }
 
-function userOf(ctx: RouteContext): string {
-  return ctx.auth?.userid ?? 'root@pam';
+const AUDIT = { path: '/vms/{vmid}', privs: ['VM.Audit'] };
+const POWER = { path: '/vms/{vmid}', privs: ['VM.PowerMgmt'] };
+const CONFIG = { path: '/vms/{vmid}', privs: VM_CONFIG_PRIVS, any: true };
+
+/** $check_vm_modify_config_perm over the changed and deleted options (root may change anything). */
+function checkConfigPerms(ctx: RouteContext, options: readonly string[]): void {
+  if (userOf(ctx) === 'root@pam') return;
+  for (const opt of options) {
+    const need = privilegesFor(opt);
+    if (need) must(ctx, `/vms/${ctx.params.vmid}`, need.privs, need.any);
+  }
 }
 
 /** skiplock: "Only root may use this option." (get_standard_option('skiplock') users) */
@@ -33,6 +44,7 @@ function powerRoute(action: 'start' | 'stop' | 'shutdown' | 'reboot', schema: Sc
     method: 'POST',
     path: `/nodes/{node}/qemu/{vmid}/status/${action}`,
     schema: { ...VM_PATH, ...schema },
+    permission: POWER,
     handler: (ctx) => {
       checkSkiplock(ctx);
       const vm = vmOf(ctx);
@@ -49,12 +61,14 @@ export const qemuRoutes: Route[] = [
     method: 'GET',
     path: '/nodes/{node}/qemu',
     schema: { node: NODE, full: bool },
-    handler: ({ state, params }) => state.vms().filter((v) => v.node === params.node).map((v) => vmStatus(state, v, params.full === '1')),
+    // "Only list VMs where you have VM.Audit permissions on /vms/<vmid>."
+    handler: (ctx) => ctx.state.vms().filter((v) => v.node === ctx.params.node && may(ctx, `/vms/${v.vmid}`, ['VM.Audit'])).map((v) => vmStatus(ctx.state, v, ctx.params.full === '1')),
   },
   {
     method: 'GET',
     path: '/nodes/{node}/qemu/{vmid}/config',
     schema: { ...VM_PATH, current: bool, snapshot: { type: 'string', optional: true, maxLength: 40 } },
+    permission: AUDIT,
     handler: (ctx) => {
       if (ctx.params.snapshot && ctx.params.current === '1') {
         const msg = "cannot use 'snapshot' parameter with 'current'";
@@ -69,9 +83,11 @@ export const qemuRoutes: Route[] = [
     method: 'PUT',
     path: '/nodes/{node}/qemu/{vmid}/config',
     schema: UPDATE_SYNC_SCHEMA,
+    permission: CONFIG,
     handler: (ctx) => {
-      const vm = vmOf(ctx);
       const update = parseUpdate(ctx.params);
+      checkConfigPerms(ctx, [...update.deletes, ...Object.keys(update.values)]); // before the config is loaded
+      const vm = vmOf(ctx);
       checkUpdate(vm, update, userOf(ctx));
       applyUpdate(vm, update, vm.status === 'running');
       ctx.state.changed(vm);
@@ -82,9 +98,11 @@ export const qemuRoutes: Route[] = [
     method: 'POST',
     path: '/nodes/{node}/qemu/{vmid}/config',
     schema: UPDATE_ASYNC_SCHEMA,
+    permission: CONFIG,
     handler: (ctx) => {
-      const vm = vmOf(ctx);
       const update = parseUpdate(ctx.params);
+      checkConfigPerms(ctx, [...update.deletes, ...Object.keys(update.values)]); // before the config is loaded
+      const vm = vmOf(ctx);
       checkUpdate(vm, update, userOf(ctx)); // "early checks before forking/locking"
       const { node: _n, vmid: _v, background_delay: delay, ...params } = ctx.params;
       const upid = ctx.state.startTask('qmconfig', vm, userOf(ctx), params);
@@ -101,12 +119,14 @@ export const qemuRoutes: Route[] = [
     method: 'GET',
     path: '/nodes/{node}/qemu/{vmid}/pending',
     schema: VM_PATH,
+    permission: AUDIT,
     handler: (ctx) => pendingArray(vmOf(ctx)),
   },
   {
     method: 'GET',
     path: '/nodes/{node}/qemu/{vmid}/status/current',
     schema: VM_PATH,
+    permission: AUDIT,
     handler: (ctx) => vmStatus(ctx.state, vmOf(ctx), true),
   },
   powerRoute('start', {

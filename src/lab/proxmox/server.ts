@@ -1,13 +1,16 @@
 // The Proxmox VE API simulator: HTTPS on 127.0.0.1, everything under /api2/json. Request
 // flow as pve-http-server PVE/APIServer/AnyEvent.pm + pve-manager PVE/HTTPServer.pm:
-// authenticate (401 from the HTTP layer), find the method (501 if none), proxy to the target
-// node (here: 596 when it is offline), verify parameters (400), run the code (500 on die).
+// authenticate (401 from the HTTP layer), find the method (501 if none), check permissions
+// (403), proxy to the target node (here: 595 when it is offline), verify parameters (400), run
+// the code (500 on die).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { LabFaults } from '../faults/faults.js';
 import { authenticate, isPublic, type AuthInfo } from './auth.js';
 import { AuthError, PveError, fail, paramError } from './errors.js';
 import { readParams } from './form-body.js';
+import { checkRoutePermission } from './route-access.js';
 import { sendBare, sendData, sendPveError } from './respond.js';
 import type { Route, WithTotal } from './route-types.js';
 import { accessRoutes } from './routes-access.js';
@@ -59,7 +62,7 @@ function findRoute(method: string, rel: string): { route: Route; path: Record<st
   return undefined;
 }
 
-export function startProxmoxServer(opts: { state: ProxmoxState; tls: { certPem: string; keyPem: string }; host?: string; port?: number }): Promise<ProxmoxServer> {
+export function startProxmoxServer(opts: { state: ProxmoxState; tls: { certPem: string; keyPem: string }; host?: string; port?: number; faults?: LabFaults }): Promise<ProxmoxServer> {
   const { state } = opts;
   const drops: { method: string; path: RegExp; afterMs: number; when?: () => boolean }[] = [];
 
@@ -85,20 +88,24 @@ export function startProxmoxServer(opts: { state: ProxmoxState; tls: { certPem: 
     const found = findRoute(method, rel);
     if (!found) throw new PveError(501, `Method '${method} ${rel}' not implemented`);
 
+    for (const [k, v] of Object.entries(found.path)) {
+      if (params[k] !== undefined && params[k] !== v) throw paramError({ [k]: 'duplicate parameter (already defined in URI) with conflicting values!' });
+      params[k] = v;
+    }
+    const ctx = { state, params, auth };
+    // PVE/HTTPServer.pm rest_handler: permissions first, then the proxy to the node.
+    checkRoutePermission(found.route, ctx);
     const node = found.path.node;
     if (node !== undefined && rel.startsWith('/nodes/')) {
       const n = state.node(node);
       // PVE::Cluster::remote_node_ip falls back to a hostname lookup for unknown nodes.
       if (!n) throw fail(`hostname lookup '${node}' failed - failed to get address info for: ${node}: Name or service not known`);
-      // The proxied request to a dead node fails in AnyEvent::HTTP: status 596, no body.
-      if (!n.online) return sendBare(res, 596, 'Connection timed out');
-    }
-    for (const [k, v] of Object.entries(found.path)) {
-      if (params[k] !== undefined && params[k] !== v) throw paramError({ [k]: 'duplicate parameter (already defined in URI) with conflicting values!' });
-      params[k] = v;
+      // The proxied request to a node that is down fails while connecting (AnyEvent::HTTP:
+      // "595 - errors during connection establishment"), with $! as reason and no body.
+      if (!n.online) return sendBare(res, 595, 'No route to host');
     }
     validateParams(params, found.route.schema);
-    const result = found.route.handler({ state, params, auth });
+    const result = found.route.handler(ctx);
 
     const drop = drops.findIndex((d) => d.method === method && d.path.test(rel));
     if (drop >= 0) {
@@ -118,7 +125,8 @@ export function startProxmoxServer(opts: { state: ProxmoxState; tls: { certPem: 
   }
 
   const server = createServer({ cert: opts.tls.certPem, key: opts.tls.keyPem }, (req, res) => {
-    handle(req, res).catch((e: unknown) => {
+    const handled = opts.faults ? opts.faults.intercept('proxmox', req, res) : Promise.resolve(false);
+    handled.then((done) => (done ? undefined : handle(req, res))).catch((e: unknown) => {
       if (res.headersSent) return;
       if (e instanceof PveError) return sendPveError(res, e);
       sendPveError(res, new PveError(500, `${e instanceof Error ? e.message : String(e)}\n`));
@@ -131,6 +139,7 @@ export function startProxmoxServer(opts: { state: ProxmoxState; tls: { certPem: 
       server.off('error', reject);
       const port = (server.address() as AddressInfo).port;
       const host = opts.host ?? '127.0.0.1';
+      opts.faults?.attach('proxmox', server);
       resolve({
         url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
         port,

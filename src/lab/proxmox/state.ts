@@ -3,6 +3,7 @@
 // every VM status/config change emits 'vm-changed'. Plain JSON in and out for persistence.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { checkAclEntry, type AccessModel, type AclEntry } from './acl.js';
 import { messageOf } from './errors.js';
 import { planTask, type TaskStep } from './power.js';
 import { parseMemory } from './qemu-schema.js';
@@ -12,7 +13,10 @@ export interface ProxmoxSpec {
   nodes: { name: string; memoryMiB: number; cpus?: number; online?: boolean }[];
   vms: { vmid: number; name: string; node: string; memory: number /*MiB*/; balloon?: number /*MiB, 0 = device off*/;
          cores?: number; status?: 'running' | 'stopped'; lock?: string; tags?: string }[];
-  tokens?: { id: string /* 'root@pam!runbook' */; secret: string /* lowercase uuid */ }[];
+  /** privsep: privilege separation (default off: the token has its user's rights) */
+  tokens?: SimToken[];
+  /** ACL entries (acl.ts); root@pam needs none */
+  acl?: AclEntry[];
   users?: { userid: string /* 'root@pam' */; password: string }[];
   rebootSeconds?: number;  // simulated duration of reboot/start/stop/shutdown tasks (default 2)
 }
@@ -22,13 +26,17 @@ export interface SimVm { vmid: number; name: string; node: string; status: 'runn
   pending: Record<string, string | number>;  // changes waiting for a reboot / stop-start
   lock?: string; uptimeStartedAt?: number; }
 
-interface SimNode { name: string; memoryMiB: number; cpus: number; online: boolean }
+export interface SimToken { id: string /* 'root@pam!runbook' */; secret: string /* lowercase uuid */; privsep?: boolean }
+
+/** offlineSince: epoch ms of the node's last status report (its RRD data), while offline */
+interface SimNode { name: string; memoryMiB: number; cpus: number; online: boolean; offlineSince?: number }
 
 interface Snapshot {
   version: 1;
   nodes: SimNode[];
   vms: SimVm[];
-  tokens: { id: string; secret: string }[];
+  tokens: SimToken[];
+  acl?: AclEntry[];
   users: { userid: string; password: string }[];
   rebootSeconds: number;
   tasks: TaskRecord[];
@@ -58,10 +66,12 @@ function initialConfig(v: ProxmoxSpec['vms'][number]): Record<string, string | n
 
 /** Emits 'vm-changed' (vm: SimVm) on every VM status/config change (and removal), and
  * 'node-changed' ({ name, online }) when a PVE node goes on/offline. */
-export class ProxmoxState extends EventEmitter {
+export class ProxmoxState extends EventEmitter implements AccessModel {
   private nodeList: SimNode[] = [];
   private vmList: SimVm[] = [];
-  private tokenList: { id: string; secret: string }[] = [];
+  private tokenList: SimToken[] = [];
+  /** who may do what (acl.ts); change it with setAcl */
+  acl: AclEntry[] = [];
   private userList: { userid: string; password: string }[] = [];
   private taskList: TaskRecord[] = [];
   private nextPid = 2000;
@@ -82,7 +92,8 @@ export class ProxmoxState extends EventEmitter {
       vmids.add(v.vmid);
     }
     const s = new ProxmoxState();
-    s.nodeList = spec.nodes.map((n) => ({ name: n.name, memoryMiB: n.memoryMiB, cpus: n.cpus ?? 4, online: n.online ?? true }));
+    // A node that is offline in the spec stopped reporting long ago: its RRD data has expired.
+    s.nodeList = spec.nodes.map((n) => ({ name: n.name, memoryMiB: n.memoryMiB, cpus: n.cpus ?? 4, online: n.online ?? true, ...(n.online === false ? { offlineSince: 0 } : {}) }));
     const now = Date.now();
     s.vmList = spec.vms.map((v) => ({
       vmid: v.vmid, name: v.name, node: v.node, status: v.status ?? 'running', config: initialConfig(v), pending: {},
@@ -90,6 +101,7 @@ export class ProxmoxState extends EventEmitter {
     }));
     s.tokenList = (spec.tokens ?? []).map((t) => ({ ...t }));
     s.userList = (spec.users ?? []).map((u) => ({ ...u }));
+    s.setAcl(spec.acl ?? []);
     if (spec.rebootSeconds !== undefined) s.rebootSeconds = spec.rebootSeconds;
     return s;
   }
@@ -102,6 +114,7 @@ export class ProxmoxState extends EventEmitter {
     s.vmList = structuredClone(j.vms);
     s.tokenList = structuredClone(j.tokens);
     s.userList = structuredClone(j.users);
+    s.acl = structuredClone(j.acl ?? []);
     s.rebootSeconds = j.rebootSeconds;
     s.secret = j.secret;
     s.nextPid = j.nextPid;
@@ -113,7 +126,7 @@ export class ProxmoxState extends EventEmitter {
 
   toJSON(): unknown {
     const snap: Snapshot = {
-      version: 1, nodes: this.nodeList, vms: this.vmList, tokens: this.tokenList, users: this.userList,
+      version: 1, nodes: this.nodeList, vms: this.vmList, tokens: this.tokenList, acl: this.acl, users: this.userList,
       rebootSeconds: this.rebootSeconds, tasks: this.taskList, secret: this.secret, nextPid: this.nextPid,
     };
     return structuredClone(snap);
@@ -135,9 +148,12 @@ export class ProxmoxState extends EventEmitter {
     return this.nodeList.find((n) => n.name === name);
   }
 
-  setNodeOnline(node: string, online: boolean): void {
+  /** `since`: when an offline node last reported (epoch ms, default now); its RRD data ages from then. */
+  setNodeOnline(node: string, online: boolean, since = Date.now()): void {
     const n = this.node(node);
     if (!n) throw new Error(`no such PVE node '${node}'`);
+    if (online) delete n.offlineSince;
+    else n.offlineSince = Math.min(since, n.offlineSince ?? since);
     if (n.online === online) return;
     n.online = online;
     this.emit('node-changed', { name: n.name, online });
@@ -162,8 +178,22 @@ export class ProxmoxState extends EventEmitter {
     this.changed(vm);
   }
 
-  tokens(): { id: string; secret: string }[] {
+  tokens(): SimToken[] {
     return this.tokenList.map((t) => ({ ...t }));
+  }
+
+  addToken(token: SimToken): void {
+    this.tokenList = [...this.tokenList.filter((t) => t.id !== token.id), { ...token }];
+  }
+
+  tokenPrivsep(tokenid: string): boolean | undefined {
+    const t = this.tokenList.find((x) => x.id === tokenid);
+    return t ? Boolean(t.privsep) : undefined;
+  }
+
+  setAcl(entries: readonly AclEntry[]): void {
+    entries.forEach(checkAclEntry);
+    this.acl = structuredClone([...entries]);
   }
 
   users(): { userid: string; password: string }[] {

@@ -55,10 +55,32 @@ export interface TaskFilter {
   since?: number;
   until?: number;
   statusfilter?: string;
+  /** who may see a task (node_tasks: the auditor of the node, or the task's own user/token) */
+  visible?: (t: TaskRecord) => boolean;
+}
+
+/** Tasks.pm $convert_token_task: a token's task shows `user` and `tokenid` apart. */
+export function taskOwner(t: Pick<TaskRecord, 'user'>): { user: string; tokenid?: string } {
+  const bang = t.user.indexOf('!');
+  return bang < 0 ? { user: t.user } : { user: t.user.slice(0, bang), tokenid: t.user.slice(bang + 1) };
+}
+
+/** Tasks.pm $check_task_user: a token sees its own tasks, a user also those of its tokens. */
+export function ownsTask(t: Pick<TaskRecord, 'user'>, userid: string): boolean {
+  return userid === t.user || (taskOwner(t).tokenid !== undefined && userid === taskOwner(t).user);
+}
+
+/** The task log (read_task_log): a finished worker's last line is its status (pve-common
+ * PVE/RESTEnvironment.pm fork_worker: "TASK OK", "TASK WARNINGS: N", "TASK ERROR: ..."). */
+export function taskLogLines(t: TaskRecord): string[] {
+  if (t.endtime === undefined) return [];
+  const status = t.exitstatus ?? 'unexpected status';
+  if (status === 'OK') return ['TASK OK'];
+  return [/^WARNINGS: \d+$/.test(status) ? `TASK ${status}` : `TASK ERROR: ${status}`];
 }
 
 function listEntry(t: TaskRecord, running: boolean): Record<string, string | number> {
-  const e: Record<string, string | number> = { upid: t.upid, node: t.node, pid: t.pid, pstart: t.pstart, starttime: t.starttime, type: t.type, id: t.id, user: t.user };
+  const e: Record<string, string | number> = { upid: t.upid, node: t.node, pid: t.pid, pstart: t.pstart, starttime: t.starttime, type: t.type, id: t.id, ...taskOwner(t) };
   if (running) e.status = 'RUNNING';
   else {
     if (t.endtime !== undefined) e.endtime = t.endtime;
@@ -80,7 +102,8 @@ export function listTasks(all: readonly TaskRecord[], node: string, f: TaskFilte
 
   let count = 0;
   const skip = (t: TaskRecord, status: string | undefined): boolean => {
-    if (f.userfilter && !t.user.toLowerCase().includes(f.userfilter.toLowerCase())) return true;
+    if (f.userfilter && !taskOwner(t).user.toLowerCase().includes(f.userfilter.toLowerCase())) return true;
+    if (f.visible && !f.visible(t)) return true;
     if (f.typefilter && t.type !== f.typefilter) return true;
     if (f.vmid && t.id !== String(f.vmid)) return true;
     if (f.since !== undefined && t.starttime < f.since) return true;
@@ -113,6 +136,6 @@ export function listTasks(all: readonly TaskRecord[], node: string, f: TaskFilte
 
 /** read_task_status */
 export function taskStatus(t: TaskRecord): Record<string, string | number> {
-  const { params: _params, endtime: _end, exitstatus, ...base } = t;
-  return { ...base, status: t.endtime === undefined ? 'running' : 'stopped', ...(t.endtime !== undefined ? { exitstatus: exitstatus ?? 'unexpected status' } : {}) };
+  const { params: _params, endtime: _end, exitstatus, user: _user, ...base } = t;
+  return { ...base, ...taskOwner(t), status: t.endtime === undefined ? 'running' : 'stopped', ...(t.endtime !== undefined ? { exitstatus: exitstatus ?? 'unexpected status' } : {}) };
 }

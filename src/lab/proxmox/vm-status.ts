@@ -62,17 +62,28 @@ export function vmStatus(state: ProxmoxState, vm: SimVm, full: boolean): Record<
   return d;
 }
 
-/** /cluster/resources entry (type qemu). VMs of an offline node have no fresh stats. */
+/** pmxcfs drops RRD entries older than 5 minutes (pve-cluster src/pmxcfs/status.c rrd_entry_is_old). */
+const RRD_EXPIRE_MS = 5 * 60_000;
+
+/**
+ * /cluster/resources entry (type qemu), pve-manager PVE/API2Tools.pm extract_vm_stats: name,
+ * status and stats come from the node's RRD data only; `lock` and `tags` from the config
+ * (PVE/API2/Cluster.pm get_guest_config_properties). While its node is offline the last report
+ * stays (status as it was); once that is older than 5 minutes only id/vmid/node/type remain,
+ * status 'unknown' and no name.
+ */
 export function vmResource(state: ProxmoxState, vm: SimVm): Record<string, unknown> {
   const base = { id: `qemu/${vm.vmid}`, type: 'qemu', vmid: vm.vmid, node: vm.node };
-  if (!state.node(vm.node)?.online) return { ...base, status: 'unknown', name: vm.name, template: 0, ...(vm.lock ? { lock: vm.lock } : {}) };
+  const fromConfig = { ...(vm.lock ? { lock: vm.lock } : {}), ...(vm.config.tags !== undefined ? { tags: vm.config.tags } : {}) };
+  const offlineSince = state.node(vm.node)?.offlineSince;
+  if (offlineSince !== undefined && Date.now() - offlineSince > RRD_EXPIRE_MS) return { ...base, status: 'unknown', ...fromConfig };
   const s = vmStatus(state, vm, false);
   return {
     ...base,
     name: s.name, status: s.status, uptime: s.uptime, template: 0,
     maxcpu: s.cpus, cpu: 0, maxmem: s.maxmem, mem: s.mem, memhost: s.memhost,
     maxdisk: s.maxdisk, disk: 0, netin: 0, netout: 0, diskread: 0, diskwrite: 0,
-    ...(s.lock ? { lock: s.lock } : {}), ...(s.tags !== undefined ? { tags: s.tags } : {}),
+    ...fromConfig,
   };
 }
 

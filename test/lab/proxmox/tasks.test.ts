@@ -26,7 +26,7 @@ describe('Proxmox simulator: power actions and tasks', () => {
     const raw = await sim.raw('GET', `/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`, { headers: tokenHeader });
     expect(raw.json().data).toMatchObject({ upid, node: 'pve1', type: 'qmreboot', id: '101', status: 'running' });
     expect(await waitTask(sim, 'pve1', upid)).toEqual({ upid, status: 'stopped', exitstatus: 'OK' });
-    expect(sim.state.vm(101)!.status).toBe('running');
+    expect(sim.state.vm(101)!.status).toBe('stopped'); // a reboot task ends with QEMU's exit (reboot.test.ts)
   });
 
   it('lists running tasks only with source=active|all, finished ones in the default archive', async () => {
@@ -70,13 +70,14 @@ describe('Proxmox simulator: power actions and tasks', () => {
     expect(seen).toEqual(['running', 'stopped', 'running']);
   });
 
-  it('answers 596 for a VM on an offline node, and lists that node offline', async () => {
-    sim.state.setNodeOnline('pve2', false);
+  it('answers 595 for a VM on an offline node, and lists that node offline', async () => {
+    // Offline for 6 minutes: its VMs' RRD data has expired (status 'unknown').
+    sim.state.setNodeOnline('pve2', false, Date.now() - 6 * 60_000);
     const r = await sim.raw('GET', '/nodes/pve2/qemu/103/status/current', { headers: tokenHeader });
-    expect(r.status).toBe(596);
+    expect(r.status).toBe(595);
     expect(r.text).toBe('');
     const client = await sim.client();
-    await expect(client.getVmStatus('pve2', 103)).rejects.toMatchObject({ kind: 'node-unreachable', status: 596 });
+    await expect(client.getVmStatus('pve2', 103)).rejects.toMatchObject({ kind: 'node-unreachable', status: 595 });
     const nodes = (await sim.raw('GET', '/nodes', { headers: tokenHeader })).json().data;
     expect(nodes).toContainEqual(expect.objectContaining({ node: 'pve2', status: 'offline' }));
     expect((await client.listVms()).find((v) => v.vmid === 103)?.status).toBe('unknown');

@@ -1,0 +1,89 @@
+// Who may do what, as pve-access-control computes it (PVE/AccessControl.pm roles(),
+// PVE/RPCEnvironment.pm permissions()/check()/check_any()):
+// - root@pam may do anything; a token without privilege separation has its user's rights, a
+//   privsep token the intersection of its own ACL and its user's.
+// - An ACL path is walked from '/' down; at each level the token's entries, else the user's,
+//   apply when they propagate or the level is the path itself, and replace what came before.
+// - A refused check is HTTP 403 "Permission check failed (PATH, PRIV)" (pve-common
+//   PVE/Exception.pm raise_perm_exc); check_any joins the privileges with '|'.
+// A role is given by its privileges here (PVE names roles; the sets are what counts).
+import { PveError } from './errors.js';
+
+/** PVE/AccessControl.pm $privgroups (the privileges `verify_privname` accepts). */
+export const ALL_PRIVS = [
+  'Datastore.Allocate', 'Datastore.AllocateSpace', 'Datastore.AllocateTemplate', 'Datastore.Audit',
+  'Group.Allocate', 'Mapping.Audit', 'Mapping.Modify', 'Mapping.Use', 'Pool.Allocate', 'Pool.Audit',
+  'Realm.Allocate', 'Realm.AllocateUser', 'SDN.Allocate', 'SDN.Audit', 'SDN.Use',
+  'Sys.AccessNetwork', 'Sys.Audit', 'Sys.Console', 'Sys.Incoming', 'Sys.Modify', 'Sys.PowerMgmt', 'Sys.Syslog', 'User.Modify',
+  'VM.Allocate', 'VM.Audit', 'VM.Backup', 'VM.Clone', 'VM.Config.CDROM', 'VM.Config.CPU', 'VM.Config.Cloudinit',
+  'VM.Config.Disk', 'VM.Config.HWType', 'VM.Config.Memory', 'VM.Config.Network', 'VM.Config.Options', 'VM.Console',
+  'VM.GuestAgent.Audit', 'VM.GuestAgent.FileRead', 'VM.GuestAgent.FileSystemMgmt', 'VM.GuestAgent.FileWrite',
+  'VM.GuestAgent.Unrestricted', 'VM.Migrate', 'VM.PowerMgmt', 'VM.Replicate', 'VM.Snapshot', 'VM.Snapshot.Rollback',
+] as const;
+
+export interface AclEntry {
+  path: string;
+  /** exactly one of user / token */
+  user?: string;
+  token?: string;
+  privs: string[];
+  /** default true, as `pveum acl modify --propagate` */
+  propagate?: boolean;
+}
+
+export interface AccessModel {
+  acl: readonly AclEntry[];
+  /** token id -> privilege separation */
+  tokenPrivsep(tokenid: string): boolean | undefined;
+}
+
+export function checkAclEntry(e: AclEntry): void {
+  if (!e.path.startsWith('/')) throw new Error(`ACL path '${e.path}' must start with /`);
+  if (Boolean(e.user) === Boolean(e.token)) throw new Error(`ACL ${e.path}: give exactly one of user or token`);
+  for (const p of e.privs) if (!(ALL_PRIVS as readonly string[]).includes(p)) throw new Error(`invalid privilege '${p}'`);
+}
+
+function walk(model: AccessModel, key: 'user' | 'token', who: string, path: string): Set<string> | undefined {
+  const parts = path === '/' ? [''] : path.split('/');
+  let current: Set<string> | undefined;
+  let prefix = '';
+  parts.forEach((p, i) => {
+    prefix = p === '' ? prefix : `${prefix}/${p}`;
+    const level = prefix || '/';
+    const final = i === parts.length - 1;
+    const here = model.acl.filter((e) => e[key] === who && e.path.replace(/\/+$/, '') === (level === '/' ? '' : level) && (final || e.propagate !== false));
+    if (here.length) current = new Set(here.flatMap((e) => e.privs));
+  });
+  return current;
+}
+
+function userPrivs(model: AccessModel, user: string, path: string): Set<string> {
+  if (user === 'root@pam') return new Set(ALL_PRIVS);
+  return walk(model, 'user', user, path) ?? new Set();
+}
+
+/** RPCEnvironment::permissions for a user or a token id. */
+export function privilegesAt(model: AccessModel, userid: string, path: string): Set<string> {
+  const bang = userid.indexOf('!');
+  if (bang < 0) return userPrivs(model, userid, path);
+  const privsep = model.tokenPrivsep(userid);
+  if (privsep === undefined) return new Set();
+  const ofUser = userPrivs(model, userid.slice(0, bang), path);
+  if (!privsep) return ofUser;
+  // A level that names the token decides for it; the user's own ACL is the ceiling.
+  const ofToken = walk(model, 'token', userid, path) ?? new Set<string>();
+  return new Set([...ofToken].filter((p) => ofUser.has(p)));
+}
+
+/** RPCEnvironment::check / check_any with $noerr. */
+export function allowed(model: AccessModel, userid: string, path: string, privs: readonly string[], any = false): boolean {
+  const have = privilegesAt(model, userid, path);
+  return any ? privs.some((p) => have.has(p)) : privs.every((p) => have.has(p));
+}
+
+/** RPCEnvironment::check / check_any: dies with PVE's 403. */
+export function checkPerm(model: AccessModel, userid: string, path: string, privs: readonly string[], any = false): void {
+  if (allowed(model, userid, path, privs, any)) return;
+  const missing = any ? privs.join('|') : privs.find((p) => !privilegesAt(model, userid, path).has(p))!;
+  throw new PveError(403, `Permission check failed (${path}, ${missing})\n`);
+}
