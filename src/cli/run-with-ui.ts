@@ -3,6 +3,7 @@
 import type { StepRegistry } from '../engine/define-step.js';
 import type { EngineObserver } from '../engine/events.js';
 import type { ResumeState } from '../engine/run.js';
+import { envDuration } from '../runbook/duration.js';
 import type { Runbook } from '../runbook/types.js';
 import type { AdapterProvider } from '../engine/adapters.js';
 import type { RunLock } from '../engine/run-lock.js';
@@ -96,8 +97,8 @@ function lazyLeaseLock(adapters: AdapterProvider, io: CliIO): RunLock {
   return {
     async acquire(runId, name) {
       const [{ leaseRunLock }, { kube }] = await Promise.all([import('../adapters/kube/run-lock.js'), adapters.writer(['kube'])]);
-      const ttlSeconds = Number(io.env.RUNBOOK_LOCK_TTL ?? 60);
-      return leaseRunLock(kube, { ttlSeconds: Number.isFinite(ttlSeconds) && ttlSeconds > 0 ? ttlSeconds : 60 }).acquire(runId, name);
+      const ttlMs = envDuration('RUNBOOK_LOCK_TTL', io.env.RUNBOOK_LOCK_TTL) ?? 60_000;
+      return leaseRunLock(kube, { ttlSeconds: Math.max(1, Math.round(ttlMs / 1000)) }).acquire(runId, name);
     },
   };
 }

@@ -46,7 +46,7 @@ export function runbookCommand(kind: InvocationKind, io: CliIO, runbook?: Runboo
       .option('-y, --yes', 'approve every confirmation (needed without a terminal)')
       .option('--on-interrupt <action>', 'after Ctrl-C/SIGTERM: ask, rollback or keep (keep leaves it for `runbook resume`)', 'ask')
       .option('--no-rollback', 'on failure, leave completed steps in place instead of undoing them')
-      .option('--no-lock', 'do not take the cluster run lock (a Lease in kube-system; $RUNBOOK_LOCK_TTL seconds, default 60)')
+      .option('--no-lock', 'do not take the cluster run lock (a Lease in kube-system; $RUNBOOK_LOCK_TTL, default 60s)')
       .option('--concurrency <n>', 'steps running at once', '4');
   }
   if (runbook) {

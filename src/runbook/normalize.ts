@@ -1,11 +1,11 @@
 // A schema-valid, rule-clean document -> the `Runbook` the compiler consumes: params as a
 // list in file order, `needs` always a list, durations in milliseconds, retry defaults.
-import { parseDuration } from './duration.js';
+import { parseWaitDuration } from './duration.js';
 import type { RawGroupedStep, RawRunbook, RawStep } from './schema.js';
 import { GROUP_USES } from './types.js';
 import type { ParamSpec, Runbook, RunbookSource, StepSpec } from './types.js';
 
-const ms = (v: string | number | undefined) => (v === undefined ? undefined : typeof v === 'number' ? v : parseDuration(v));
+const ms = (v: string | number | undefined) => (v === undefined ? undefined : parseWaitDuration(v));
 
 function step(s: RawStep | RawGroupedStep): StepSpec {
   const g = s as RawStep;

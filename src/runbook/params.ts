@@ -1,6 +1,6 @@
 // Turns what a person typed (CLI flags, strings) or wrote (defaults in YAML) into typed
 // param values, checking every param and reporting every problem, never just the first.
-import { parseDuration } from './duration.js';
+import { parseWaitDuration } from './duration.js';
 import type { ParamSpec, Runbook } from './types.js';
 
 export type RawValue = unknown;
@@ -23,8 +23,7 @@ function one(spec: ParamSpec, v: unknown, what: string): unknown {
       return n;
     }
     case 'duration':
-      if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
-      return parseDuration(String(v));
+      return parseWaitDuration(typeof v === 'number' ? v : String(v));
     case 'enum':
       if (!(spec.values ?? []).includes(String(v))) throw new Error(`${what} must be one of ${(spec.values ?? []).join(', ')}, not "${String(v)}"`);
       return String(v);

@@ -77,11 +77,12 @@ export function schemaProblems(doc: unknown, issues: readonly z.core.$ZodIssue[]
       continue;
     }
     const field = FIELD_MESSAGES[last];
-    if (field) {
+    // Our own refinements (a duration without a unit, too long) already say it best.
+    if (field && issue.code !== 'custom') {
       out.push({ path: dot, message: `\`${last}\` ${field}, not ${describe(value)}` });
       continue;
     }
-    out.push({ path: dot, message: `${dot || 'document'}: ${issue.message.replace(/^Invalid input: /, '')}` });
+    out.push({ path: dot, message: issue.code === 'custom' && field ? issue.message : `${dot || 'document'}: ${issue.message.replace(/^Invalid input: /, '')}` });
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // `z.toJSONSchema`, produces schema/runbook.schema.json for editors (`npm run schema`;
 // test/runbook/schema-sync.test.ts keeps the committed file in sync).
 import { z } from 'zod';
+import { parseWaitDuration } from './duration.js';
 import { API_VERSION, PARAM_TYPES } from './types.js';
 
 export const NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -12,7 +13,12 @@ const kebabName = (what: string) =>
   z.string().regex(NAME_PATTERN, `${what} must be kebab-case: lowercase letters, digits and single dashes (e.g. purge-dead-node)`);
 const duration = z
   .union([z.number().int().nonnegative(), z.string().regex(DURATION_PATTERN, 'must be a duration such as 30s, 5m or 1h30m')])
-  .meta({ description: 'A duration: `500ms`, `30s`, `5m`, `1h30m`, or a number of milliseconds.' });
+  // A unit is required (only 0 goes without) and a timer waits at most ~24.8 days.
+  .superRefine((v, ctx) => {
+    if (typeof v === 'string' && !DURATION_PATTERN.test(v)) return; // the regex said why
+    try { parseWaitDuration(v); } catch (e) { ctx.addIssue({ code: 'custom', message: (e as Error).message }); }
+  })
+  .meta({ description: 'A duration with a unit: `500ms`, `30s`, `5m`, `1h30m`, `2d` (at most 24d20h31m23.647s); `0` for none.' });
 const expression = z.string().min(1).meta({ description: 'An expression, bare or wrapped in ${{ }}: `params.force`, `steps.find.outputs.nodes`.' });
 const withBlock = z.record(z.string(), z.unknown()).meta({ description: "The step type's parameters; strings may hold ${{ }} expressions." });
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { StepDefinition } from '../engine/define-step.js';
 import { didYouMean } from '../suggest.js';
+import { DURATION_FORMAT, unitlessMessage } from './duration.js';
 import { scanTemplates } from './expressions.js';
 import type { Problem } from './schema-issues.js';
 
@@ -16,6 +17,13 @@ export function paramShape(schema: z.ZodType): Record<string, z.ZodType> | undef
     else return undefined;
   }
   return undefined;
+}
+
+/** True for a step param declared as a duration (steps/schemas.ts), under .default()/.optional(). */
+function isDuration(t: z.ZodType): boolean {
+  let s: z.ZodType = t;
+  for (let i = 0; i < 5 && (s instanceof z.ZodDefault || s instanceof z.ZodOptional); i++) s = s.unwrap() as z.ZodType;
+  return s.meta()?.format === DURATION_FORMAT;
 }
 
 function requiredKeys(shape: Record<string, z.ZodType>): string[] {
@@ -39,6 +47,11 @@ export function checkStepParams(def: StepDefinition, withBlock: Record<string, u
           hint: didYouMean(key, known) ?? (known.length ? `its parameters: ${known.join(', ')}` : 'it takes no parameters'),
         });
       }
+    }
+    // The schema takes numbers (a duration param's milliseconds, through `${{ }}`); written
+    // in the file, a number other than 0 is a duration without a unit.
+    for (const [key, v] of Object.entries(withBlock)) {
+      if (typeof v === 'number' && v !== 0 && shape[key] && isDuration(shape[key])) problems.push({ path: `${basePath}.${key}`, message: `${def.type} parameter \`${key}\`: ${unitlessMessage(v)}` });
     }
     required = requiredKeys(shape);
     for (const key of required) {

@@ -53,15 +53,25 @@ describe('coerceValue: each type', () => {
     }
   });
 
-  it('duration: text to milliseconds, a whole number as milliseconds', () => {
+  it('duration: text with a unit to milliseconds; a number other than 0 needs a unit', () => {
     const s = spec('min-not-ready', 'duration');
     expect(one(s, '5m')).toBe(300_000);
     expect(one(s, '1h30m')).toBe(5_400_000);
-    expect(one(s, '250')).toBe(250);
-    expect(one(s, 1500)).toBe(1500);
+    expect(one(s, '0')).toBe(0);
+    expect(one(s, 0)).toBe(0);
+    // `--min-not-ready 5` once meant 5 ms and passed the dead-node guard that `5m` refuses.
+    expect(() => one(s, '5')).toThrow('duration "5" has no unit: did you mean 5m? (or 5s, 5ms)');
+    expect(() => one(s, '250')).toThrow('did you mean 250m?');
+    expect(() => one(s, 1500)).toThrow('duration "1500" has no unit: did you mean 1500m?');
     expect(() => one(s, 'soon')).toThrow(/"soon" is not a duration/);
     expect(() => one(s, -5)).toThrow(/not a duration/);
-    expect(() => one(s, 1.5)).toThrow(/not a duration/);
+    expect(() => one(s, 1.5)).toThrow(/has no unit/);
+  });
+
+  it('duration: at most what a timer can wait (2^31-1 ms, about 24.8 days)', () => {
+    const s = spec('pause', 'duration');
+    expect(one(s, '24d20h31m23s')).toBe(2_147_483_000);
+    expect(() => one(s, '30d')).toThrow('duration "30d" is too long: the longest is 24d20h31m23.647s (about 24.8 days)');
   });
 
   it('enum: one of the values, as text', () => {

@@ -51,7 +51,7 @@ export async function provesRunLock(env: Record<string, string>, node: string): 
 
   // A run that dies holding the lock blocks others until the lease expires, then is taken over.
   // The TTL leaves room for a slow machine between the kill and the next run's check.
-  const short = { ...env, RUNBOOK_LOCK_TTL: '8' };
+  const short = { ...env, RUNBOOK_LOCK_TTL: '8s' };
   const stateD = join(dir, 'd');
   const d = startCli([...run(stateD)], { env: short });
   await until(() => holding(stateD));
