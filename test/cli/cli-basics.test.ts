@@ -25,9 +25,15 @@ describe('runbook CLI basics', () => {
   it('--help teaches: commands, examples, exit codes', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['list', 'describe', 'validate', 'plan', 'run', 'history', 'show', 'rollback', 'resume']) expect(r.stdout).toContain(cmd);
-    expect(r.stdout).toContain('Examples:');
-    expect(r.stdout).toContain('Exit codes:');
+    // Each command has its own line in the Commands: section (the examples below it name
+    // some of them too, so a plain "contains" could not fail).
+    const commands = r.stdout.slice(r.stdout.indexOf('Commands:'), r.stdout.indexOf('Examples:'));
+    expect(commands).not.toBe('');
+    for (const cmd of ['list', 'describe', 'validate', 'plan', 'run', 'doctor', 'history', 'show', 'rollback', 'resume', 'restore', 'schedule', 'rbac', 'lab']) {
+      expect(commands).toMatch(new RegExp(`^  ${cmd}\\b.* {2,}\\S`, 'm'));
+    }
+    expect(r.stdout).toMatch(/^Examples:\n {2}runbook /m);
+    expect(r.stdout).toMatch(/^Exit codes: 0 ok, 1 step failed/m);
   });
 
   it('--version prints the package version', async () => {
