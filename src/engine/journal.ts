@@ -20,7 +20,9 @@ export class Journal {
     const dir = runsDir(stateDir);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, `${runId}.jsonl`);
-    const handle = await open(path, 'a', 0o600);
+    // a+: read the last byte to fence a torn tail; writes still go to the end.
+    const handle = await open(path, 'a+', 0o600);
+    await fenceTornTail(handle);
     return new Journal(runId, path, handle, secretKeys);
   }
 
@@ -34,6 +36,21 @@ export class Journal {
   async close(): Promise<void> {
     await this.handle.close();
   }
+}
+
+/**
+ * A crash mid-write leaves a last line without its newline. Appending to it would glue the
+ * next record (a resume's run-started) onto the torn text, and reading skips that line: the
+ * record would be lost. End the torn line first, so it stays skipped and alone.
+ */
+async function fenceTornTail(handle: FileHandle): Promise<void> {
+  const { size } = await handle.stat();
+  if (size === 0) return;
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return;
+  await handle.write('\n');
+  await handle.sync();
 }
 
 export function newRunId(now = new Date()): string {
