@@ -1,7 +1,9 @@
 // What `runbook schedule --emit cronjob` writes: a CronJob that runs one runbook unattended,
 // with its own ServiceAccount bound to exactly the permissions that runbook's steps declare.
 // Safe defaults: no overlapping runs, bounded history and run time, non-root, read-only root
-// filesystem, no privilege escalation, memory limits set (the incident's lesson).
+// filesystem, no privilege escalation, memory limits set (the incident's lesson). The output
+// stands alone: its Namespace comes first, and the journal and reports live on a
+// PersistentVolumeClaim, so `runbook history/show/rollback --state-dir` can read a scheduled run.
 import type { KubeObject } from '../adapters/ports.js';
 import type { RunbookPermissions } from '../rbac/derive.js';
 import { clusterRole } from '../rbac/render.js';
@@ -16,13 +18,22 @@ export interface CronJobOptions {
   /** Secret with PROXMOX_URL, PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET (and PROXMOX_CA...). */
   proxmoxSecret?: string;
   permissions: RunbookPermissions;
+  /** An existing claim for the journal and reports; without it the output creates one. */
+  statePvc?: string;
 }
+
+/** Where the container keeps its journal and reports (the claim is mounted here). */
+export const STATE_DIR = '/var/lib/runbook';
+/** The image's non-root user (scripts/build-image.sh writes it into /etc/passwd). */
+const RUNBOOK_UID = 65532;
 
 export function cronJobManifests(o: CronJobOptions): KubeObject[] {
   const name = `runbook-${o.runbook}`;
   const labels = { 'app.kubernetes.io/name': 'runbook', 'app.kubernetes.io/instance': o.runbook };
   const meta = { name, namespace: o.namespace, labels };
+  const claim = o.statePvc ?? `${name}-state`;
   return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.namespace } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta },
     clusterRole(name, o.permissions, labels),
     {
@@ -32,6 +43,9 @@ export function cronJobManifests(o: CronJobOptions): KubeObject[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: [{ kind: 'ServiceAccount', name, namespace: o.namespace }],
     },
+    ...(o.statePvc
+      ? []
+      : [{ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claim, namespace: o.namespace, labels }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }]),
     {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
@@ -53,20 +67,21 @@ export function cronJobManifests(o: CronJobOptions): KubeObject[] {
               spec: {
                 serviceAccountName: name,
                 restartPolicy: 'Never',
-                securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+                // fsGroup: the claim's volume is root's until the kubelet hands it to this group.
+                securityContext: { runAsNonRoot: true, runAsUser: RUNBOOK_UID, runAsGroup: RUNBOOK_UID, fsGroup: RUNBOOK_UID, seccompProfile: { type: 'RuntimeDefault' } },
                 containers: [
                   {
                     name: 'runbook',
                     image: o.image,
                     args: ['run', o.runbook, '--yes', '--output', 'json', ...o.args],
-                    env: [{ name: 'RUNBOOK_STATE_DIR', value: '/var/lib/runbook' }, { name: 'CI', value: 'true' }],
+                    env: [{ name: 'RUNBOOK_STATE_DIR', value: STATE_DIR }, { name: 'CI', value: 'true' }],
                     ...(o.proxmoxSecret ? { envFrom: [{ secretRef: { name: o.proxmoxSecret } }] } : {}),
                     resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
                     securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-                    volumeMounts: [{ name: 'state', mountPath: '/var/lib/runbook' }],
+                    volumeMounts: [{ name: 'state', mountPath: STATE_DIR }],
                   },
                 ],
-                volumes: [{ name: 'state', emptyDir: { sizeLimit: '64Mi' } }],
+                volumes: [{ name: 'state', persistentVolumeClaim: { claimName: claim } }],
               },
             },
           },

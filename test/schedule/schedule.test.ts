@@ -64,13 +64,36 @@ describe('runbook schedule / rbac (CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const docs = loadAll(r.stdout) as Array<{ kind: string; spec?: any }>;
-    expect(docs.map((d) => d.kind)).toEqual(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'CronJob']);
-    const cron = docs[3]!.spec;
+    expect(docs.map((d) => d.kind)).toEqual(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolumeClaim', 'CronJob']);
+    const cron = docs[5]!.spec;
     expect(cron).toMatchObject({ schedule: '0 */6 * * *', concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 3 });
     const container = cron.jobTemplate.spec.template.spec.containers[0];
     expect(container.args).toEqual(['run', 'purge-dead-node', '--yes', '--output', 'json', '--node', 'k3s-replica-2']);
     expect(container.resources.limits.memory).toBe('256Mi');
     expect(container.envFrom).toEqual([{ secretRef: { name: 'runbook-proxmox' } }]);
+  });
+
+  it('keeps journals and reports on a claim it creates, or on an existing one (--state-pvc); the image is the published one', async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; config: { image: string } };
+    const pod = (out: string) => (loadAll(out) as Array<{ kind: string; spec?: any }>).find((d) => d.kind === 'CronJob')!.spec.jobTemplate.spec.template.spec;
+    const created = await runCli(['schedule', 'cluster-hygiene', '--cron', '0 */6 * * *']);
+    expect(created.code).toBe(0);
+    const claim = (loadAll(created.stdout) as Array<{ kind: string; metadata: { name: string; namespace: string } }>).find((d) => d.kind === 'PersistentVolumeClaim')!;
+    expect(claim.metadata).toMatchObject({ name: 'runbook-cluster-hygiene-state', namespace: 'runbook-system' });
+    const spec = pod(created.stdout);
+    expect(spec.volumes).toEqual([{ name: 'state', persistentVolumeClaim: { claimName: 'runbook-cluster-hygiene-state' } }]);
+    expect(spec.securityContext.fsGroup).toBe(spec.securityContext.runAsUser);
+    const container = spec.containers[0];
+    expect(container.image).toBe(`${pkg.config.image}:${pkg.version}`);
+    expect(container.volumeMounts).toEqual([{ name: 'state', mountPath: '/var/lib/runbook' }]);
+    expect(container.env).toContainEqual({ name: 'RUNBOOK_STATE_DIR', value: '/var/lib/runbook' });
+    // The runbook's report files land on the claim unless the schedule names them.
+    expect(container.args).toEqual(['run', 'cluster-hygiene', '--yes', '--output', 'json', '--report-json', '/var/lib/runbook/cluster-hygiene-report.json', '--report-markdown', '/var/lib/runbook/cluster-hygiene-report.md']);
+
+    const existing = await runCli(['schedule', 'cluster-hygiene', '--cron', '0 */6 * * *', '--state-pvc', 'shared-state', '--param', 'report-json=/var/lib/runbook/h.json']);
+    expect((loadAll(existing.stdout) as Array<{ kind: string }>).map((d) => d.kind)).not.toContain('PersistentVolumeClaim');
+    expect(pod(existing.stdout).volumes).toEqual([{ name: 'state', persistentVolumeClaim: { claimName: 'shared-state' } }]);
+    expect(pod(existing.stdout).containers[0].args).toEqual(['run', 'cluster-hygiene', '--yes', '--output', 'json', '--report-json', '/var/lib/runbook/h.json', '--report-markdown', '/var/lib/runbook/cluster-hygiene-report.md']);
   });
 
   it('refuses a schedule missing a required param, a bad cron, or an unknown param', async () => {

@@ -9,11 +9,13 @@ import type { AdapterFlags } from '../adapters.js';
 import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry } from '../context.js';
 import type { CliIO } from '../io.js';
+import type { Finding } from '../../diagnose/types.js';
 import { addTargetOptions } from '../target-options.js';
 
 interface DoctorOpts extends AdapterFlags {
   output: string;
   report?: string;
+  reportPrometheus?: string;
   gitops?: string;
   noProxmox?: boolean;
   proxmox?: boolean;
@@ -25,6 +27,7 @@ export function registerDoctor(program: Command, io: CliIO, result: CommandResul
     .description('diagnose the cluster and Proxmox, explain what is wrong, propose and run the fixes')
     .option('-o, --output <format>', 'interactive (default on a terminal), text, json or markdown', 'interactive')
     .option('--report <file>', 'also write the report (json or markdown by extension) to this file')
+    .option('--report-prometheus <file>', "also write the findings, exit code and duration as Prometheus metrics (node_exporter's textfile collector)")
     .option('--gitops <dir>', 'a GitOps checkout to scan too (e.g. for reserved system- PriorityClass names)')
     .option('--no-proxmox', 'Kubernetes only (skip the Proxmox checks)')
     .addHelpText('after', `
@@ -32,6 +35,7 @@ Examples:
   runbook doctor                               findings, explanations, fixes (asks before each change)
   runbook doctor --output markdown > report.md
   runbook doctor --output json                 for scripts; exit code by the worst finding
+  runbook doctor -o json --report-prometheus /var/lib/prometheus/node-exporter/runbook.prom
 
 Exit codes: 0 nothing worse than info, 6 warnings, 7 critical findings, 3 cannot read the cluster.
 `);
@@ -45,12 +49,23 @@ Exit codes: 0 nothing worse than info, 6 warnings, 7 critical findings, 3 cannot
       const proxmox = opts.proxmox === false ? undefined : (await adapters.reader(['proxmox'])).proxmox;
       return diagnose({ kube, ...(proxmox ? { proxmox } : {}) }, { ...(opts.gitops ? { gitopsDir: resolve(io.cwd, opts.gitops) } : {}) });
     };
+    const started = Date.now();
+    const metrics = async (findings: Finding[] | undefined, exitCode: number) => {
+      if (!opts.reportPrometheus) return;
+      const { writePrometheusFile } = await import('../prometheus-file.js');
+      const run = { runbook: 'doctor', durationSeconds: (Date.now() - started) / 1000, exitCode, finishedAt: new Date(), ...(findings ? { findings } : {}) };
+      writePrometheusFile(resolve(io.cwd, opts.reportPrometheus), run, findings !== undefined);
+    };
     let findings;
     try {
       findings = await run();
     } catch (e) {
       // Nothing could be read: like a failed preflight, nothing was judged and nothing changed.
-      if (e instanceof RunbookError) throw new RunbookError(e.code, `cannot diagnose: ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}), exitCode: EXIT.preflightFailed });
+      if (e instanceof RunbookError) {
+        await metrics(undefined, EXIT.preflightFailed);
+        throw new RunbookError(e.code, `cannot diagnose: ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}), exitCode: EXIT.preflightFailed });
+      }
+      await metrics(undefined, EXIT.internal);
       throw e;
     }
     const proposals = proposeRemediations(findings);
@@ -69,8 +84,10 @@ Exit codes: 0 nothing worse than info, 6 warnings, 7 critical findings, 3 cannot
       const { interactiveDoctor } = await import('../doctor/session.js');
       const registry = await loadRegistry();
       result.exitCode = await interactiveDoctor({ io, flags, registry, targetOpts: { ...opts }, diagnose: run }, findings);
+      await metrics(findings, result.exitCode);
       return;
     }
     result.exitCode = report.exitCodeFor(findings);
+    await metrics(findings, result.exitCode);
   });
 }

@@ -6,8 +6,9 @@ import { RunbookError } from '../../errors.js';
 import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
 import type { CliIO } from '../io.js';
+import type { Runbook } from '../../runbook/types.js';
 import { collectPair, parseParamPairs } from '../param-pairs.js';
-import { VERSION } from '../version.js';
+import { IMAGE } from '../version.js';
 
 interface ScheduleOpts {
   cron: string;
@@ -18,6 +19,16 @@ interface ScheduleOpts {
   proxmoxSecret: string;
   bin: string;
   envFile?: string;
+  statePvc?: string;
+}
+
+/** Report params a scheduled run writes to its state claim unless the schedule sets them. */
+const REPORT_FILES: Record<string, string> = { 'report-json': 'report.json', 'report-markdown': 'report.md' };
+
+function withReportsOnClaim(runbook: Runbook, pairs: string[], stateDir: string): string[] {
+  const given = new Set(pairs.map((p) => p.slice(0, p.indexOf('='))));
+  const defaults = runbook.params.filter((p) => REPORT_FILES[p.name] && !given.has(p.name)).map((p) => `${p.name}=${stateDir}/${runbook.name}-${REPORT_FILES[p.name]}`);
+  return [...pairs, ...defaults];
 }
 
 export function registerSchedule(program: Command, io: CliIO, _result: CommandResult): void {
@@ -29,7 +40,8 @@ export function registerSchedule(program: Command, io: CliIO, _result: CommandRe
     .option('--emit <kind>', 'cronjob or systemd', 'cronjob')
     .option('--param <name=value>', 'a runbook param for every run (repeatable)', collectPair)
     .option('--namespace <ns>', 'namespace of the CronJob and its ServiceAccount', 'runbook-system')
-    .option('--image <image>', 'container image with the runbook CLI', `runbook:${VERSION}`)
+    .option('--image <image>', 'container image with the runbook CLI (`npm run build:image` builds it)', IMAGE)
+    .option('--state-pvc <claim>', 'cronjob: an existing PersistentVolumeClaim for journals and reports (default: the output creates runbook-NAME-state)')
     .option('--proxmox-secret <name>', 'Secret with PROXMOX_URL, PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET', 'runbook-proxmox')
     .option('--bin <path>', 'systemd: absolute path of the runbook executable', '/usr/local/bin/runbook')
     .option('--env-file <path>', 'systemd: EnvironmentFile with KUBECONFIG and the PROXMOX_* variables')
@@ -41,21 +53,22 @@ Examples:
     .action(async (name: string, opts: ScheduleOpts, cmd: Command) => {
       const registry = await loadRegistry();
       const { runbook } = await loadRunbook(name, io, globalFlags(cmd), registry);
-      const [{ validateCron, cronToOnCalendar }, { cronJobManifests, systemdUnits }, { derivePermissions }] = await Promise.all([
+      const [{ validateCron, cronToOnCalendar }, { cronJobManifests, systemdUnits, STATE_DIR }, { derivePermissions }] = await Promise.all([
         import('../../schedule/cron.js'),
         import('../../schedule/manifests.js'),
         import('../../rbac/derive.js'),
       ]);
       validateCron(opts.cron);
-      const { values, flags } = parseParamPairs(runbook, opts.param ?? [], true);
       if (opts.emit === 'systemd') {
+        const { flags } = parseParamPairs(runbook, opts.param ?? [], true);
         const units = systemdUnits({ runbook: runbook.name, onCalendar: cronToOnCalendar(opts.cron), args: flags, bin: opts.bin, ...(opts.envFile ? { envFile: opts.envFile } : {}) });
         io.out(`# /etc/systemd/system/runbook-${runbook.name}.service\n${units.service}\n# /etc/systemd/system/runbook-${runbook.name}.timer\n${units.timer}`);
         return;
       }
       if (opts.emit !== 'cronjob') throw new RunbookError('E_USAGE', `--emit ${opts.emit}: use cronjob or systemd`);
+      const { values, flags } = parseParamPairs(runbook, withReportsOnClaim(runbook, opts.param ?? [], STATE_DIR), true);
       const perms = derivePermissions(runbook, registry, values);
-      const docs = cronJobManifests({ runbook: runbook.name, cron: opts.cron, namespace: opts.namespace, image: opts.image, args: flags, permissions: perms, ...(perms.proxmox.length ? { proxmoxSecret: opts.proxmoxSecret } : {}) });
+      const docs = cronJobManifests({ runbook: runbook.name, cron: opts.cron, namespace: opts.namespace, image: opts.image, args: flags, permissions: perms, ...(perms.proxmox.length ? { proxmoxSecret: opts.proxmoxSecret } : {}), ...(opts.statePvc ? { statePvc: opts.statePvc } : {}) });
       const note = perms.proxmox.length ? `# Needs Secret ${opts.namespace}/${opts.proxmoxSecret} with PROXMOX_URL, PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET\n# (Proxmox privileges: runbook rbac ${runbook.name})\n` : '';
       io.out(`${note}${docs.map((d) => `---\n${dump(d, { lineWidth: 120, noRefs: true })}`).join('')}`);
     });
