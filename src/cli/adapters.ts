@@ -4,6 +4,10 @@ import { lazyAdapters } from '../engine/adapters.js';
 import type { AdapterProvider } from '../engine/adapters.js';
 import type { ProxmoxWriter } from '../adapters/ports.js';
 import type { ProxmoxFlags } from '../adapters/proxmox/config.js';
+import { DEFAULT_CALL_POLICY } from '../adapters/api-call.js';
+import type { CallPolicy } from '../adapters/api-call.js';
+import { RunbookError } from '../errors.js';
+import { envDuration } from '../runbook/duration.js';
 import type { CliIO } from './io.js';
 
 export interface AdapterFlags extends ProxmoxFlags {
@@ -21,16 +25,17 @@ export interface EventIdentity {
 
 export function cliAdapters(io: CliIO, flags: AdapterFlags, events?: EventIdentity): AdapterProvider {
   const warn = (m: string) => io.err(`${m}\n`);
+  const policy = () => callPolicy(io.env);
   let kube: ReturnType<typeof makeKube> | undefined;
   let proxmox: ReturnType<typeof makeProxmox> | undefined;
   function makeKube() {
-    return import('../adapters/kube/adapter.js').then((m) => m.createKubeAdapters({ env: io.env, ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}), warn }));
+    return import('../adapters/kube/adapter.js').then((m) => m.createKubeAdapters({ env: io.env, ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}), warn }, policy()));
   }
   async function makeProxmox() {
     const [{ resolveProxmoxTarget }, { ProxmoxApiClient, readOnly }] = await Promise.all([import('../adapters/proxmox/config.js'), import('../adapters/proxmox/client.js')]);
     const target = resolveProxmoxTarget(flags, io.env);
     if (target.insecure) warn('warning: Proxmox TLS verification is OFF (--insecure): anyone on the path can impersonate the server');
-    const client = await ProxmoxApiClient.connect(target);
+    const client = await ProxmoxApiClient.connect(target, policy());
     const inventoryFile = flags.inventory ?? io.env.RUNBOOK_INVENTORY;
     if (!inventoryFile) return { reader: readOnly(client), writer: client };
     const { loadInventory, withInventory } = await import('../adapters/proxmox/inventory.js');
@@ -52,4 +57,12 @@ export function cliAdapters(io: CliIO, flags: AdapterFlags, events?: EventIdenti
       shell: async () => (await import('../adapters/shell-zx.js')).createShellRunner(io.env),
     },
   });
+}
+
+/** The API call policy, with $RUNBOOK_REQUEST_TIMEOUT (per request, e.g. 10s) when set. */
+function callPolicy(env: Record<string, string | undefined>): CallPolicy | undefined {
+  const ms = envDuration('RUNBOOK_REQUEST_TIMEOUT', env.RUNBOOK_REQUEST_TIMEOUT);
+  if (ms === undefined) return undefined;
+  if (ms === 0) throw new RunbookError('E_ENV', '$RUNBOOK_REQUEST_TIMEOUT: every request needs a timeout; 0 is none', { hint: 'e.g. RUNBOOK_REQUEST_TIMEOUT=10s' });
+  return { ...DEFAULT_CALL_POLICY, requestTimeoutMs: ms };
 }

@@ -11,6 +11,7 @@ import type { Confirmer, EngineObserver, InstanceInfo } from './events.js';
 import { conditionHolds, forEachItems, instanceKey, makeInstance, resolveParams } from './instances.js';
 import type { Scope, StepInstance } from './instances.js';
 import type { Journal } from './journal.js';
+import { journalRetries } from './call-retries.js';
 import { AbortedError, NO_RETRY, delayBefore, sleep, withTimeout } from './retry.js';
 import { Semaphore } from './semaphore.js';
 import { applyContext, readContext } from './step-context.js';
@@ -110,6 +111,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
           async (signal) => inst.def.apply(await applyContext(inst.def, inst.params, { ...base(inst, signal), onCheckpoint: (undo) => (progress = { undo }) }, o.adapters, o.journal)),
           inst.node.spec.timeoutMs,
           o.signal,
+          journalRetries(o.journal, inst.key, (m) => o.observer.stepLog?.(inst, m)),
         );
         return { outputs: result.outputs ?? {}, undo: result.undo ?? null };
       } catch (e) {
@@ -199,6 +201,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
         async (signal) => node.gateDef!.apply(await applyContext(node.gateDef!, params, base(info, signal), o.adapters, o.journal)),
         node.spec.timeoutMs,
         o.signal,
+        journalRetries(o.journal, info.key, (m) => o.observer.stepLog?.(info, m)),
       );
       void result;
       o.observer.stepSucceeded?.(info);

@@ -34,6 +34,16 @@ export interface StepStartedRecord {
   attempt: number;
 }
 
+/** An adapter retried one API call of this step (transient failure); `attempt` is the one about to start. */
+export interface CallRetriedRecord {
+  t: 'call-retried';
+  key: string;
+  call: string;
+  attempt: number;
+  error: string;
+  delayMs: number;
+}
+
 export interface ObjectSavedRecord {
   t: 'object-saved';
   key: string;
@@ -112,5 +122,6 @@ export type JournalRecord = (
   | ItemCommittedRecord
   | RollbackRecord
   | StepRollbackRecord
+  | CallRetriedRecord
   | RunFinishedRecord
 ) & { time?: string };

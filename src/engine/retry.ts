@@ -1,11 +1,17 @@
-// Retry policy as data (Temporal's RetryPolicy): attempts, first delay, growth factor.
+// A step's retry policy (the runbook's `retry:`, compiled to the checked RetryPolicy of
+// src/retry-policy.ts), cancellable sleeps and the step timeout, which also scopes the step's API
+// calls: they retry within its deadline and report each retry.
+import { inCallScope } from '../call-scope.js';
+import type { CallScope } from '../call-scope.js';
+import { compileRetryPolicy, retryDelay } from '../retry-policy.js';
 import type { RetrySpec } from '../runbook/types.js';
 
 export const NO_RETRY: RetrySpec = { attempts: 1, backoffMs: 0, factor: 1 };
 
-export function delayBefore(attempt: number, policy: RetrySpec): number {
+export function delayBefore(attempt: number, spec: RetrySpec): number {
   // attempt is the number of the attempt about to start (2 = first retry).
-  return Math.round(policy.backoffMs * policy.factor ** Math.max(0, attempt - 2));
+  const policy = compileRetryPolicy({ maximumAttempts: spec.attempts, initialIntervalMs: spec.backoffMs, backoffCoefficient: spec.factor, ...(spec.maxBackoffMs !== undefined ? { maximumIntervalMs: spec.maxBackoffMs } : {}) }, 'retry');
+  return retryDelay(attempt - 1, policy);
 }
 
 export class AbortedError extends Error {
@@ -39,9 +45,10 @@ export class StepTimeoutError extends Error {
 
 /**
  * Runs `fn` with a signal that aborts on the parent's abort or after `timeoutMs`. If `fn` ignores
- * the signal, the timeout still rejects: the engine must not hang on a stuck step.
+ * the signal, the timeout still rejects: the engine must not hang on a stuck step. The API calls
+ * `fn` makes see that signal and deadline (call scope), and report their retries to `onRetry`.
  */
-export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number | undefined, parent: AbortSignal): Promise<T> {
+export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number | undefined, parent: AbortSignal, onRetry?: CallScope['onRetry']): Promise<T> {
   const controller = new AbortController();
   const onParentAbort = () => controller.abort(parent.reason);
   parent.addEventListener('abort', onParentAbort, { once: true });
@@ -55,7 +62,8 @@ export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ti
     }, timeoutMs);
   });
   try {
-    return await Promise.race([fn(controller.signal), timeout]);
+    const scope: CallScope = { signal: controller.signal, ...(timeoutMs !== undefined ? { deadline: Date.now() + timeoutMs } : {}), ...(onRetry ? { onRetry } : {}) };
+    return await Promise.race([inCallScope(scope, () => fn(controller.signal)), timeout]);
   } finally {
     if (timer) clearTimeout(timer);
     parent.removeEventListener('abort', onParentAbort);

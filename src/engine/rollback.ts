@@ -6,6 +6,8 @@ import type { AppliedEntry } from './applied.js';
 import type { StepRegistry } from './define-step.js';
 import type { EngineObserver } from './events.js';
 import type { Journal } from './journal.js';
+import { inCallScope } from '../call-scope.js';
+import { journalRetries } from './call-retries.js';
 import { applyContext } from './step-context.js';
 
 export interface RollbackFailure {
@@ -50,7 +52,8 @@ export async function rollback(o: RollbackOptions): Promise<RollbackResult> {
           o.adapters,
           o.journal,
         );
-        await def.rollback(ctx, entry.undo);
+        // Its API calls retry transient failures (journaled) like apply's: a brief outage is ridden out.
+        await inCallScope({ signal, onRetry: journalRetries(o.journal, entry.key) }, () => def.rollback!(ctx, entry.undo));
       }
       await o.journal.append({ t: 'step-rolled-back', key: entry.key });
       result.rolledBack.push(entry.key);

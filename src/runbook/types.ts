@@ -27,6 +27,8 @@ export interface RetrySpec {
   backoffMs: number;
   /** Multiplier applied to the delay after each attempt. */
   factor: number;
+  /** Ceiling of any one delay, ms (default 100 x backoffMs, as Temporal's maximumInterval). */
+  maxBackoffMs?: number;
 }
 
 export interface StepCall {

@@ -2,6 +2,7 @@
 // raw HTTP errors to our ApiError kinds, keeping the server's own message.
 import { ApiError } from '../../errors.js';
 import type { ApiErrorKind } from '../../errors.js';
+import { codeMatching, networkFailure } from '../transient.js';
 
 export function kindForStatus(code: number): ApiErrorKind {
   if (code === 404) return 'not-found';
@@ -42,12 +43,14 @@ export function toApiError(e: unknown, what: string): Error {
     const hint = HINTS[kind];
     return new ApiError(kind, `${what}: ${message}`, { status: code, cause: e, ...(hint ? { hint } : {}) });
   }
-  const sysCode = (e as NodeJS.ErrnoException)?.code ?? (e as { cause?: NodeJS.ErrnoException })?.cause?.code;
-  if (typeof sysCode === 'string' && /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EHOSTUNREACH/.test(sysCode)) {
-    return new ApiError('unavailable', `${what}: cannot reach the Kubernetes API (${sysCode})`, { cause: e, hint: 'is the cluster up, and is this the right kubeconfig/context?' });
+  const net = networkFailure(e);
+  if (net) return new ApiError('unavailable', `${what}: cannot reach the Kubernetes API (${net.label})`, { cause: e, hint: 'is the cluster up, and is this the right kubeconfig/context?' });
+  const tls = codeMatching(e, /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/);
+  if (tls) {
+    return new ApiError('unavailable', `${what}: TLS verification failed (${tls})`, { cause: e, hint: 'the kubeconfig\'s certificate-authority does not match the server' });
   }
-  if (typeof sysCode === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(sysCode)) {
-    return new ApiError('unavailable', `${what}: TLS verification failed (${sysCode})`, { cause: e, hint: 'the kubeconfig\'s certificate-authority does not match the server' });
-  }
+  // Aborted by the running step (its timeout or an interrupt): report why it stopped.
+  const cause = (e as { cause?: unknown })?.cause;
+  if ((e as Error)?.name === 'AbortError' && cause instanceof Error) return cause;
   return e instanceof Error ? e : new Error(String(e));
 }

@@ -1,13 +1,16 @@
 // client-node's generic object API, with its discovery lookups made public: we need resource
-// plurals for watch paths and subresources.
+// plurals for watch paths and subresources. Its requests (discovery included) have a timeout.
 import { KubernetesObjectApi } from '@kubernetes/client-node';
 import type { KubeConfig, V1APIResource } from '@kubernetes/client-node';
+import { DEFAULT_CALL_POLICY, Reachability } from '../api-call.js';
 import type { KubeRef } from '../ports.js';
+import { timedHttpLibrary } from './http.js';
 
 export class ObjectApi extends KubernetesObjectApi {
-  static forConfig(kc: KubeConfig): ObjectApi {
+  static forConfig(kc: KubeConfig, timeoutMs = DEFAULT_CALL_POLICY.requestTimeoutMs, reach = new Reachability()): ObjectApi {
     const base = KubernetesObjectApi.makeApiClient(kc);
     const api = Object.setPrototypeOf(base, ObjectApi.prototype) as ObjectApi;
+    api.configuration = { ...api.configuration, httpApi: timedHttpLibrary(api.configuration.httpApi as never, timeoutMs, reach) as never };
     return api;
   }
 

@@ -1,11 +1,18 @@
 // KubeReader on @kubernetes/client-node: paginated lists (one request per 500 objects, never
-// one per object), waits driven by a watch with a re-list fallback, /readyz.
+// one per object), waits driven by a watch with a re-read fallback, /readyz. Every call goes
+// through apiCall (timeout, explicit retry); a wait rides out an outage until its own deadline.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiError } from '../../errors.js';
+import { apiCall, DEFAULT_CALL_POLICY, Reachability } from '../api-call.js';
+import type { CallPolicy } from '../api-call.js';
 import type { KubeListQuery, KubeObject, KubeReader, KubeRef, WaitOptions } from '../ports.js';
+import { isTransient } from '../transient.js';
 import { toApiError } from './errors.js';
 import { httpError, RawKube } from './http.js';
 import { ObjectApi } from './object-api.js';
+
+/** A watch round shorter than this (refused, dropped at once) is followed by a pause: no busy loop. */
+const MIN_ROUND_MS = 1000;
 
 const PAGE = 500;
 
@@ -20,19 +27,24 @@ function header(ref: KubeRef) {
 export class ClientNodeReader implements KubeReader {
   readonly api: ObjectApi;
   readonly raw: RawKube;
+  protected readonly reach = new Reachability();
 
-  constructor(readonly kc: KubeConfig) {
-    this.api = ObjectApi.forConfig(kc);
-    this.raw = new RawKube(kc);
+  constructor(readonly kc: KubeConfig, readonly policy: CallPolicy = DEFAULT_CALL_POLICY) {
+    this.api = ObjectApi.forConfig(kc, policy.requestTimeoutMs, this.reach);
+    this.raw = new RawKube(kc, policy.requestTimeoutMs, this.reach);
   }
 
-  async get(ref: KubeRef): Promise<KubeObject | undefined> {
+  /** One call with the adapter's timeout and retry policy; `idempotent` says whether a reset or timeout may be retried. */
+  protected call<T>(what: string, fn: () => Promise<T>, idempotent: boolean, until?: number): Promise<T> {
+    return apiCall(what, fn, { policy: this.policy, reach: this.reach, idempotent, mapError: (e) => toApiError(e, what), ...(until !== undefined ? { until } : {}) });
+  }
+
+  async get(ref: KubeRef, until?: number): Promise<KubeObject | undefined> {
     try {
-      return (await this.api.read(header(ref))) as unknown as KubeObject;
+      return await this.call(`get ${describeRef(ref)}`, async () => (await this.api.read(header(ref))) as unknown as KubeObject, true, until);
     } catch (e) {
-      const err = toApiError(e, `get ${describeRef(ref)}`);
-      if (err instanceof ApiError && err.kind === 'not-found') return undefined;
-      throw err;
+      if (e instanceof ApiError && e.kind === 'not-found') return undefined;
+      throw e;
     }
   }
 
@@ -40,12 +52,8 @@ export class ClientNodeReader implements KubeReader {
     const out: KubeObject[] = [];
     let token: string | undefined;
     do {
-      let page;
-      try {
-        page = await this.api.list(q.apiVersion, q.kind, q.namespace, undefined, undefined, undefined, q.fieldSelector, q.labelSelector, PAGE, token);
-      } catch (e) {
-        throw toApiError(e, `list ${q.kind}${q.namespace ? ` in ${q.namespace}` : ''}`);
-      }
+      const from = token;
+      const page = await this.call(`list ${q.kind}${q.namespace ? ` in ${q.namespace}` : ''}`, () => this.api.list(q.apiVersion, q.kind, q.namespace, undefined, undefined, undefined, q.fieldSelector, q.labelSelector, PAGE, from), true);
       // List items come without apiVersion/kind; put them back so objects are self-describing.
       for (const item of page.items) out.push({ ...(item as object), apiVersion: q.apiVersion, kind: q.kind } as KubeObject);
       token = page.metadata?._continue || undefined;
@@ -56,15 +64,29 @@ export class ClientNodeReader implements KubeReader {
   async waitFor(ref: KubeRef, until: (obj: KubeObject | undefined) => boolean, options: WaitOptions): Promise<KubeObject | undefined> {
     const { Watch } = await import('@kubernetes/client-node');
     const deadline = Date.now() + options.timeoutMs;
-    let current = await this.get(ref);
+    const timedOut = (last?: unknown) =>
+      new ApiError('unavailable', `timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for ${describeRef(ref)}${last instanceof Error ? ` (last error: ${last.message})` : ''}`, {
+        hint: last ? 'the API server did not answer in time: is it up?' : 'the condition never held; see the object with kubectl describe',
+      });
+    // Re-reads during the wait are retried (transient failures only) until the wait's deadline.
+    const read = async () => {
+      try {
+        return await this.get(ref, deadline);
+      } catch (e) {
+        if (isTransient(e, { idempotent: true }) && Date.now() + MIN_ROUND_MS >= deadline) throw timedOut(e);
+        throw e;
+      }
+    };
+    let current = await read();
     if (until(current)) return current;
-    const path = (await this.api.pathFor({ ...ref, name: undefined })).replace(/\/$/, '');
+    const path = (await this.call(`find the resource of ${describeRef(ref)}`, () => this.api.pathFor({ ...ref, name: undefined }), true, deadline)).replace(/\/$/, '');
     const watch = new Watch(this.kc);
     // A watch the server refuses (401/403) is not a watch that ended: say so, with its words.
     let refused = false;
     while (Date.now() < deadline) {
       if (options.signal?.aborted) throw new Error(`stopped waiting for ${describeRef(ref)}`);
       const remaining = deadline - Date.now();
+      const started = Date.now();
       const found = await new Promise<KubeObject | undefined | null>((resolve) => {
         let settled = false;
         let controller: AbortController | undefined;
@@ -102,16 +124,19 @@ export class ClientNodeReader implements KubeReader {
       });
       if (found !== null) return found;
       if (refused) throw await this.refusal(path, ref);
-      // The watch ended (timeout, server close, error): re-read, then watch again.
-      current = await this.get(ref);
+      // The watch ended (timeout, server close, drop, outage): re-read, then watch again.
+      const short = MIN_ROUND_MS - (Date.now() - started);
+      if (short > 0 && !options.signal?.aborted) await new Promise((r) => setTimeout(r, Math.min(short, Math.max(0, deadline - Date.now()))));
+      if (options.signal?.aborted) throw new Error(`stopped waiting for ${describeRef(ref)}`);
+      current = await read();
       if (until(current)) return current;
     }
-    throw new ApiError('unavailable', `timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for ${describeRef(ref)}`, { hint: 'the condition never held; see the object with kubectl describe' });
+    throw timedOut();
   }
 
   /** The server's own Status for a refused watch (the watch client keeps only the code). */
   private async refusal(path: string, ref: KubeRef): Promise<Error> {
-    const res = await this.raw.send('GET', `${path}?watch=true&timeoutSeconds=1&fieldSelector=${encodeURIComponent(`metadata.name=${ref.name}`)}`);
+    const res = await this.call(`watch ${describeRef(ref)}`, () => this.raw.send('GET', `${path}?watch=true&timeoutSeconds=1&fieldSelector=${encodeURIComponent(`metadata.name=${ref.name}`)}`), true);
     if (res.status < 400) return new ApiError('forbidden', `watch ${describeRef(ref)}: refused by the API server`, { hint: 'the credentials lack this permission: `runbook rbac NAME` prints the rules a runbook needs' });
     return toApiError(httpError(res), `watch ${describeRef(ref)}`);
   }

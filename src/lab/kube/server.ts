@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LabFaults } from '../faults/faults.js';
 import { ACCESS_REVIEW_PATH, serveAccessReview } from './access-review.js';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, LAB_VERSION } from './discovery.js';
 import { handleResource } from './handlers.js';
@@ -23,6 +24,8 @@ export interface KubeServerOptions {
   port?: number;
   /** When set, every request needs `Authorization: Bearer <token>` (k3s runs with anonymous auth off). */
   token?: string;
+  /** Fault injection, consulted before each request is handled. */
+  faults?: LabFaults;
 }
 
 /** `/api/v1/...` or `/apis/G/V/...` to a resource route; undefined when no resource matches. */
@@ -96,7 +99,8 @@ export function startKubeServer(opts: KubeServerOptions): Promise<KubeServer> {
   const host = opts.host ?? '127.0.0.1';
   let serverAddress = host;
   const server = createServer({ cert: opts.tls.certPem, key: opts.tls.keyPem }, (req, res) => {
-    route(req, res, opts, serverAddress).catch((e: unknown) => sendError(res, e));
+    const handle = () => route(req, res, opts, serverAddress);
+    (opts.faults ? opts.faults.intercept('kube', req, res).then((handled) => (handled ? undefined : handle())) : handle()).catch((e: unknown) => sendError(res, e));
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -104,6 +108,7 @@ export function startKubeServer(opts: KubeServerOptions): Promise<KubeServer> {
       server.off('error', reject);
       const port = (server.address() as AddressInfo).port;
       serverAddress = `${host}:${port}`;
+      opts.faults?.attach('kube', server);
       resolve({
         url: `https://${host}:${port}`,
         port,

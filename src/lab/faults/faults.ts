@@ -1,0 +1,157 @@
+// The lab's fault switchboard: tests add and lift rules at run time (lab.faults), and each lab
+// server consults it at its request entry. An outage stops a server listening (a real
+// ECONNREFUSED) and cuts its open connections, as a restarting API server does.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server } from 'node:net';
+import type { ActiveFault, Fault, FaultRule, LabServerName } from './rules.js';
+import { matches } from './rules.js';
+
+export interface FaultHooks {
+  /** Makes the next task of this type on this VM end with `exitstatus` (a failed PVE worker). */
+  failTask?(fault: { type: string; vmid: number; exitstatus: string }): void;
+}
+
+interface Entry {
+  rule: FaultRule;
+  hits: number;
+  removed: boolean;
+}
+
+/** POST /nodes/{node}/qemu/{vmid}/status/{action}: the request that forks a power task (qm<action>). */
+const POWER_TASK = /\/nodes\/[^/]+\/qemu\/(\d+)\/status\/(\w+)$/;
+
+export class LabFaults {
+  private entries: Entry[] = [];
+  private readonly servers = new Map<LabServerName, Server>();
+  private readonly down = new Map<LabServerName, { host: string; port: number }>();
+
+  constructor(private readonly hooks: FaultHooks = {}) {}
+
+  add(rule: FaultRule): ActiveFault {
+    const entry: Entry = { rule, hits: 0, removed: false };
+    this.entries.push(entry);
+    return {
+      rule,
+      get hits() {
+        return entry.hits;
+      },
+      remove: () => {
+        entry.removed = true;
+        this.entries = this.entries.filter((e) => e !== entry);
+      },
+    };
+  }
+
+  /** Lifts every rule (outages stay until ended). */
+  clear(): void {
+    for (const e of this.entries) e.removed = true;
+    this.entries = [];
+  }
+
+  /** Called by a lab server once it listens, so outages can stop and restart it. */
+  attach(name: LabServerName, server: Server): void {
+    this.servers.set(name, server);
+  }
+
+  /** Stops the server listening and cuts its connections; `end()` listens again on the same port. */
+  outage(name: LabServerName): { end(): Promise<void> } {
+    const server = this.servers.get(name);
+    const address = server?.address();
+    if (!server || !address || typeof address === 'string') throw new Error(`lab ${name} server is not listening`);
+    this.down.set(name, { host: address.address, port: address.port });
+    server.close();
+    (server as Server & { closeAllConnections?(): void }).closeAllConnections?.();
+    return { end: () => this.restart(name) };
+  }
+
+  private restart(name: LabServerName): Promise<void> {
+    const server = this.servers.get(name)!;
+    const at = this.down.get(name);
+    if (!at) return Promise.resolve();
+    this.down.delete(name);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(at.port, at.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** The rules for this request, in order; each one counted, and spent after `times`. */
+  private take(name: LabServerName, req: IncomingMessage, path: string, watch: boolean): Fault[] {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const out: Fault[] = [];
+    for (const e of [...this.entries]) {
+      if (e.removed || !matches(e.rule, name, method, path)) continue;
+      if (e.rule.fault.kind === 'watch-drop' && !watch) continue;
+      e.hits++;
+      if (e.rule.times !== undefined && e.hits >= e.rule.times) this.entries = this.entries.filter((x) => x !== e);
+      out.push(e.rule.fault);
+    }
+    return out;
+  }
+
+  /**
+   * Applies the faults for one request before the server handles it: true when a fault answered
+   * it (or never will), false when the server should go on (after any latency).
+   */
+  async intercept(name: LabServerName, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (!this.entries.length) return false;
+    const url = new URL(req.url ?? '/', 'https://lab.invalid');
+    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1' || url.pathname.includes('/watch/');
+    for (const fault of this.take(name, req, url.pathname, watch)) {
+      switch (fault.kind) {
+        case 'latency':
+          await new Promise((r) => setTimeout(r, fault.ms).unref());
+          break;
+        case 'status':
+          answerStatus(name, res, fault);
+          return true;
+        case 'reset':
+          req.socket.destroy();
+          return true;
+        case 'blackhole':
+          // Never answered: the connection stays open until the client (or lab.stop) ends it.
+          return true;
+        case 'watch-drop':
+          dropWatch(res, fault);
+          break;
+        case 'task-fails': {
+          const m = POWER_TASK.exec(url.pathname);
+          if (m) this.hooks.failTask?.({ type: `qm${m[2]}`, vmid: Number(m[1]), exitstatus: fault.exitstatus });
+          break;
+        }
+      }
+    }
+    return false;
+  }
+}
+
+function answerStatus(name: LabServerName, res: ServerResponse, f: Extract<Fault, { kind: 'status' }>): void {
+  const message = f.message ?? `injected fault: ${f.status}`;
+  if (f.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(f.retryAfterSeconds));
+  if (name === 'proxmox') {
+    // pve-http-server's own errors: a status line, no body (PVE/APIServer/AnyEvent.pm).
+    res.writeHead(f.status, message.split('\n')[0]);
+    res.end();
+    return;
+  }
+  const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: f.status });
+  res.writeHead(f.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** Ends a watch stream after N events or some time, as a server timeout or restart does. */
+function dropWatch(res: ServerResponse, f: Extract<Fault, { kind: 'watch-drop' }>): void {
+  let events = 0;
+  const drop = () => res.destroy();
+  if (f.afterMs !== undefined) setTimeout(drop, f.afterMs).unref();
+  if (f.afterEvents === undefined) return;
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  res.write = ((...args: unknown[]) => {
+    const ok = write(...args);
+    if (++events >= f.afterEvents!) setImmediate(drop);
+    return ok;
+  }) as typeof res.write;
+}

@@ -1,0 +1,165 @@
+// The Kubernetes adapter against the lab's API server with faults injected per endpoint: every
+// request has a timeout, transient failures are retried (and reported) on the explicit policy,
+// permanent ones are not, a request that may have reached the server is not sent twice unless
+// that is harmless, and a wait rides out an outage and dropped watches until its own deadline.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CallPolicy } from '../../src/adapters/api-call.js';
+import { createKubeAdapters } from '../../src/adapters/kube/adapter.js';
+import type { KubeAdapters } from '../../src/adapters/kube/adapter.js';
+import type { KubeObject, KubeRef } from '../../src/adapters/ports.js';
+import { inCallScope } from '../../src/call-scope.js';
+import { startLab } from '../../src/lab/lab.js';
+import type { Lab } from '../../src/lab/lab.js';
+import { compileRetryPolicy } from '../../src/retry-policy.js';
+import type { RetryNote } from '../../src/retry-policy.js';
+
+const policy: CallPolicy = { requestTimeoutMs: 400, retry: compileRetryPolicy({ maximumAttempts: 4, initialIntervalMs: 20, backoffCoefficient: 2, maximumIntervalMs: 100 }) };
+
+let lab: Lab;
+let kube: KubeAdapters;
+const cm = (name: string, data: Record<string, string> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data });
+const ref = (name: string): KubeRef => ({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'default' });
+
+beforeAll(async () => {
+  lab = await startLab({ dir: join(mkdtempSync(join(tmpdir(), 'runbook-faults-')), 'lab'), scenario: 'healthy' });
+  kube = await createKubeAdapters({ kubeconfig: lab.kubeconfigPath }, policy);
+  await kube.reader.get(ref('warm-up')); // the endpoint has answered: from here on, failures are retried
+});
+afterAll(async () => lab?.stop());
+beforeEach(() => lab.faults.clear());
+
+/** Runs `fn` as a step would, collecting the retries it reports. */
+async function scoped<T>(fn: () => Promise<T>, onNote?: (n: RetryNote, all: RetryNote[]) => void): Promise<{ result: Promise<T>; notes: RetryNote[] }> {
+  const notes: RetryNote[] = [];
+  const result = inCallScope({ onRetry: (n) => { notes.push(n); onNote?.(n, notes); } }, fn);
+  await result.catch(() => undefined);
+  return { result, notes };
+}
+
+describe('Kubernetes adapter under injected faults', () => {
+  it('503 twice: the read is retried and each retry is reported with the server\'s words', async () => {
+    const rule = lab.faults.add({ server: 'kube', method: 'GET', path: /\/configmaps\/a$/, times: 2, fault: { kind: 'status', status: 503, message: 'apiserver is shutting down' } });
+    lab.kube.store.create(cm('a', { k: 'v' }));
+    const { result, notes } = await scoped(() => kube.reader.get(ref('a')));
+    expect((await result)?.data).toEqual({ k: 'v' });
+    expect(rule.hits).toBe(2);
+    expect(notes.map((n) => [n.call, n.attempt])).toEqual([['get configmap default/a', 2], ['get configmap default/a', 3]]);
+    expect(notes[0]!.error).toMatch(/apiserver is shutting down/);
+  });
+
+  it('429 with Retry-After: retried after the delay the server asked for (capped by the policy)', async () => {
+    lab.faults.add({ server: 'kube', method: 'GET', path: /\/configmaps\/b$/, times: 1, fault: { kind: 'status', status: 429, message: 'Too many requests', retryAfterSeconds: 1 } });
+    lab.kube.store.create(cm('b'));
+    const { result, notes } = await scoped(() => kube.reader.get(ref('b')));
+    expect((await result)?.metadata.name).toBe('b');
+    expect(notes.map((n) => n.delayMs)).toEqual([100]); // Retry-After 1 s > the 100 ms ceiling of this policy
+  });
+
+  it('501 is not retried: asking again changes nothing', async () => {
+    const rule = lab.faults.add({ server: 'kube', method: 'GET', path: /\/configmaps\/c$/, fault: { kind: 'status', status: 501, message: 'not implemented' } });
+    const { result, notes } = await scoped(() => kube.reader.get(ref('c')));
+    await expect(result).rejects.toThrow(/not implemented/);
+    expect([rule.hits, notes.length]).toEqual([1, 0]);
+  });
+
+  it('a reset read is retried; a reset create (it may have been done) is not sent again', async () => {
+    lab.kube.store.create(cm('d'));
+    const read = lab.faults.add({ server: 'kube', method: 'GET', path: /\/configmaps\/d$/, times: 1, fault: { kind: 'reset' } });
+    const got = await scoped(() => kube.reader.get(ref('d')));
+    expect((await got.result)?.metadata.name).toBe('d');
+    expect([read.hits, got.notes.length]).toEqual([1, 1]);
+    const create = lab.faults.add({ server: 'kube', method: 'POST', path: /\/configmaps$/, fault: { kind: 'reset' } });
+    const made = await scoped(() => kube.writer.create(cm('e')));
+    await expect(made.result).rejects.toThrow(/create configmap default\/e: cannot reach the Kubernetes API \(ECONNRESET: the server closed the connection\)/);
+    expect([create.hits, made.notes.length]).toEqual([1, 0]);
+  });
+
+  it('a black-holed PATCH times out per request, is retried as a merge patch may be, and fails within the bound', async () => {
+    lab.kube.store.create(cm('f'));
+    const rule = lab.faults.add({ server: 'kube', method: 'PATCH', path: /\/configmaps\/f$/, fault: { kind: 'blackhole' } });
+    const { result, notes } = await scoped(() => kube.writer.patch(ref('f'), { data: { x: '1' } }, 'merge'));
+    await expect(result).rejects.toThrow('patch configmap default/f: cannot reach the Kubernetes API (ETIMEDOUT: no answer within 0.4 s)');
+    expect(rule.hits).toBe(policy.retry.maximumAttempts);
+    expect(notes).toHaveLength(policy.retry.maximumAttempts - 1);
+  });
+
+  it('a refused create (the API is down) is sent again: it never left', async () => {
+    let outage: { end(): Promise<void> } | undefined = lab.faults.outage('kube');
+    const { result, notes } = await scoped(() => kube.writer.create(cm('g')), () => {
+      // Back after the first refusal.
+      void outage?.end();
+      outage = undefined;
+    });
+    expect((await result).metadata.name).toBe('g');
+    expect(notes[0]!.error).toMatch(/ECONNREFUSED/);
+    expect(lab.kube.store.get('v1', 'ConfigMap', 'g', 'default')).toBeDefined();
+  });
+
+  it('a wait rides out an outage: its re-reads retry until the wait\'s own deadline (issue 11 item 4)', async () => {
+    lab.kube.store.create(cm('h'));
+    let outage: { end(): Promise<void> } | undefined;
+    const waited = scoped(
+      () => kube.reader.waitFor(ref('h'), (o) => (o?.data as Record<string, string> | undefined)?.ready === 'yes', { timeoutMs: 20_000 }),
+      (_n, all) => {
+        // Three refused re-reads later, the object changes and the server comes back.
+        if (all.length !== 3 || !outage) return;
+        const current = lab.kube.store.get('v1', 'ConfigMap', 'h', 'default')!;
+        lab.kube.store.update({ ...current, data: { ready: 'yes' } });
+        void outage.end();
+        outage = undefined;
+      },
+    );
+    // The wait's watch is open once the server has seen it: then the server goes down.
+    const watching = lab.faults.add({ server: 'kube', method: 'GET', path: /\/configmaps$/, fault: { kind: 'latency', ms: 0 } });
+    await until(() => watching.hits > 0);
+    outage = lab.faults.outage('kube');
+    const { result, notes } = await waited;
+    expect(((await result)?.data as Record<string, string>).ready).toBe('yes');
+    expect(notes.length).toBeGreaterThanOrEqual(3);
+    expect(notes[0]!.error).toMatch(/ECONNREFUSED/);
+  });
+
+  it('dropped watches are re-established until the condition holds', async () => {
+    lab.kube.store.create(cm('i'));
+    const drops = lab.faults.add({ server: 'kube', method: 'GET', path: /\/configmaps$/, fault: { kind: 'watch-drop', afterMs: 50 } });
+    const waited = kube.reader.waitFor(ref('i'), (o) => (o?.data as Record<string, string> | undefined)?.ready === 'yes', { timeoutMs: 20_000 });
+    await until(() => drops.hits >= 2);
+    const current = lab.kube.store.get('v1', 'ConfigMap', 'i', 'default')!;
+    lab.kube.store.update({ ...current, data: { ready: 'yes' } });
+    expect(((await waited)?.data as Record<string, string>).ready).toBe('yes');
+  });
+
+  it('a server that never answered is reported at once, without retries', async () => {
+    const closed = await closedPort();
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-faults-kc-'));
+    const file = join(dir, 'kubeconfig');
+    writeFileSync(file, readFileSync(lab.kubeconfigPath, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${closed}`));
+    const dead = await createKubeAdapters({ kubeconfig: file }, policy);
+    const { result, notes } = await scoped(() => dead.reader.get(ref('a')));
+    await expect(result).rejects.toThrow(/cannot reach the Kubernetes API \(ECONNREFUSED\)/);
+    expect(notes).toEqual([]);
+  });
+});
+
+/** A bounded wait for a condition of the lab (no sleeps as synchronisation). */
+async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
