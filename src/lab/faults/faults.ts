@@ -103,7 +103,7 @@ export class LabFaults {
     for (const fault of this.take(name, req, url.pathname, watch)) {
       switch (fault.kind) {
         case 'latency':
-          await new Promise((r) => setTimeout(r, fault.ms).unref());
+          delayAnswer(res, fault.ms);
           break;
         case 'status':
           answerStatus(name, res, fault);
@@ -140,6 +140,17 @@ function answerStatus(name: LabServerName, res: ServerResponse, f: Extract<Fault
   const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: f.status });
   res.writeHead(f.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** A slow server: the request is handled at once (its effects happen), its answer leaves `ms` later. */
+function delayAnswer(res: ServerResponse, ms: number): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    setTimeout(() => {
+      if (!res.destroyed) end(...args);
+    }, ms).unref();
+    return res;
+  }) as typeof res.end;
 }
 
 /** Ends a watch stream after N events or some time, as a server timeout or restart does. */

@@ -3,7 +3,7 @@
 // - status: kube-apiserver's max-in-flight filter answers 429 with Retry-After: 1 (k8s.io/
 //   apiserver pkg/server/filters/maxinflight.go); a restarting server or a proxy in front of it
 //   answers 503/502/504; pveproxy answers 5xx with a status line.
-// - latency: a loaded server; reset: a server process killed mid-connection; blackhole: a
+// - latency: a loaded server, whose answer comes late though the work is done; reset: a server process killed mid-connection; blackhole: a
 //   host that stops answering (packets dropped), so a connection hangs until the client gives up.
 // - watch-drop: the apiserver ends watches at its timeout or when it restarts (client-go's
 //   reflector re-lists then); task-fails: a PVE worker that ends with an error exitstatus.
