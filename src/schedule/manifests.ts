@@ -78,10 +78,11 @@ export function cronJobManifests(o: CronJobOptions): KubeObject[] {
                     ...(o.proxmoxSecret ? { envFrom: [{ secretRef: { name: o.proxmoxSecret } }] } : {}),
                     resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
                     securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-                    volumeMounts: [{ name: 'state', mountPath: STATE_DIR }],
+                    // The root file system is read-only: /tmp is a small emptyDir.
+                    volumeMounts: [{ name: 'state', mountPath: STATE_DIR }, { name: 'tmp', mountPath: '/tmp' }],
                   },
                 ],
-                volumes: [{ name: 'state', persistentVolumeClaim: { claimName: claim } }],
+                volumes: [{ name: 'state', persistentVolumeClaim: { claimName: claim } }, { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
               },
             },
           },

@@ -81,18 +81,18 @@ describe('runbook schedule / rbac (CLI)', () => {
     const claim = (loadAll(created.stdout) as Array<{ kind: string; metadata: { name: string; namespace: string } }>).find((d) => d.kind === 'PersistentVolumeClaim')!;
     expect(claim.metadata).toMatchObject({ name: 'runbook-cluster-hygiene-state', namespace: 'runbook-system' });
     const spec = pod(created.stdout);
-    expect(spec.volumes).toEqual([{ name: 'state', persistentVolumeClaim: { claimName: 'runbook-cluster-hygiene-state' } }]);
+    expect(spec.volumes).toEqual([{ name: 'state', persistentVolumeClaim: { claimName: 'runbook-cluster-hygiene-state' } }, { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
     expect(spec.securityContext.fsGroup).toBe(spec.securityContext.runAsUser);
     const container = spec.containers[0];
     expect(container.image).toBe(`${pkg.config.image}:${pkg.version}`);
-    expect(container.volumeMounts).toEqual([{ name: 'state', mountPath: '/var/lib/runbook' }]);
+    expect(container.volumeMounts).toEqual([{ name: 'state', mountPath: '/var/lib/runbook' }, { name: 'tmp', mountPath: '/tmp' }]);
     expect(container.env).toContainEqual({ name: 'RUNBOOK_STATE_DIR', value: '/var/lib/runbook' });
     // The runbook's report files land on the claim unless the schedule names them.
     expect(container.args).toEqual(['run', 'cluster-hygiene', '--yes', '--output', 'json', '--report-json', '/var/lib/runbook/cluster-hygiene-report.json', '--report-markdown', '/var/lib/runbook/cluster-hygiene-report.md']);
 
     const existing = await runCli(['schedule', 'cluster-hygiene', '--cron', '0 */6 * * *', '--state-pvc', 'shared-state', '--param', 'report-json=/var/lib/runbook/h.json']);
     expect((loadAll(existing.stdout) as Array<{ kind: string }>).map((d) => d.kind)).not.toContain('PersistentVolumeClaim');
-    expect(pod(existing.stdout).volumes).toEqual([{ name: 'state', persistentVolumeClaim: { claimName: 'shared-state' } }]);
+    expect(pod(existing.stdout).volumes[0]).toEqual({ name: 'state', persistentVolumeClaim: { claimName: 'shared-state' } });
     expect(pod(existing.stdout).containers[0].args).toEqual(['run', 'cluster-hygiene', '--yes', '--output', 'json', '--report-json', '/var/lib/runbook/h.json', '--report-markdown', '/var/lib/runbook/cluster-hygiene-report.md']);
   });
 
