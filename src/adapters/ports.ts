@@ -90,6 +90,8 @@ export interface ProxmoxReader {
   getVmStatus(node: string, vmid: number): Promise<{ status: string; qmpstatus?: string; uptime?: number; maxmem?: number; balloon?: number }>;
   getNodeStatus(node: string): Promise<{ memoryTotal: number; memoryUsed: number }>;
   getTaskStatus(node: string, upid: string): Promise<ProxmoxTaskStatus>;
+  /** The VM an inventory file maps a Kubernetes node to, listed or not (inventory.ts). */
+  knownVm?(nodeName: string): { vmid: number; node?: string } | undefined;
 }
 
 export type VmAction = 'start' | 'stop' | 'shutdown' | 'reboot';

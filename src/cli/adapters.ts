@@ -11,8 +11,6 @@ import { envDuration } from '../runbook/duration.js';
 import type { CliIO } from './io.js';
 
 export interface AdapterFlags extends ProxmoxFlags {
-  /** Inventory file mapping Kubernetes nodes to Proxmox VMs ($RUNBOOK_INVENTORY). */
-  inventory?: string;
   kubeconfig?: string;
   context?: string;
 }
@@ -36,7 +34,7 @@ export function cliAdapters(io: CliIO, flags: AdapterFlags, events?: EventIdenti
     const target = resolveProxmoxTarget(flags, io.env);
     if (target.insecure) warn('warning: Proxmox TLS verification is OFF (--insecure): anyone on the path can impersonate the server');
     const client = await ProxmoxApiClient.connect(target, policy());
-    const inventoryFile = flags.inventory ?? io.env.RUNBOOK_INVENTORY;
+    const inventoryFile = target.inventoryFile;
     if (!inventoryFile) return { reader: readOnly(client), writer: client };
     const { loadInventory, withInventory } = await import('../adapters/proxmox/inventory.js');
     const inventory = loadInventory(inventoryFile);

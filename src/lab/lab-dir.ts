@@ -3,10 +3,13 @@
 //   tls.json      the serving certificate and key (0600), reused so ca.pem stays valid
 //   ca.pem        the CA clients trust (kubeconfig embeds it too; PROXMOX_CA points here)
 //   kubeconfig    for kubectl / client-node, bearer token auth
-//   proxmox.env   PROXMOX_URL, PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET, PROXMOX_CA (0600)
+//   proxmox.env   PROXMOX_URL, PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET, PROXMOX_CA,
+//                 RUNBOOK_INVENTORY (0600)
+//   inventory.yaml which VM backs which Kubernetes node (src/adapters/proxmox/inventory.ts)
 //   lab.pid       the process serving the lab, so a second start on the same dir is refused
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dump } from 'js-yaml';
 import { RunbookError } from '../errors.js';
 import type { KubeStoreSnapshot } from './kube/store.js';
 import type { EtcdMember } from './kubelet/etcd-members.js';
@@ -20,6 +23,7 @@ export interface LabPaths {
   ca: string;
   kubeconfig: string;
   proxmoxEnv: string;
+  inventory: string;
   pid: string;
 }
 
@@ -42,6 +46,7 @@ export function labPaths(dir: string): LabPaths {
     ca: join(dir, 'ca.pem'),
     kubeconfig: join(dir, 'kubeconfig'),
     proxmoxEnv: join(dir, 'proxmox.env'),
+    inventory: join(dir, 'inventory.yaml'),
     pid: join(dir, 'lab.pid'),
   };
 }
@@ -97,8 +102,14 @@ export function writeProxmoxEnv(paths: LabPaths, env: { url: string; tokenId: st
     `PROXMOX_TOKEN_ID=${env.tokenId}`,
     `PROXMOX_TOKEN_SECRET=${env.tokenSecret}`,
     `PROXMOX_CA=${paths.ca}`,
+    `RUNBOOK_INVENTORY=${paths.inventory}`,
   ];
   writeAtomic(paths.proxmoxEnv, `${lines.join('\n')}\n`, 0o600);
+}
+
+/** The operator's record of which VM backs which node, kept even after a VM was deleted. */
+export function writeInventory(paths: LabPaths, nodes: Record<string, { vmid: number; node?: string }>): void {
+  writeAtomic(paths.inventory, `# Written by \`runbook lab\`: which Proxmox VM backs which Kubernetes node.\n${dump({ nodes })}`);
 }
 
 

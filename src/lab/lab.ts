@@ -10,7 +10,8 @@ import { startControllers, type RunningControllers } from './kubelet/controllers
 import { EtcdMembers, type EtcdMember } from './kubelet/etcd-members.js';
 import { ETCD_NODE_ADDRESS, ETCD_NODE_NAME } from '../k3s-facts.js';
 import type { LabEtcd } from './kubelet/types.js';
-import { checkLabDirFree, labPaths, loadOrCreateTls, readLabState, removePidFile, writeKubeconfigFile, writeLabState, writePidFile, writeProxmoxEnv, type LabStateFile } from './lab-dir.js';
+import { checkLabDirFree, labPaths, loadOrCreateTls, readLabState, removePidFile, writeKubeconfigFile, writeInventory, writeLabState, writePidFile, writeProxmoxEnv, type LabStateFile } from './lab-dir.js';
+import { labInventory } from './lab-inventory.js';
 import { startProxmoxServer, type ProxmoxServer } from './proxmox/server.js';
 import { ProxmoxState } from './proxmox/state.js';
 import { DEFAULT_SCENARIO, loadScenario } from './scenario.js';
@@ -126,6 +127,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const [apiToken] = state.tokens();
     if (!apiToken) throw new Error(`scenario ${scenarioName} defines no Proxmox API token`);
     writeKubeconfigFile(paths, renderKubeconfig({ server: kube.url, caPem: tls.caPem, token }));
+    writeInventory(paths, labInventory(store, state));
     writeProxmoxEnv(paths, { url: proxmox.url, tokenId: apiToken.id, tokenSecret: apiToken.secret });
     const persist = () => {
       const file: LabStateFile = { version: 1, scenario: scenarioName, kubeToken: token, ports: { kube: kube.port, proxmox: proxmox.port }, kube: store.toJSON(), proxmox: state.toJSON(), ...(etcd ? { etcd: etcd.members.toJSON() } : {}) };

@@ -85,6 +85,8 @@ export interface ProxmoxLab {
   state: ProxmoxState;
   server: ProxmoxServer;
   client: ProxmoxApiClient;
+  /** the lab CA, for clients with other tokens */
+  caFile: string;
   stop(): Promise<void>;
 }
 
@@ -97,7 +99,7 @@ export async function startProxmoxLab(spec: Omit<ProxmoxSpec, 'tokens'>): Promis
   writeFileSync(caFile, tls.caPem);
   const client = await ProxmoxApiClient.connect({ url: server.url, tokenId: PVE_TOKEN_ID, tokenSecret: PVE_TOKEN_SECRET, caFile, insecure: false });
   return {
-    state, server, client,
+    state, server, client, caFile,
     stop: async () => {
       state.dispose();
       await server.close();

@@ -1,5 +1,6 @@
 // Where the Proxmox endpoint and credentials come from: flags, then environment, then an env
-// file (the lab writes one: PROXMOX_URL, PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET, PROXMOX_CA).
+// file (the lab writes one: PROXMOX_URL, PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET, PROXMOX_CA,
+// RUNBOOK_INVENTORY).
 // API tokens only: a password never needs to be stored for unattended runs.
 import { readFileSync } from 'node:fs';
 import { RunbookError } from '../../errors.js';
@@ -14,6 +15,8 @@ export interface ProxmoxTarget {
   fingerprint?: string;
   /** TLS verification off: only when the user asks, with a warning. */
   insecure: boolean;
+  /** Inventory file mapping Kubernetes nodes to Proxmox VMs (inventory.ts). */
+  inventoryFile?: string;
 }
 
 export interface ProxmoxFlags {
@@ -23,6 +26,8 @@ export interface ProxmoxFlags {
   proxmoxCa?: string;
   proxmoxFingerprint?: string;
   insecure?: boolean;
+  /** Inventory file mapping Kubernetes nodes to Proxmox VMs ($RUNBOOK_INVENTORY). */
+  inventory?: string;
 }
 
 /** Parses KEY=VALUE lines (comments, blank lines, optional quotes, optional `export`). */
@@ -61,5 +66,6 @@ export function resolveProxmoxTarget(flags: ProxmoxFlags, env: Record<string, st
   const caFile = pick(flags.proxmoxCa, 'PROXMOX_CA');
   const fingerprint = pick(flags.proxmoxFingerprint, 'PROXMOX_FINGERPRINT');
   const insecure = Boolean(flags.insecure) || env.PROXMOX_INSECURE === '1';
-  return { url, tokenId, tokenSecret, insecure, ...(caFile ? { caFile } : {}), ...(fingerprint ? { fingerprint: fingerprint.toUpperCase() } : {}) };
+  const inventoryFile = pick(flags.inventory, 'RUNBOOK_INVENTORY');
+  return { url, tokenId, tokenSecret, insecure, ...(caFile ? { caFile } : {}), ...(fingerprint ? { fingerprint: fingerprint.toUpperCase() } : {}), ...(inventoryFile ? { inventoryFile } : {}) };
 }

@@ -6,7 +6,9 @@ import { ApiError } from '../../errors.js';
 export function toProxmoxError(e: unknown, what: string): Error {
   if (e instanceof ApiError) return e;
   const message = e instanceof Error ? e.message : String(e);
-  const m = /(?:return Error|connection failed with) (\d{3}) ?([^:]*)(?::|\s+return:)\s*(.*)$/s.exec(message);
+  // proxmox-api: "... return Error 500 REASON: BODY" or "... connection failed with 595 REASON return: BODY";
+  // a reason may itself hold ': ' (hostname lookups), the body is JSON.
+  const m = /connection failed with (\d{3}) ?(.*?) return: (.*)$/s.exec(message) ?? /return Error (\d{3}) ?(.*?)(?:: (?=[{["n])|$)(.*)$/s.exec(message);
   if (!m) {
     if (/FaILED to call|fetch failed|ECONNREFUSED|ETIMEDOUT|certificate|fingerprint/i.test(message)) {
       return new ApiError('unavailable', `${what}: cannot reach Proxmox: ${message.replace(/^FaILED to call \S+ \S+ ?/, '')}`, { cause: e, hint: 'check PROXMOX_URL and the CA/fingerprint' });

@@ -6,7 +6,8 @@
 //     worker-7:     { vmid: 214, node: pve2 }
 //
 // Applied as a view over listVms(): a mapped VM is listed under its Kubernetes node's name,
-// so every step keeps finding VMs by node name.
+// so every step keeps finding VMs by node name; knownVm() names the mapped VM even when
+// /cluster/resources does not list it (no VM.Audit on it, or it is gone).
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { z } from 'zod';
@@ -46,6 +47,7 @@ export function withInventory<T extends ProxmoxReader | ProxmoxWriter>(inner: T,
   return new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop === 'listVms') return async () => mapVms(await target.listVms(), inventory);
+      if (prop === 'knownVm') return (nodeName: string) => (Object.hasOwn(inventory.nodes, nodeName) ? inventory.nodes[nodeName] : undefined);
       const value = Reflect.get(target, prop, receiver) as unknown;
       return typeof value === 'function' ? value.bind(target) : value;
     },
