@@ -3,7 +3,7 @@
 // before anything else loads: on an older Node the libraries fail with cryptic errors.
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 19)) {
-  process.stderr.write(`runbook needs Node.js 22.19 or newer; this is ${process.versions.node}.\n  (in a checkout, \`npm run\` scripts use the pinned Node from the \`node\` devDependency)\n`);
+  process.stderr.write(`runbook needs Node.js 22.19 or newer; this is ${process.versions.node}.\n  Install a newer Node, or use the single executable (runbook-linux-x64), which needs none.\n  (in a checkout, \`npm run\` scripts use the pinned Node from the \`node\` devDependency)\n`);
   process.exit(2);
 }
 
