@@ -5,7 +5,7 @@ import type { Journal } from './journal.js';
 
 export function journalRetries(journal: Journal, key: string, log?: (message: string) => void): (note: RetryNote) => Promise<void> {
   return async (note) => {
-    log?.(`${note.call} failed (${note.error}); attempt ${note.attempt} in ${(note.delayMs / 1000).toFixed(1)} s`);
+    log?.(`${note.error}; attempt ${note.attempt} in ${(note.delayMs / 1000).toFixed(1)} s`);
     await journal.append({ t: 'call-retried', key, ...note });
   };
 }

@@ -42,6 +42,11 @@ export class LabFaults {
     };
   }
 
+  /** The rules in force (chained ones included), with their hit counts. */
+  active(): ActiveFault[] {
+    return this.entries.map((e) => ({ rule: e.rule, hits: e.hits, remove: () => (this.entries = this.entries.filter((x) => x !== e)) }));
+  }
+
   /** Lifts every rule (outages stay until ended). */
   clear(): void {
     for (const e of this.entries) e.removed = true;
@@ -86,6 +91,7 @@ export class LabFaults {
       if (e.removed || !matches(e.rule, name, method, path)) continue;
       if (e.rule.fault.kind === 'watch-drop' && !watch) continue;
       e.hits++;
+      if (e.hits === 1 && e.rule.then) this.add(e.rule.then);
       if (e.rule.times !== undefined && e.hits >= e.rule.times) this.entries = this.entries.filter((x) => x !== e);
       out.push(e.rule.fault);
     }

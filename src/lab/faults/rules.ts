@@ -27,6 +27,8 @@ export interface FaultRule {
   /** Applies to this many matching requests, then the rule is spent; unlimited when absent. */
   times?: number;
   fault: Fault;
+  /** Added when this rule first fires: a fault that starts at a known point of a run (after the reboot). */
+  then?: FaultRule;
 }
 
 /** A rule in force: how often it fired, and a way to lift it. */
