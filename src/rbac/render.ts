@@ -20,17 +20,25 @@ export function clusterRole(name: string, perms: RunbookPermissions, labels: Rec
   };
 }
 
+/** `/vms` -> `Vms`, `/` -> `Root`: a role name suffix (PVE role ids: [A-Za-z0-9._-]). */
+function pathSuffix(path: string): string {
+  const words = path.split('/').filter(Boolean).map((w) => w.replace(/[^A-Za-z0-9]/g, ''));
+  return words.length ? words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('') : 'Root';
+}
+
+/** One role per ACL path, holding only that path's privileges (one path: the role keeps its name),
+ * so no path gets a privilege only another needs: exactly what the Proxmox privilege proof grants. */
 export function pveumCommands(role: string, perms: RunbookPermissions, tokenId = 'runbook@pve!runbook'): string[] {
   if (!perms.proxmox.length) return [];
-  const privs = [...new Set(perms.proxmox.flatMap((p) => p.privileges))].sort();
   const user = tokenId.split('!')[0]!;
   const token = tokenId.split('!')[1] ?? 'runbook';
+  const roles = perms.proxmox.map((p) => ({ ...p, role: perms.proxmox.length === 1 ? role : `${role}${pathSuffix(p.path)}` }));
   return [
-    `pveum role add ${role} --privs "${privs.join(',')}"`,
+    ...roles.map((r) => `pveum role add ${r.role} --privs "${r.privileges.join(',')}"`),
     `pveum user add ${user}`,
-    ...perms.proxmox.map((p) => `pveum acl modify ${p.path} --users ${user} --roles ${role}`),
+    ...roles.map((r) => `pveum acl modify ${r.path} --users ${user} --roles ${r.role}`),
     // Privilege separation on: the token carries only what is granted to it, not all of the user's rights.
     `pveum user token add ${user} ${token} --privsep 1`,
-    ...perms.proxmox.map((p) => `pveum acl modify ${p.path} --tokens '${tokenId}' --roles ${role}`),
+    ...roles.map((r) => `pveum acl modify ${r.path} --tokens '${tokenId}' --roles ${r.role}`),
   ];
 }

@@ -48,7 +48,8 @@ const ROLLBACK_ONLY: Record<string, string> = {
 let pve: ProxmoxSim;
 const c = useProofCluster('purge', 2 + Object.keys(USED).length, async ({ admin, auditLog, users, onStop, startProxmox }) => {
   await prepareDeadNodeNamespace(admin);
-  // purge-dead-node also asks Proxmox whether the node's VM still runs: a simulator with none.
+  // purge-dead-node also asks Proxmox whether the node's VM still runs: a simulator with none
+  // (and --vm-gone below: not being listed is no evidence; the Proxmox proof covers that part).
   pve = await startProxmox({ nodes: [{ name: 'pve', memoryMiB: 8192 }], vms: [] });
   onStop(playScheduler(admin, auditLog, users));
 });
@@ -58,7 +59,7 @@ async function purgeAs(drop?: string) {
   const { i, user } = c.nextRun();
   const node = `dead-${i}`;
   await seedDeadNode(c.admin, node);
-  const r = await runGranted(c, { runbook: 'purge-dead-node', user, drop, args: ['--node', node, '--yes', '--schedule-timeout', '30s'], env: { PROXMOX_ENV_FILE: pve.envFile } });
+  const r = await runGranted(c, { runbook: 'purge-dead-node', user, drop, args: ['--node', node, '--vm-gone', '--yes', '--schedule-timeout', '30s'], env: { PROXMOX_ENV_FILE: pve.envFile } });
   return { r, user: user.user, node, objects: deadNodeObjects(node) };
 }
 

@@ -109,7 +109,10 @@ describe('runbook schedule / rbac (CLI)', () => {
     expect(r.code).toBe(0);
     const yaml = r.stdout.split('\n# Proxmox')[0]!;
     expect((load(yaml) as { kind: string }).kind).toBe('ClusterRole');
-    expect(r.stdout).toMatch(/pveum role add RunbookFixBallooning --privs "[^"]*VM\.Config\.Memory/);
+    // One role per ACL path: /nodes gets Sys.Audit only, /vms the VM privileges only.
+    expect(r.stdout).toMatch(/pveum role add RunbookFixBallooningNodes --privs "Sys\.Audit"\n/);
+    expect(r.stdout).toMatch(/pveum role add RunbookFixBallooningVms --privs "VM\.Audit,VM\.Config\.Memory,VM\.PowerMgmt"\n/);
+    expect(r.stdout).toMatch(/pveum acl modify \/nodes --tokens 'runbook@pve!runbook' --roles RunbookFixBallooningNodes\n/);
   });
 
   it.skipIf(!hasSystemdAnalyze())('systemd accepts the OnCalendar it is given', () => {
