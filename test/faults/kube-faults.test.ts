@@ -3,8 +3,6 @@
 // permanent ones are not, a request that may have reached the server is not sent twice unless
 // that is harmless, and a wait rides out an outage and dropped watches until its own deadline.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,11 +10,10 @@ import type { CallPolicy } from '../../src/adapters/api-call.js';
 import { createKubeAdapters } from '../../src/adapters/kube/adapter.js';
 import type { KubeAdapters } from '../../src/adapters/kube/adapter.js';
 import type { KubeObject, KubeRef } from '../../src/adapters/ports.js';
-import { inCallScope } from '../../src/call-scope.js';
 import { startLab } from '../../src/lab/lab.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { compileRetryPolicy } from '../../src/retry-policy.js';
-import type { RetryNote } from '../../src/retry-policy.js';
+import { closedPort, scoped, until } from '../support/faults.js';
 
 const policy: CallPolicy = { requestTimeoutMs: 400, retry: compileRetryPolicy({ maximumAttempts: 4, initialIntervalMs: 20, backoffCoefficient: 2, maximumIntervalMs: 100 }) };
 
@@ -32,14 +29,6 @@ beforeAll(async () => {
 });
 afterAll(async () => lab?.stop());
 beforeEach(() => lab.faults.clear());
-
-/** Runs `fn` as a step would, collecting the retries it reports. */
-async function scoped<T>(fn: () => Promise<T>, onNote?: (n: RetryNote, all: RetryNote[]) => void): Promise<{ result: Promise<T>; notes: RetryNote[] }> {
-  const notes: RetryNote[] = [];
-  const result = inCallScope({ onRetry: (n) => { notes.push(n); onNote?.(n, notes); } }, fn);
-  await result.catch(() => undefined);
-  return { result, notes };
-}
 
 describe('Kubernetes adapter under injected faults', () => {
   it('503 twice: the read is retried and each retry is reported with the server\'s words', async () => {
@@ -105,7 +94,7 @@ describe('Kubernetes adapter under injected faults', () => {
     let outage: { end(): Promise<void> } | undefined;
     const waited = scoped(
       () => kube.reader.waitFor(ref('h'), (o) => (o?.data as Record<string, string> | undefined)?.ready === 'yes', { timeoutMs: 20_000 }),
-      (_n, all) => {
+      (all) => {
         // Three refused re-reads later, the object changes and the server comes back.
         if (all.length !== 3 || !outage) return;
         const current = lab.kube.store.get('v1', 'ConfigMap', 'h', 'default')!;
@@ -145,21 +134,3 @@ describe('Kubernetes adapter under injected faults', () => {
     expect(notes).toEqual([]);
   });
 });
-
-/** A bounded wait for a condition of the lab (no sleeps as synchronisation). */
-async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}

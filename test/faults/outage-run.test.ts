@@ -4,8 +4,6 @@
 // timeout and the run lock is released, and a Proxmox URL at a closed port fails at once, naming
 // it, and the process exits as soon as it has said so.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import type { JournalRecord } from '../../src/engine/journal-records.js';
 import { startLab } from '../../src/lab/lab.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { runCli, startCli } from '../support/cli.js';
+import { closedPort, until } from '../support/faults.js';
 
 const labs: Lab[] = [];
 afterEach(async () => {
@@ -34,14 +33,6 @@ async function lab() {
 const reboots = (l: Lab, vmid: number) => l.proxmox.state.tasks().filter((t) => t.type === 'qmreboot' && t.id === String(vmid));
 const lease = (l: Lab) => l.kube.store.get('coordination.k8s.io/v1', 'Lease', 'runbook-run-lock', 'kube-system') as { spec?: { holderIdentity?: string } } | undefined;
 
-async function until(cond: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('outages during a run', () => {
   it('the Kubernetes API stops for 10 s during reboot-node: the run rides it out, the VM is rebooted once (issue 11 item 4)', async () => {
     const { lab: l, state, env, journal } = await lab();
@@ -49,7 +40,7 @@ describe('outages during a run', () => {
     const run = startCli(['--state-dir', state, 'run', 'reboot-node', '--node', 'k3s-replica-0', '--yes'], { env, timeoutMs: 120_000 });
     // The API goes away once the reboot was asked for: the rest of the run (reading the node
     // back, waiting for Ready, uncordoning) meets the outage.
-    await until(() => rebootSent.hits > 0);
+    await until(() => rebootSent.hits > 0, 60_000);
     const outage = l.faults.outage('kube');
     await new Promise((r) => setTimeout(r, 10_000)); // the outage itself is what is being simulated
     await outage.end();
@@ -84,10 +75,7 @@ describe('outages during a run', () => {
 
   it('plan with PROXMOX_URL at a closed port fails naming the URL, and the process exits at once (issue 13 item 7)', async () => {
     const { env } = await lab();
-    const s = createServer();
-    await new Promise<void>((res) => s.listen(0, '127.0.0.1', () => res()));
-    const port = (s.address() as AddressInfo).port;
-    await new Promise<void>((res) => s.close(() => res()));
+    const port = await closedPort();
     // Today's 30 s linger (proxmox-api's query timer) would outlive this bound and be killed.
     const r = await runCli(['plan', 'reboot-node', '--node', 'k3s-replica-0'], { env: { ...env, PROXMOX_URL: `https://127.0.0.1:${port}` }, timeoutMs: 20_000 });
     expect(r.signal).toBeNull();

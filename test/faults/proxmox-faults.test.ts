@@ -3,8 +3,6 @@
 // counts its tasks), a failed task reports its exitstatus, and a Proxmox that never answered or
 // is not trusted is reported at once, naming the URL and the flags that fix it.
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,12 +10,11 @@ import type { CallPolicy } from '../../src/adapters/api-call.js';
 import { ProxmoxApiClient } from '../../src/adapters/proxmox/client.js';
 import { resolveProxmoxTarget } from '../../src/adapters/proxmox/config.js';
 import type { ProxmoxTarget } from '../../src/adapters/proxmox/config.js';
-import { inCallScope } from '../../src/call-scope.js';
 import { ApiError } from '../../src/errors.js';
 import { startLab } from '../../src/lab/lab.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { compileRetryPolicy } from '../../src/retry-policy.js';
-import type { RetryNote } from '../../src/retry-policy.js';
+import { closedPort, scoped, until } from '../support/faults.js';
 
 const policy: CallPolicy = { requestTimeoutMs: 400, retry: compileRetryPolicy({ maximumAttempts: 4, initialIntervalMs: 20, backoffCoefficient: 2, maximumIntervalMs: 100 }) };
 
@@ -33,13 +30,6 @@ beforeAll(async () => {
 });
 afterAll(async () => lab?.stop());
 beforeEach(() => lab.faults.clear());
-
-async function scoped<T>(fn: () => Promise<T>, onNote?: (all: RetryNote[]) => void): Promise<{ result: Promise<T>; notes: RetryNote[] }> {
-  const notes: RetryNote[] = [];
-  const result = inCallScope({ onRetry: (n) => { notes.push(n); onNote?.(notes); } }, fn);
-  await result.catch(() => undefined);
-  return { result, notes };
-}
 
 const reboots = (vmid: number) => lab.proxmox.state.tasks().filter((t) => t.type === 'qmreboot' && t.id === String(vmid));
 
@@ -114,19 +104,3 @@ describe('Proxmox adapter under injected faults', () => {
     expect((err as ApiError).hint).not.toMatch(/NODE_/);
   });
 });
-
-async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}

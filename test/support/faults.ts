@@ -1,0 +1,31 @@
+// Helpers for the fault tests: run a call as a step would (collecting the retries it reports),
+// wait for a lab condition (bounded, no sleeps as synchronisation), find a closed port.
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { inCallScope } from '../../src/call-scope.js';
+import type { RetryNote } from '../../src/retry-policy.js';
+
+/** Runs `fn` in a call scope; `onNote` sees the retries so far after each one. Settles before returning. */
+export async function scoped<T>(fn: () => Promise<T>, onNote?: (all: RetryNote[]) => void): Promise<{ result: Promise<T>; notes: RetryNote[] }> {
+  const notes: RetryNote[] = [];
+  const result = inCallScope({ onRetry: (n) => { notes.push(n); onNote?.(notes); } }, fn);
+  await result.catch(() => undefined);
+  return { result, notes };
+}
+
+export async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A port nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
