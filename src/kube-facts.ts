@@ -80,11 +80,35 @@ export function isTerminating(obj: KubeObject | undefined): boolean {
   return Boolean(obj?.metadata.deletionTimestamp);
 }
 
-/** Shell-style glob (`*`, `?`) to a RegExp, for `--pvc 'prometheus-*'`. */
+/**
+ * Shell-style glob (`*`, `?`) match, for `--pvc 'prometheus-*'`. No RegExp: a 120k-character
+ * glob made one too large to compile (a crash), and `.*` runs can backtrack for minutes.
+ * Greedy with one remembered star: O(glob x name) at worst.
+ */
+export function globMatch(glob: string, name: string): boolean {
+  let g = 0;
+  let n = 0;
+  let star = -1;
+  let mark = 0;
+  while (n < name.length) {
+    if (glob[g] === '*') {
+      star = g++;
+      mark = n;
+    } else if (g < glob.length && (glob[g] === '?' || glob[g] === name[n])) {
+      g++;
+      n++;
+    } else if (star >= 0) {
+      g = star + 1;
+      n = ++mark;
+    } else return false;
+  }
+  while (glob[g] === '*') g++;
+  return g === glob.length;
+}
+
 export function globMatcher(globs: readonly string[] | undefined): (name: string) => boolean {
   if (!globs?.length) return () => true;
-  const res = globs.map((g) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
-  return (name) => res.some((r) => r.test(name));
+  return (name) => globs.some((g) => globMatch(g, name));
 }
 
 /** A copy fit for re-creation: server-set fields dropped, finalizers and deletion state reset. */

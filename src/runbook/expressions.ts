@@ -72,8 +72,14 @@ function tokenize(src: string): Token[] {
   return tokens;
 }
 
+/** Nesting (parentheses, `!`, lists, calls, indexes) a recursive parser can take safely. */
+export const MAX_EXPRESSION_DEPTH = 64;
+/** Characters in one expression: real ones are a line. */
+export const MAX_EXPRESSION_LENGTH = 10_000;
+
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
 
   private peek(): Token { return this.tokens[this.pos]!; }
@@ -109,9 +115,15 @@ class Parser {
     }
   }
 
+  // Every nesting passes here: bounding it bounds the recursion (2000 `(` overflowed the stack).
   private unary(): Expr {
-    if (this.accept('!')) return { kind: 'not', operand: this.unary() };
-    return this.postfix(this.primary());
+    if (++this.depth > MAX_EXPRESSION_DEPTH) throw new ExpressionError(`expression nested more than ${MAX_EXPRESSION_DEPTH} levels deep`, this.peek().at);
+    try {
+      if (this.accept('!')) return { kind: 'not', operand: this.unary() };
+      return this.postfix(this.primary());
+    } finally {
+      this.depth--;
+    }
   }
 
   private postfix(base: Expr): Expr {
@@ -171,6 +183,7 @@ class Parser {
 }
 
 export function parseExpression(src: string): Expr {
+  if (src.length > MAX_EXPRESSION_LENGTH) throw new ExpressionError(`expression is ${src.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}`, MAX_EXPRESSION_LENGTH);
   return new Parser(tokenize(src)).parseAll();
 }
 
@@ -260,10 +273,12 @@ export interface TemplateSite {
 export function scanTemplates(value: unknown, path = ''): TemplateSite[] {
   if (typeof value === 'string') {
     const sites: TemplateSite[] = [];
-    const covered: [number, number][] = [];
-    for (const m of value.matchAll(TEMPLATE)) covered.push([m.index, m.index + m[0].length]);
+    // Templates do not overlap and come in order: a `${{` outside every one is never closed.
+    const covered = [...value.matchAll(TEMPLATE)].map((m) => [m.index, m.index + m[0].length] as const);
+    let c = 0;
     for (const open of value.matchAll(/\$\{\{/g)) {
-      if (!covered.some(([a, b]) => open.index >= a && open.index < b)) {
+      while (c < covered.length && covered[c]![1] <= open.index) c++;
+      if (!(c < covered.length && covered[c]![0] <= open.index)) {
         sites.push({ path, src: value.slice(open.index + 3), offset: open.index, error: new ExpressionError('`${{` is never closed: end it with `}}`', 0) });
       }
     }

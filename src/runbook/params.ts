@@ -10,7 +10,13 @@ export interface Coerced {
   errors: string[];
 }
 
+/** Characters in one param value: far above any name or message, far below a hang. */
+export const MAX_PARAM_VALUE_LENGTH = 65_536;
+
 function one(spec: ParamSpec, v: unknown, what: string): unknown {
+  for (const s of Array.isArray(v) ? v : [v]) {
+    if (typeof s === 'string' && s.length > MAX_PARAM_VALUE_LENGTH) throw new Error(`${what} is ${s.length} characters long; the limit is ${MAX_PARAM_VALUE_LENGTH}`);
+  }
   switch (spec.type) {
     case 'bool':
       if (typeof v === 'boolean') return v;

@@ -223,7 +223,9 @@ class Rules {
 
   private checkSite(site: TemplateSite, path: string, ctx: { kind: 'preflight' | 'step' | 'gate'; owner?: StepInfo | undefined; allowItem: boolean }): void {
     if (site.error || !site.expr) {
-      this.add({ path, message: `bad expression \`${site.src.trim()}\`: ${site.error?.message ?? 'unparsable'}`, offset: site.offset + (site.error?.offset ?? 0) });
+      const src = site.src.trim();
+      const shown = src.length > 80 ? `${src.slice(0, 77)}...` : src;
+      this.add({ path, message: `bad expression \`${shown}\`: ${site.error?.message ?? 'unparsable'}`, offset: site.offset + (site.error?.offset ?? 0) });
       return;
     }
     for (const ref of referencesOf(site.expr)) this.checkRef(ref, path, ctx);

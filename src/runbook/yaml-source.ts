@@ -90,10 +90,56 @@ function collectPositions(text: string, events: Event[], at: (offset: number) =>
   return positions;
 }
 
+/** Nodes a runbook may expand to through aliases: real ones hold a few thousand. */
+export const MAX_YAML_NODES = 100_000;
+/** Bytes in a runbook file; the biggest shipped one is ~5 KB. */
+export const MAX_RUNBOOK_BYTES = 1024 * 1024;
+/** YAML nesting depth (js-yaml's own default, named here so the message can say it). */
+const MAX_YAML_DEPTH = 100;
+
+/**
+ * Where alias expansion first passes MAX_YAML_NODES, if it does: nine levels of nine aliases
+ * ("billion laughs") are a small file but a huge value, and walking it hangs `validate`.
+ * Counts each node as it will be constructed, an alias as the size of what it names.
+ */
+function aliasBomb(text: string, events: Event[]): number | undefined {
+  const sizes = new Map<string, number>();
+  const open: { size: number; anchor?: string }[] = [{ size: 0 }];
+  const anchorOf = (ev: { anchorStart: number; anchorEnd: number }) => (ev.anchorStart >= 0 ? text.slice(ev.anchorStart, ev.anchorEnd) : undefined);
+  let total = 0;
+  const add = (n: number) => { open.at(-1)!.size += n; total += n; };
+  for (const ev of events) {
+    if (ev.type === EVENT_ID.SCALAR) {
+      add(1);
+      const a = anchorOf(ev);
+      if (a !== undefined) sizes.set(a, 1);
+    } else if (ev.type === EVENT_ID.ALIAS) {
+      add(sizes.get(text.slice(ev.anchorStart, ev.anchorEnd)) ?? 1);
+      if (total > MAX_YAML_NODES) return Math.max(0, ev.anchorStart - 1);
+    } else if (ev.type === EVENT_ID.MAPPING || ev.type === EVENT_ID.SEQUENCE) {
+      const a = anchorOf(ev);
+      open.push({ size: 1, ...(a !== undefined ? { anchor: a } : {}) });
+      total += 1;
+    } else if (ev.type === EVENT_ID.POP && open.length > 1) {
+      const done = open.pop()!;
+      if (done.anchor !== undefined) sizes.set(done.anchor, done.size);
+      open.at(-1)!.size += done.size;
+    }
+  }
+  return undefined;
+}
+
 export function readYaml(text: string, file: string): YamlRead {
   const at = lineIndex(text);
+  if (text.length > MAX_RUNBOOK_BYTES) {
+    return { positions: new Map(), error: { message: `the file is ${text.length} characters; a runbook may hold at most ${MAX_RUNBOOK_BYTES}`, line: 1, col: 1 } };
+  }
   try {
-    const events = parseEvents(text, { filename: file });
+    const events = parseEvents(text, { filename: file, maxDepth: MAX_YAML_DEPTH });
+    const bomb = aliasBomb(text, events);
+    if (bomb !== undefined) {
+      return { positions: new Map(), error: { message: `aliases here expand the document past ${MAX_YAML_NODES} nodes (an alias bomb?)`, ...at(bomb) } };
+    }
     const positions = collectPositions(text, events, at);
     const docs = constructFromEvents(events, { source: text, filename: file });
     if (docs.length === 0) return { positions, error: { message: 'the file is empty', line: 1, col: 1 } };
@@ -105,6 +151,8 @@ export function readYaml(text: string, file: string): YamlRead {
   } catch (e) {
     if (e instanceof YAMLException) {
       // An unclosed `[`, `{` or quote makes the parser fail lines later; point at the opener.
+      const tooDeep = /maxDepth/.test(e.reason);
+      if (tooDeep) return { positions: new Map(), error: { message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep`, line: (e.mark?.line ?? 0) + 1, col: (e.mark?.column ?? 0) + 1 } };
       const opener = e.mark ? unclosedOpener(text, e.mark.position) : undefined;
       if (opener) return { positions: new Map(), error: { message: `malformed YAML: \`${opener.char}\` opened here is never closed`, ...at(opener.offset) } };
       const line = (e.mark?.line ?? 0) + 1;
