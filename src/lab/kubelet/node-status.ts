@@ -1,9 +1,14 @@
 // Simulated kubelet status posting + the node lifecycle controller's view of it.
-// A node backed by a running VM posts Ready with the memory the guest really sees (with
-// ballooning on, the balloon target, not the configured size). A node whose VM is stopped or
-// gone stops posting; once its last heartbeat is older than notReadyGraceSeconds every condition
-// goes Unknown ("Kubelet stopped posting node status.") and the unreachable taints are added, as
-// kube-controller-manager's node lifecycle controller does.
+// A node backed by a running VM whose guest has booted posts Ready with the memory the guest
+// really sees (with ballooning on, the balloon target, not the configured size) and the
+// guest's boot id. A node whose VM is stopped, still booting, or gone stops posting. Nothing
+// posts NotReady on a shutdown: the kubelet's graceful node shutdown (pkg/kubelet/nodeshutdown)
+// is off unless shutdownGracePeriod is set, and k3s does not set it (kubernetes/website
+// docs/concepts/cluster-administration/node-shutdown.md). So the Node keeps its last
+// Ready=True, capacity and bootID until the kubelet posts again or, once its last heartbeat
+// is older than notReadyGraceSeconds, every condition goes Unknown ("Kubelet stopped posting
+// node status.") and the unreachable taints are added, as kube-controller-manager's node
+// lifecycle controller does.
 import { createHash } from 'node:crypto';
 import { mutateIfChanged, setCondition, type Condition } from './apply.js';
 import { emitEvent } from './events.js';
@@ -123,7 +128,7 @@ export function syncNodeStatus(ctx: ControllerContext): boolean {
     if (node.metadata.deletionTimestamp) continue;
     const vmid = nodeVmid(node);
     const vm = vmid === undefined ? undefined : ctx.proxmox.vm(vmid);
-    if (vm && vm.status === 'running') {
+    if (vm && vm.status === 'running' && (ctx.proxmox.guestBooted?.(vm.vmid, ctx.now()) ?? true)) {
       const wasReady = nodeConditions(node).some((c) => c.type === 'Ready' && c.status === 'True');
       const oldBoot = (node.status as { nodeInfo?: { bootID?: string } } | undefined)?.nodeInfo?.bootID;
       if (mutateIfChanged(ctx.store, node, (n) => postReady(n, ctx, vm))) {

@@ -43,6 +43,8 @@ export interface VmLike {
 export interface ControllerProxmox {
   vm(vmid: number): VmLike | undefined;
   effectiveMemoryMiB(vmid: number): number;
+  /** whether the running VM's guest has booted far enough to run its kubelet (absent: at once) */
+  guestBooted?(vmid: number, now: number): boolean;
   on(event: 'vm-changed', listener: (vm: VmLike) => void): unknown;
   off(event: 'vm-changed', listener: (vm: VmLike) => void): unknown;
 }

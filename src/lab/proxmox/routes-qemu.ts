@@ -51,7 +51,10 @@ function powerRoute(action: 'start' | 'stop' | 'shutdown' | 'reboot', schema: Sc
       // vm_reboot dies before forking; start/stop/shutdown check inside the worker.
       if (action === 'reboot' && vm.status !== 'running') throw fail(`VM ${vm.vmid} not running`);
       const type = { start: 'qmstart', stop: 'qmstop', shutdown: 'qmshutdown', reboot: 'qmreboot' }[action];
-      return ctx.state.startTask(type, vm, userOf(ctx));
+      // The worker reads timeout (how long a shutdown may take) and forceStop (power.ts).
+      const { timeout, forceStop } = ctx.params;
+      const params = { ...(timeout !== undefined ? { timeout } : {}), ...(forceStop !== undefined ? { forceStop } : {}) };
+      return ctx.state.startTask(type, vm, userOf(ctx), Object.keys(params).length ? params : undefined);
     },
   };
 }

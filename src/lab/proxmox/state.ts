@@ -12,19 +12,22 @@ import { encodeUpid, type TaskRecord } from './tasks.js';
 export interface ProxmoxSpec {
   nodes: { name: string; memoryMiB: number; cpus?: number; online?: boolean }[];
   vms: { vmid: number; name: string; node: string; memory: number /*MiB*/; balloon?: number /*MiB, 0 = device off*/;
-         cores?: number; status?: 'running' | 'stopped'; lock?: string; tags?: string }[];
+         cores?: number; status?: 'running' | 'stopped'; lock?: string; tags?: string; shutdownSeconds?: number }[];
   /** privsep: privilege separation (default off: the token has its user's rights) */
   tokens?: SimToken[];
   /** ACL entries (acl.ts); root@pam needs none */
   acl?: AclEntry[];
   users?: { userid: string /* 'root@pam' */; password: string }[];
   rebootSeconds?: number;  // simulated duration of reboot/start/stop/shutdown tasks (default 2)
+  guestBootSeconds?: number; // from QEMU start until the guest's kubelet posts (default rebootSeconds / 2)
 }
 
 export interface SimVm { vmid: number; name: string; node: string; status: 'running' | 'stopped';
   config: Record<string, string | number>;   // applied config (memory, balloon, cores, name, ...)
   pending: Record<string, string | number>;  // changes waiting for a reboot / stop-start
-  lock?: string; uptimeStartedAt?: number; }
+  lock?: string; uptimeStartedAt?: number;
+  /** Lab only: how long the guest takes to power off after an ACPI powerdown (default rebootSeconds / 2). */
+  shutdownSeconds?: number; }
 
 export interface SimToken { id: string /* 'root@pam!runbook' */; secret: string /* lowercase uuid */; privsep?: boolean }
 
@@ -39,6 +42,7 @@ interface Snapshot {
   acl?: AclEntry[];
   users: { userid: string; password: string }[];
   rebootSeconds: number;
+  guestBootSeconds?: number;
   tasks: TaskRecord[];
   secret: string;
   nextPid: number;
@@ -80,6 +84,8 @@ export class ProxmoxState extends EventEmitter implements AccessModel {
   private readonly queues = new Map<number, string[]>();
   /** simulated duration of power tasks, seconds */
   rebootSeconds = 2;
+  /** from QEMU start until the guest OS (and its kubelet) is up; default half of rebootSeconds */
+  guestBootSeconds?: number;
   /** HMAC key of tickets and CSRF tokens (persisted, so tickets survive a lab restart) */
   secret = randomBytes(32).toString('hex');
 
@@ -97,12 +103,13 @@ export class ProxmoxState extends EventEmitter implements AccessModel {
     const now = Date.now();
     s.vmList = spec.vms.map((v) => ({
       vmid: v.vmid, name: v.name, node: v.node, status: v.status ?? 'running', config: initialConfig(v), pending: {},
-      ...(v.lock ? { lock: v.lock } : {}), ...((v.status ?? 'running') === 'running' ? { uptimeStartedAt: now - 3600_000 } : {}),
+      ...(v.lock ? { lock: v.lock } : {}), ...(v.shutdownSeconds !== undefined ? { shutdownSeconds: v.shutdownSeconds } : {}), ...((v.status ?? 'running') === 'running' ? { uptimeStartedAt: now - 3600_000 } : {}),
     }));
     s.tokenList = (spec.tokens ?? []).map((t) => ({ ...t }));
     s.userList = (spec.users ?? []).map((u) => ({ ...u }));
     s.setAcl(spec.acl ?? []);
     if (spec.rebootSeconds !== undefined) s.rebootSeconds = spec.rebootSeconds;
+    if (spec.guestBootSeconds !== undefined) s.guestBootSeconds = spec.guestBootSeconds;
     return s;
   }
 
@@ -116,6 +123,7 @@ export class ProxmoxState extends EventEmitter implements AccessModel {
     s.userList = structuredClone(j.users);
     s.acl = structuredClone(j.acl ?? []);
     s.rebootSeconds = j.rebootSeconds;
+    if (j.guestBootSeconds !== undefined) s.guestBootSeconds = j.guestBootSeconds;
     s.secret = j.secret;
     s.nextPid = j.nextPid;
     s.taskList = structuredClone(j.tasks);
@@ -127,7 +135,7 @@ export class ProxmoxState extends EventEmitter implements AccessModel {
   toJSON(): unknown {
     const snap: Snapshot = {
       version: 1, nodes: this.nodeList, vms: this.vmList, tokens: this.tokenList, acl: this.acl, users: this.userList,
-      rebootSeconds: this.rebootSeconds, tasks: this.taskList, secret: this.secret, nextPid: this.nextPid,
+      rebootSeconds: this.rebootSeconds, ...(this.guestBootSeconds !== undefined ? { guestBootSeconds: this.guestBootSeconds } : {}), tasks: this.taskList, secret: this.secret, nextPid: this.nextPid,
     };
     return structuredClone(snap);
   }
@@ -166,6 +174,14 @@ export class ProxmoxState extends EventEmitter implements AccessModel {
     const memory = parseMemory(vm.config.memory ?? 512) ?? 512;
     const balloon = vm.config.balloon === undefined ? undefined : Number(vm.config.balloon);
     return balloon !== undefined && balloon > 0 && balloon < memory ? balloon : memory;
+  }
+
+  /** Whether the guest of a running VM has booted far enough that its kubelet runs. */
+  guestBooted(vmid: number, now = Date.now()): boolean {
+    const vm = this.vm(vmid);
+    if (!vm || vm.status !== 'running') return false;
+    const bootMs = (this.guestBootSeconds ?? this.rebootSeconds / 2) * 1000;
+    return now - (vm.uptimeStartedAt ?? 0) >= bootMs;
   }
 
   /** The VM is gone; listeners get it one last time, stopped. */

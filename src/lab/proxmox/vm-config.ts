@@ -6,6 +6,7 @@
 // text (parse_vm_config), so any change, pending ones included, changes it.
 import { createHash } from 'node:crypto';
 import { fail, paramError } from './errors.js';
+import { hotplugFeatures, hotplugMemory } from './memory-hotplug.js';
 import { apiValue, optionExists, parseMemory, typedValue } from './qemu-schema.js';
 import type { SimVm } from './state.js';
 
@@ -106,9 +107,10 @@ export function applyPending(vm: SimVm): boolean {
 const enabled = (balloon: string | number | undefined) => balloon === undefined || Number(balloon) !== 0;
 
 /**
- * vmconfig_hotplug_pending with the default hotplug features (network,disk,usb): no memory
- * or CPU hotplug, so memory and cores stay pending; a balloon target change is applied unless
- * it switches the balloon device on or off. Disks/NICs are not simulated and stay pending.
+ * vmconfig_hotplug_pending: memory is hotplugged only with 'memory' in `hotplug`
+ * (memory-hotplug.ts), else it stays pending, as CPU changes do; a balloon target change is
+ * applied unless it switches the balloon device on or off. Disks/NICs are not simulated and
+ * stay pending. Hotplug errors are a 400 once everything else was done.
  */
 function hotplugPending(vm: SimVm): void {
   const apply = (k: string) => {
@@ -124,10 +126,16 @@ function hotplugPending(vm: SimVm): void {
     dels.delete(k);
   }
   writePendingDeletes(vm, dels);
+  const errors: Record<string, string> = {};
   for (const k of pendingKeys(vm)) {
-    if (k === 'balloon' ? enabled(vm.config.balloon) === enabled(vm.pending.balloon) : k === 'cpuunits' || k === 'cpulimit') apply(k);
+    if (k === 'memory' && hotplugFeatures(vm).has('memory')) {
+      const r = hotplugMemory(vm, vm.pending.memory!);
+      if ('error' in r) errors.memory = `hotplug problem - ${r.error}`;
+      else apply(k);
+    } else if (k === 'balloon' ? enabled(vm.config.balloon) === enabled(vm.pending.balloon) : k === 'cpuunits' || k === 'cpulimit') apply(k);
   }
   if (vm.config.name !== undefined) vm.name = String(vm.config.name);
+  if (Object.keys(errors).length) throw paramError(errors); // raise_param_exc($errors)
 }
 
 export interface ConfigUpdate {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSim, tokenHeader, waitTask, type Sim } from './fixture.js';
+import { restartUpid, startSim, tokenHeader, waitTask, type Sim } from './fixture.js';
 
 const MiB = 1024 * 1024;
 
@@ -110,6 +110,7 @@ describe('Proxmox simulator: VM config', () => {
 
     const upid = await client.vmAction('pve1', 102, 'reboot');
     expect(await waitTask(sim, 'pve1', upid)).toMatchObject({ status: 'stopped', exitstatus: 'OK' });
+    expect(await waitTask(sim, 'pve1', restartUpid(sim, 102))).toMatchObject({ exitstatus: 'OK' });
 
     expect(await client.getVmPending('pve1', 102)).not.toContainEqual(expect.objectContaining({ pending: expect.anything() }));
     expect((await client.getVmConfig('pve1', 102)).values).toMatchObject({ memory: '2048', balloon: 0 });

@@ -99,3 +99,10 @@ export async function waitTask(sim: Sim, node: string, upid: string): Promise<{ 
   }
   throw new Error(`task ${upid} still running`);
 }
+
+/** After an OK reboot task: the qmstart task qmeventd forked (as root@pam) to bring the VM back. */
+export function restartUpid(sim: Sim, vmid: number): string {
+  const start = sim.state.tasks().findLast((t) => t.type === 'qmstart' && t.id === String(vmid) && t.user === 'root@pam');
+  if (!start) throw new Error(`no qmstart task for VM ${vmid}`);
+  return start.upid;
+}
