@@ -1,7 +1,9 @@
 // Entry point. Keeps start-up cheap: only commander and the command definitions load here;
 // each command imports the engine, YAML, the Kubernetes client... when it actually runs.
 import { Command, CommanderError } from 'commander';
+import { GLOBAL_FLAGS } from '../command-flags.js';
 import { EXIT } from '../errors.js';
+import { addFlags } from './flags.js';
 import type { CliIO } from './io.js';
 import { reportError } from './report-error.js';
 import { registerAll } from './commands/index.js';
@@ -12,8 +14,6 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const program = new Command('runbook')
     .description('Safe, journaled runbooks that repair k3s/Kubernetes clusters on Proxmox VE.')
     .version(VERSION, '-V, --version')
-    .option('--state-dir <dir>', 'where run journals live (default: $RUNBOOK_STATE_DIR or $XDG_STATE_HOME/runbook)')
-    .option('--runbooks-dir <dir>', 'extra directory of runbooks (repeatable; also $RUNBOOK_PATH)', (v: string, prev: string[] = []) => [...prev, v])
     .showSuggestionAfterError(true)
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
@@ -34,6 +34,7 @@ Exit codes: 0 ok, 1 step failed (rolled back), 2 invalid input, 3 preflight fail
 4 declined / not confirmed, 5 rollback incomplete, 6/7 doctor found warnings/critical
 problems, 70 internal error, 130 interrupted.`,
     );
+  addFlags(program, GLOBAL_FLAGS);
   registerAll(program, io, result);
   try {
     await program.parseAsync(argv, { from: 'user' });

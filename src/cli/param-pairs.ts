@@ -5,10 +5,6 @@ import { coerceParams } from '../runbook/params.js';
 import type { Runbook } from '../runbook/types.js';
 import { didYouMean } from '../suggest.js';
 
-export function collectPair(v: string, prev: string[] = []): string[] {
-  return [...prev, v];
-}
-
 export function parseParamPairs(runbook: Runbook, pairs: readonly string[], requireAll: boolean): { values: Record<string, unknown>; flags: string[] } {
   const raw: Record<string, string[]> = {};
   for (const pair of pairs) {

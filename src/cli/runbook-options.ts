@@ -2,11 +2,13 @@
 // `--nodes a,b` or `--nodes a --nodes b`, `--force/--no-force`. Commander then gives us
 // per-runbook --help and "unknown option (did you mean ...)" for free.
 import { Command, Option } from 'commander';
+import { PLAN_FLAGS, RUN_FLAGS } from '../command-flags.js';
+import { RunbookError } from '../errors.js';
 import type { ParamSpec, Runbook } from '../runbook/types.js';
+import { positionOf } from '../runbook/types.js';
+import { addFlags, repeatable } from './flags.js';
 import type { CliIO } from './io.js';
 import { addTargetOptions } from './target-options.js';
-
-const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
 function paramOption(p: ParamSpec): Option {
   const defaultNote = p.default === undefined ? '' : ` (default: ${Array.isArray(p.default) ? p.default.join(',') : String(p.default)})`;
@@ -17,13 +19,23 @@ function paramOption(p: ParamSpec): Option {
       // A bool that defaults to true is switched off with --no-NAME (commander's negation).
       return p.default === true ? new Option(`--no-${p.name}`, `${p.description} (on by default; --no-${p.name} turns it off)`) : new Option(`--${p.name}`, description);
     case 'list':
-      return new Option(`--${p.name} <${p.items ?? 'value'}>`, `${description}; repeat or comma-separate`).argParser(collect);
+      return new Option(`--${p.name} <${p.items ?? 'value'}>`, `${description}; repeat or comma-separate`).argParser(repeatable);
     case 'int':
       return new Option(`--${p.name} <n>`, description);
     case 'duration':
       return new Option(`--${p.name} <duration>`, `${description}; e.g. 30s, 5m, 1h`);
     default:
       return new Option(`--${p.name} <value>`, description);
+  }
+}
+
+/** The validator reserves the command's flag names; should one slip through, say where, not crash. */
+function addParamOption(cmd: Command, runbook: Runbook, p: ParamSpec): void {
+  try {
+    cmd.addOption(paramOption(p));
+  } catch (e) {
+    const at = positionOf(runbook.source, `params.${p.name}`);
+    throw new RunbookError('E_RUNBOOK', `${runbook.source.file}:${at.line}:${at.col}: param \`${p.name}\` clashes with a flag of the command: ${(e as Error).message}`, { hint: 'rename the param', cause: e });
   }
 }
 
@@ -38,19 +50,12 @@ export function runbookCommand(kind: InvocationKind, io: CliIO, runbook?: Runboo
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
     .showSuggestionAfterError(true)
-    .allowExcessArguments(false)
-    .option('-o, --output <format>', 'text or json', 'text');
+    .allowExcessArguments(false);
+  addFlags(cmd, PLAN_FLAGS);
   addTargetOptions(cmd);
-  if (kind === 'run') {
-    cmd
-      .option('-y, --yes', 'approve every confirmation (needed without a terminal)')
-      .option('--on-interrupt <action>', 'after Ctrl-C/SIGTERM: ask, rollback or keep (keep leaves it for `runbook resume`)', 'ask')
-      .option('--no-rollback', 'on failure, leave completed steps in place instead of undoing them')
-      .option('--no-lock', 'do not take the cluster run lock (a Lease in kube-system; $RUNBOOK_LOCK_TTL, default 60s)')
-      .option('--concurrency <n>', 'steps running at once', '4');
-  }
+  if (kind === 'run') addFlags(cmd, RUN_FLAGS);
   if (runbook) {
-    for (const p of runbook.params) cmd.addOption(paramOption(p));
+    for (const p of runbook.params) addParamOption(cmd, runbook, p);
     const example = runbook.params.filter((p) => p.required).map((p) => `--${p.name} ${p.type === 'int' ? '3' : 'VALUE'}`).join(' ');
     cmd.addHelpText('after', `\nExample:\n  runbook ${kind} ${runbook.name}${example ? ` ${example}` : ''}${kind === 'run' ? ' --yes' : ''}\n`);
   } else {

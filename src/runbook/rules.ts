@@ -3,6 +3,7 @@
 // found problems, guarding every access, so one `validate` reports everything at once.
 import { z } from 'zod';
 import type { StepDefinition, StepRegistry } from '../engine/define-step.js';
+import { RESERVED_PARAM_NAMES } from '../command-flags.js';
 import { findCycle } from '../graph/order.js';
 import { didYouMean } from '../suggest.js';
 import type { Expr, TemplateSite } from './expressions.js';
@@ -18,8 +19,6 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** Flags of `runbook run` itself: a param with one of these names would be unreachable. */
-export const RESERVED_PARAM_NAMES = ['help', 'yes', 'output', 'on-interrupt', 'rollback', 'no-rollback', 'lock', 'no-lock', 'concurrency', 'kubeconfig', 'context', 'proxmox-url', 'proxmox-token-id', 'proxmox-env-file', 'proxmox-ca', 'proxmox-fingerprint', 'insecure', 'state-dir', 'runbooks-dir', 'version'];
 
 interface StepInfo {
   id: string;

@@ -5,14 +5,15 @@ import { dump } from 'js-yaml';
 import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
 import type { CliIO } from '../io.js';
-import { collectPair, parseParamPairs } from '../param-pairs.js';
+import { repeatable } from '../flags.js';
+import { parseParamPairs } from '../param-pairs.js';
 
 export function registerRbac(program: Command, io: CliIO, _result: CommandResult): void {
   program
     .command('rbac')
     .description('print the Kubernetes ClusterRole and Proxmox privileges a runbook needs (least privilege)')
     .argument('<runbook>', 'runbook name or path')
-    .option('--param <name=value>', 'a runbook param, when permissions depend on it (repeatable)', collectPair)
+    .option('--param <name=value>', 'a runbook param, when permissions depend on it (repeatable)', repeatable)
     .option('--token-id <id>', 'Proxmox API token the role is granted to', 'runbook@pve!runbook')
     .option('-o, --output <format>', 'text (YAML + pveum commands) or json', 'text')
     .addHelpText('after', '\nExamples:\n  runbook rbac purge-dead-node | kubectl apply -f -     (the YAML part)\n  runbook rbac fix-ballooning --output json\n')

@@ -8,6 +8,7 @@ import type { CommandResult } from '../context.js';
 import { globalFlags, stateDirOf } from '../context.js';
 import type { CliIO } from '../io.js';
 import { restoreObjects, savedObjects } from '../restore-objects.js';
+import { repeatable } from '../flags.js';
 import { addTargetOptions } from '../target-options.js';
 
 export function registerRestore(program: Command, io: CliIO, result: CommandResult): void {
@@ -15,7 +16,7 @@ export function registerRestore(program: Command, io: CliIO, result: CommandResu
     .command('restore')
     .description('re-create Kubernetes objects a run deleted, from the copies in its journal')
     .argument('<run-id>', 'from `runbook history`')
-    .option('--object <glob>', 'only these (repeatable): a name, kind/name or journal ref, * allowed', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--object <glob>', 'only these (repeatable): a name, kind/name or journal ref, * allowed', repeatable)
     .option('--dry-run', 'say what would be re-created, change nothing')
     .option('-o, --output <format>', 'text or json', 'text')
     .addHelpText('after', `

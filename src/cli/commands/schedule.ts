@@ -7,7 +7,8 @@ import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
 import type { CliIO } from '../io.js';
 import type { Runbook } from '../../runbook/types.js';
-import { collectPair, parseParamPairs } from '../param-pairs.js';
+import { repeatable } from '../flags.js';
+import { parseParamPairs } from '../param-pairs.js';
 import { IMAGE } from '../version.js';
 
 interface ScheduleOpts {
@@ -38,7 +39,7 @@ export function registerSchedule(program: Command, io: CliIO, _result: CommandRe
     .argument('<runbook>', 'runbook name or path')
     .requiredOption('--cron <expr>', "five-field cron schedule, UTC, e.g. '0 */6 * * *'")
     .option('--emit <kind>', 'cronjob or systemd', 'cronjob')
-    .option('--param <name=value>', 'a runbook param for every run (repeatable)', collectPair)
+    .option('--param <name=value>', 'a runbook param for every run (repeatable)', repeatable)
     .option('--namespace <ns>', 'namespace of the CronJob and its ServiceAccount', 'runbook-system')
     .option('--image <image>', 'container image with the runbook CLI (`npm run build:image` builds it)', IMAGE)
     .option('--state-pvc <claim>', 'cronjob: an existing PersistentVolumeClaim for journals and reports (default: the output creates runbook-NAME-state)')
