@@ -98,7 +98,8 @@ export type VmAction = 'start' | 'stop' | 'shutdown' | 'reboot';
 
 export interface ProxmoxWriter extends ProxmoxReader {
   setVmConfig(node: string, vmid: number, values: Record<string, string | number>, digest?: string): Promise<void>;
-  vmAction(node: string, vmid: number, action: VmAction): Promise<string>;
+  /** `timeout`: seconds a shutdown/reboot waits for the guest to power off (PVE's default: 60). */
+  vmAction(node: string, vmid: number, action: VmAction, options?: { timeout?: number }): Promise<string>;
 }
 
 export interface ShellResult {

@@ -34,14 +34,24 @@ export function describeVmState(s: VmState): string {
   return s.qmpstatus !== undefined && s.qmpstatus !== s.status ? `${s.status} (qmp: ${s.qmpstatus})` : s.status;
 }
 
-export async function waitVmRunning(proxmox: ProxmoxReader, pveNode: string, vmid: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/** Polls (with backoff) until the VM runs or `ms` passed; whether it runs. 0: ask once. */
+export async function vmRunningWithin(proxmox: ProxmoxReader, pveNode: string, vmid: number, ms: number, signal: AbortSignal): Promise<boolean> {
+  return (await pollVm(proxmox, pveNode, vmid, ms, signal)).running;
+}
+
+async function pollVm(proxmox: ProxmoxReader, pveNode: string, vmid: number, ms: number, signal: AbortSignal): Promise<{ running: boolean; last: VmState }> {
+  const deadline = Date.now() + ms;
   let delay = 100;
   for (;;) {
     const s = await proxmox.getVmStatus(pveNode, vmid);
-    if (vmRunning(s)) return;
-    if (Date.now() + delay > deadline) throw new Error(`VM ${vmid} is ${describeVmState(s)} after ${Math.round(timeoutMs / 1000)}s`);
+    if (vmRunning(s)) return { running: true, last: s };
+    if (Date.now() + delay > deadline) return { running: false, last: s };
     await sleep(delay, signal);
     delay = Math.min(delay * 2, 5000);
   }
+}
+
+export async function waitVmRunning(proxmox: ProxmoxReader, pveNode: string, vmid: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  const { running, last } = await pollVm(proxmox, pveNode, vmid, timeoutMs, signal);
+  if (!running) throw new Error(`VM ${vmid} is ${describeVmState(last)} after ${Math.round(timeoutMs / 1000)}s`);
 }

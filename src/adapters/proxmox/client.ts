@@ -102,9 +102,9 @@ export class ProxmoxApiClient implements ProxmoxWriter {
     }, false);
   }
 
-  vmAction(node: string, vmid: number, action: VmAction): Promise<string> {
+  vmAction(node: string, vmid: number, action: VmAction, options?: { timeout?: number }): Promise<string> {
     // A power action whose answer was lost may have started: only resent when it never left (reboot-guard asks the task list).
-    return this.call(`${action} VM ${vmid}`, async () => String(await this.vm(node, vmid).status[action].$post()), false);
+    return this.call(`${action} VM ${vmid}`, async () => String(await this.vm(node, vmid).status[action].$post(options as never)), false);
   }
 }
 

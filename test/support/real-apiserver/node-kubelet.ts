@@ -1,7 +1,7 @@
 // Plays a node's kubelet across a reboot of its VM in the Proxmox simulator (no kubelet runs
 // here): when the VM stops, the node goes NotReady (what the node-lifecycle controller writes
 // once the kubelet stops posting, with no grace period here); when it runs again, the kubelet
-// posts Ready with the memory the guest now sees. It posts Ready only once the run has read the
+// posts Ready with the memory the guest now sees and the new boot's bootID. It posts Ready only once the run has read the
 // node after the VM came back (audit log): the run then watches from what it read, so it sees
 // the change; posted any earlier, its first read would end the wait and whether it needs
 // `watch nodes` would depend on timing.
@@ -11,7 +11,7 @@ import type { ProxmoxState, SimVm } from '../../../src/lab/proxmox/state.js';
 import { auditedRequests } from './audit.js';
 import type { Admin } from './admin.js';
 import { playLoop } from './controller-loop.js';
-import { READY } from './nodes.js';
+import { bootID, READY } from './nodes.js';
 
 const merge = 'application/merge-patch+json';
 
@@ -36,7 +36,8 @@ export function playNodeKubelet(admin: Admin, state: ProxmoxState, auditLogPath:
       const vm = state.vms().find((v) => v.name === node);
       const memoryMiB = vm ? state.effectiveMemoryMiB(vm.vmid) : 0;
       await notReady.get(node);
-      await admin.must('PATCH', `/api/v1/nodes/${node}/status`, { status: { capacity: { memory: `${memoryMiB}Mi` }, conditions: [READY] } }, merge);
+      const status = { capacity: { memory: `${memoryMiB}Mi` }, conditions: [READY], nodeInfo: { bootID: bootID() } };
+      await admin.must('PATCH', `/api/v1/nodes/${node}/status`, { status }, merge);
       booted.delete(node);
     }
   });

@@ -1,0 +1,21 @@
+// Writing memory/balloon so that a refusal leaves nothing behind. $update_vm_api (qemu-server
+// src/PVE/API2/Qemu.pm) writes the new values to [PENDING] first and only then hotplugs them
+// on a running VM: with 'memory' in the VM's `hotplug` option a decrease must unplug DIMMs
+// (the guest may refuse) and anything under 1024 MiB fails, and those errors come back as a
+// 400 while the values stay pending, to be applied by whoever reboots the VM next. We revert
+// them (`revert`), so a failed step never leaves a change waiting for someone else's reboot.
+import type { ProxmoxWriter } from '../../src/adapters/ports.js';
+
+const KEYS = ['memory', 'balloon'] as const;
+
+export async function writeOrRevert(proxmox: ProxmoxWriter, pveNode: string, vmid: number, values: Record<(typeof KEYS)[number], number>, digest: string): Promise<void> {
+  try {
+    await proxmox.setVmConfig(pveNode, vmid, values, digest);
+  } catch (e) {
+    const left = (await proxmox.getVmPending(pveNode, vmid)).filter((p) => KEYS.some((k) => k === p.key) && (p.pending !== undefined || p.delete)).map((p) => p.key);
+    if (!left.length) throw e;
+    await proxmox.setVmConfig(pveNode, vmid, { revert: left.join(',') });
+    const hint = /hotplug problem/.test((e as Error).message) ? " (this VM hotplugs memory: PVE applies it live, and a decrease needs the guest to give DIMMs back; take 'memory' out of its hotplug option to change it at the next reboot instead)" : '';
+    throw new Error(`${(e as Error).message}: the pending ${left.join(' and ')} change was reverted${hint}`, { cause: e });
+  }
+}
