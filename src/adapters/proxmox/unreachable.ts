@@ -10,9 +10,10 @@ export function unreachable(failure: unknown, what: string, url: string): ApiErr
   const tls = codeMatching(failure, TLS_CODES);
   const pinned = /fingerprint .* does not match/.exec(messages(failure));
   if (tls || pinned) {
-    return new ApiError('unavailable', `${what}: cannot verify Proxmox at ${url}: ${pinned ? pinned[0] : tls}`, {
+    // In the message too: preflight and doctor show messages, not hints.
+    return new ApiError('unavailable', `${what}: cannot verify Proxmox at ${url}: ${pinned ? pinned[0] : tls} (trust it with --proxmox-ca FILE or --proxmox-fingerprint)`, {
       cause: failure,
-      hint: 'pass the CA that signed its certificate (--proxmox-ca FILE, PROXMOX_CA) or pin it (--proxmox-fingerprint, as `pvenode cert info` shows it)',
+      hint: 'the CA file (PROXMOX_CA) is the one that signed the PVE certificate; the fingerprint (PROXMOX_FINGERPRINT) is what `pvenode cert info` shows',
     });
   }
   const why = net ? net.label : messages(failure);
