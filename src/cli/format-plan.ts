@@ -41,6 +41,8 @@ export function formatPlan(runbook: string, entries: readonly PlanEntry[], diges
     for (const c of e.changes) out.push(`      ${formatChange(c)}`);
   }
   const n = countChanges(entries);
+  const acts = (e: PlanEntry) => Boolean(e.deferred) || e.changes.some((c) => c.op !== 'noop');
+  for (const e of entries.filter((x) => x.cannotUndo && acts(x))) out.push(`Cannot be undone: ${e.key} (${e.uses}): ${e.cannotUndo}.`);
   const changing = n.create + n.update + n.delete + n.action;
   out.push(
     changing === 0

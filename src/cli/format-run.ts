@@ -31,9 +31,15 @@ export function formatRunOutcome(o: RunOutcome): string {
       for (const f of o.rollback.failures) lines.push(`  ${f.key}: ${f.error.message}`);
       lines.push(`  The journal keeps everything needed: runbook show ${o.runId}; retry with runbook rollback ${o.runId}.`);
     }
+    lines.push(...keptLines(o.rollback.kept));
   }
   lines.push(`Journal: ${o.journalPath}`);
   return lines.join('\n') + '\n';
+}
+
+/** Steps a rollback left as they are on purpose (irreversible, or past the point of no return). */
+export function keptLines(kept: readonly { key: string; reason: string }[]): string[] {
+  return kept.length ? [`Kept ${kept.length} step(s), not undone:`, ...kept.map((k) => `  ${k.key}: ${k.reason}`)] : [];
 }
 
 /** The machine-readable summary printed by `--output json`. */
@@ -49,6 +55,6 @@ export function runOutcomeJson(o: RunOutcome): unknown {
     preflight: o.preflight,
     plan: o.plan,
     applied: o.execution?.applied.map((a) => ({ key: a.key, uses: a.uses, outputs: a.outputs })) ?? [],
-    rollback: o.rollback ? { ok: o.rollback.ok, rolledBack: o.rollback.rolledBack, failures: o.rollback.failures.map((f) => ({ key: f.key, error: f.error.message })) } : undefined,
+    rollback: o.rollback ? { ok: o.rollback.ok, rolledBack: o.rollback.rolledBack, kept: o.rollback.kept, failures: o.rollback.failures.map((f) => ({ key: f.key, error: f.error.message })) } : undefined,
   };
 }

@@ -80,6 +80,12 @@ export interface StepDefinition<P = any, O = any, U = any, A extends AdapterName
   /** True when the step cannot be undone; its rollback is a no-op that says so. */
   irreversible?: boolean;
   /**
+   * Set (to the reason) when, once this step has started changing things, undoing the run would
+   * restore the broken state it repairs: a rollback stops here, keeping this step and every
+   * earlier one (docs/decisions.md, "point of no return"). The confirmation names it.
+   */
+  pointOfNoReturn?: string;
+  /**
    * True when `apply` only reads (a lookup such as "which nodes still balloon"): the planner
    * runs it with read-only adapters so the steps that depend on its outputs can be planned.
    */

@@ -100,6 +100,8 @@ export interface StepRollbackRecord {
   t: 'step-rolled-back' | 'step-rollback-failed';
   key: string;
   error?: string;
+  /** Rolled back by keeping it, and why: irreversible by nature, or past the point of no return. */
+  kept?: string;
 }
 
 export interface RunFinishedRecord {

@@ -2,7 +2,7 @@
 // Pure data: `runbook plan` prints it, `runbook run` shows it before confirming.
 import type { StepGraph } from '../graph/compile.js';
 import type { AdapterProvider } from './adapters.js';
-import type { PlannedChange } from './define-step.js';
+import type { PlannedChange, StepDefinition } from './define-step.js';
 import { isDestructive } from './define-step.js';
 import { readContext } from './step-context.js';
 import type { Scope } from './instances.js';
@@ -15,6 +15,8 @@ export interface PlanEntry {
   uses: string;
   destructive: boolean;
   changes: PlannedChange[];
+  /** Why a rollback would not undo it: irreversible, or the run's point of no return. */
+  cannotUndo?: string;
   /** Why this step could not be planned up front (its inputs come from another step). */
   deferred?: string;
   skipped?: string;
@@ -55,15 +57,20 @@ export async function plan(o: PlanOptions): Promise<PlanEntry[]> {
   for (const entry of staticInstances(o.graph, o.params, known)) {
     if (entry.kind !== 'instances') {
       const destructive = typeof entry.node.def.destructive === 'boolean' ? entry.node.def.destructive : true;
-      out.push({ ...pick(entry.info), destructive, changes: [], ...(entry.kind === 'deferred' ? { deferred: entry.reason } : { skipped: entry.reason }) });
+      out.push({ ...pick(entry.info), destructive, changes: [], ...cannotUndo(entry.node.def), ...(entry.kind === 'deferred' ? { deferred: entry.reason } : { skipped: entry.reason }) });
       continue;
     }
     for (const inst of entry.instances) {
       const ctx = await readContext(inst.def, inst.params, { runId: o.runId, stepId: inst.stepId, key: inst.key, signal: o.signal, log: () => {} }, o.adapters);
-      out.push({ ...pick(inst), destructive: isDestructive(inst.def, inst.params), changes: await inst.def.plan(ctx) });
+      out.push({ ...pick(inst), destructive: isDestructive(inst.def, inst.params), changes: await inst.def.plan(ctx), ...cannotUndo(inst.def) });
     }
   }
   return out;
+}
+
+function cannotUndo(def: StepDefinition): { cannotUndo?: string } {
+  if (def.pointOfNoReturn) return { cannotUndo: `point of no return: ${def.pointOfNoReturn}; a rollback keeps it and every step before it` };
+  return def.irreversible ? { cannotUndo: 'irreversible: a rollback cannot undo it' } : {};
 }
 
 function pick(i: { key: string; stepId: string; title: string; uses: string }) {

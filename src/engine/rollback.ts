@@ -19,6 +19,8 @@ export interface RollbackResult {
   ok: boolean;
   rolledBack: string[];
   failures: RollbackFailure[];
+  /** Left as they are, with why: irreversible by nature, or at/before a point of no return. */
+  kept: { key: string; reason: string }[];
 }
 
 export interface RollbackOptions {
@@ -33,7 +35,14 @@ export interface RollbackOptions {
 
 export async function rollback(o: RollbackOptions): Promise<RollbackResult> {
   const entries = [...o.entries].reverse();
-  const result: RollbackResult = { ok: true, rolledBack: [], failures: [] };
+  const result: RollbackResult = { ok: true, rolledBack: [], failures: [], kept: [] };
+  // Keeping a step is its rollback: journaled, so `runbook rollback` finishes instead of failing forever.
+  const keep = async (key: string, reason: string) => {
+    await o.journal.append({ t: 'step-rolled-back', key, kept: reason });
+    result.kept.push({ key, reason });
+    o.observer.rollbackStep?.(key, true, undefined, reason);
+  };
+  let noReturn: string | undefined;
   o.observer.stage?.('rollback');
   o.observer.rollbackStarted?.(entries.map((e) => e.key));
   await o.journal.append({ t: 'rollback-started' });
@@ -41,9 +50,13 @@ export async function rollback(o: RollbackOptions): Promise<RollbackResult> {
   const signal = o.signal ?? new AbortController().signal;
   for (const entry of entries) {
     const def = o.registry.get(entry.uses);
+    noReturn ??= def?.pointOfNoReturn && `past the point of no return (${entry.key}): ${def.pointOfNoReturn}`;
+    if (noReturn || def?.irreversible) {
+      await keep(entry.key, noReturn ?? 'irreversible by nature: undo it by hand if needed');
+      continue;
+    }
     try {
       if (!def) throw new Error(`step type ${entry.uses} is not known to this version of runbook`);
-      if (def.irreversible) throw new Error(`${entry.uses} is irreversible: undo it by hand`);
       if (def.rollback && entry.undo !== null && entry.undo !== undefined) {
         const ctx = await applyContext(
           def,
