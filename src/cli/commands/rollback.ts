@@ -8,11 +8,11 @@ import { EXIT, RunbookError } from '../../errors.js';
 import { cliAdapters } from '../adapters.js';
 import type { AdapterFlags } from '../adapters.js';
 import type { CommandResult } from '../context.js';
-import { globalFlags, loadRegistry, stateDirOf } from '../context.js';
+import { globalFlags, loadRegistry, loadRunbook, stateDirOf } from '../context.js';
 import type { CliIO } from '../io.js';
 import { keptLines } from '../format-run.js';
 import { loadPastRun } from '../journal-run.js';
-import { lazyLeaseLock } from '../run-with-ui.js';
+import { runWithUi } from '../run-with-ui.js';
 import { addTargetOptions } from '../target-options.js';
 
 export function registerRollback(program: Command, io: CliIO, result: CommandResult): void {
@@ -41,19 +41,18 @@ export function registerRollback(program: Command, io: CliIO, result: CommandRes
         }
       }
       const registry = await loadRegistry();
-      const adapters = cliAdapters(io, opts, { runbook: past.start.runbook, runId: () => runId });
-      const touchesKube = entries.some((e) => registry.get(e.uses)?.uses.includes('kube'));
-      const rb = await rollbackRun({
-        runId,
-        runbook: past.start.runbook,
+      const journal = await Journal.create(stateDir, runId);
+      const rb = await rollback({
         entries,
         registry,
-        adapters,
-        stateDir,
-        ...(touchesKube ? { lock: lazyLeaseLock(adapters, io) } : {}),
+        adapters: cliAdapters(io, opts),
+        journal,
+        runId,
         observer: { rollbackStep: (key, ok, error, kept) => opts.output !== 'json' && io.out(`${kept ? 'kept' : ok ? 'rolled back' : 'FAILED to roll back'} ${key}${error ? `: ${error.message}` : ''}\n`) },
       });
       const exitCode = rb.ok ? EXIT.ok : EXIT.rollbackIncomplete;
+      await journal.append({ t: 'run-finished', status: rb.ok ? 'rolled-back' : 'rollback-incomplete', exitCode });
+      await journal.close();
       if (opts.output === 'json') io.out(JSON.stringify({ runId, ok: rb.ok, rolledBack: rb.rolledBack, kept: rb.kept, failures: rb.failures.map((f) => ({ key: f.key, error: f.error.message })) }, null, 2) + '\n');
       else {
         io.out(rb.ok ? `Run ${runId}: rolled back ${rb.rolledBack.length} step(s).\n` : `Run ${runId}: ROLLBACK INCOMPLETE (${rb.failures.length} failed); fix the cause and run it again.\n`);
@@ -61,5 +60,34 @@ export function registerRollback(program: Command, io: CliIO, result: CommandRes
       }
       result.exitCode = exitCode;
     });
+
+  const resumeCmd = program
+    .command('resume')
+    .description('continue an interrupted run from the first step not completed (preflight runs again)')
+    .argument('<run-id>', 'from `runbook history`')
+    .option('-y, --yes', 'approve every confirmation (needed without a terminal)')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .option('--on-interrupt <action>', 'after Ctrl-C: ask, rollback or keep', 'ask')
+    .addHelpText('after', '\nExample:\n  runbook resume 20261125-001122Z-ab12\n')
+    .action(async (runId: string, opts: Record<string, unknown>, cmd: Command) => {
+      const flags = globalFlags(cmd);
+      const stateDir = stateDirOf(io, flags);
+      const past = await loadPastRun(stateDir, runId);
+      if (past.summary.status === 'succeeded' || past.summary.status === 'rolled-back') {
+        throw new RunbookError('E_RESUME', `run ${runId} already ${past.summary.status}: nothing to resume`);
+      }
+      const registry = await loadRegistry();
+      const { runbook } = await loadRunbook(past.start.file, io, flags, registry);
+      const { runbookDigest } = await import('../../runbook/digest.js');
+      if (runbookDigest(runbook, past.start.params) !== past.start.digest) {
+        throw new RunbookError('E_RESUME_CHANGED', `${past.start.file} changed since run ${runId} started: resuming could apply a different plan`, {
+          hint: `restore the file, or undo the run with \`runbook rollback ${runId}\` and start again`,
+        });
+      }
+      const completed = completedFromJournal(past.records);
+      const previouslyApplied = appliedFromJournal(past.records).filter((e) => completed.has(e.key));
+      result.exitCode = await runWithUi({ io, flags, runbook, registry, params: past.start.params, opts, resume: { runId, completed, previouslyApplied, previouslyCommitted: committedFromJournal(past.records) } });
+    });
   addTargetOptions(rollbackCmd);
+  addTargetOptions(resumeCmd);
 }
