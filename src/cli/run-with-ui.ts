@@ -3,6 +3,7 @@
 import type { StepRegistry } from '../engine/define-step.js';
 import type { EngineObserver } from '../engine/events.js';
 import type { ResumeState } from '../engine/run.js';
+import { isSecretKey } from '../engine/redact.js';
 import { envDuration } from '../runbook/duration.js';
 import type { Runbook } from '../runbook/types.js';
 import type { AdapterProvider } from '../engine/adapters.js';
@@ -70,7 +71,7 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
       yes: Boolean(opts.yes),
       rollbackOnFailure: opts.rollback !== false,
       concurrency: Number(opts.concurrency ?? 4),
-      secretParams: new Set(runbook.params.filter((p) => /secret|token|password/i.test(p.name)).map((p) => p.name)),
+      secretParams: new Set(runbook.params.filter((p) => isSecretKey(p.name)).map((p) => p.name)),
       onInterrupt: async () => {
         await view.done();
         if (onInterruptFlag === 'rollback' || onInterruptFlag === 'keep') return onInterruptFlag;

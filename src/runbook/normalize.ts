@@ -2,10 +2,15 @@
 // list in file order, `needs` always a list, durations in milliseconds, retry defaults.
 import { parseWaitDuration } from './duration.js';
 import type { RawGroupedStep, RawRunbook, RawStep } from './schema.js';
-import { GROUP_USES } from './types.js';
-import type { ParamSpec, Runbook, RunbookSource, StepSpec } from './types.js';
+import { GROUP_USES, RETRY_DEFAULTS } from './types.js';
+import type { ParamSpec, RetrySpec, Runbook, RunbookSource, StepSpec } from './types.js';
 
 const ms = (v: string | number | undefined) => (v === undefined ? undefined : parseWaitDuration(v));
+
+function retrySpec(r: NonNullable<RawStep['retry']>): RetrySpec {
+  const maxBackoffMs = ms(r.maxBackoff);
+  return { attempts: r.attempts, backoffMs: ms(r.backoff) ?? RETRY_DEFAULTS.backoffMs, factor: r.factor ?? RETRY_DEFAULTS.factor, ...(maxBackoffMs !== undefined ? { maxBackoffMs } : {}) };
+}
 
 function step(s: RawStep | RawGroupedStep): StepSpec {
   const g = s as RawStep;
@@ -22,7 +27,7 @@ function step(s: RawStep | RawGroupedStep): StepSpec {
     ...(g.maxParallel !== undefined ? { maxParallel: g.maxParallel } : {}),
     ...(g.gate ? { gate: { uses: g.gate.uses, with: g.gate.with ?? {} } } : {}),
     ...(s.confirm !== undefined ? { confirm: s.confirm } : {}),
-    ...(s.retry ? { retry: { attempts: s.retry.attempts, backoffMs: ms(s.retry.backoff) ?? 1000, factor: s.retry.factor ?? 2 } } : {}),
+    ...(s.retry ? { retry: retrySpec(s.retry) } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     continueOnError: s.continueOnError ?? false,
     ...(g.steps ? { steps: g.steps.map(step) } : {}),

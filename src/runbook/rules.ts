@@ -6,12 +6,14 @@ import type { StepDefinition, StepRegistry } from '../engine/define-step.js';
 import { RESERVED_PARAM_NAMES } from '../command-flags.js';
 import { findCycle } from '../graph/order.js';
 import { didYouMean } from '../suggest.js';
+import { formatDuration, parseWaitDuration } from './duration.js';
 import type { Expr, TemplateSite } from './expressions.js';
 import { ExpressionError, parseExpression, referencesOf, ROOTS, scanTemplates, unwrapBare } from './expressions.js';
 import { coerceValue } from './params.js';
 import { rewriteShellText } from './shell-templates.js';
 import type { Problem } from './schema-issues.js';
 import { checkStepParams } from './step-params-check.js';
+import { RETRY_DEFAULTS } from './types.js';
 import type { ParamSpec } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -199,6 +201,21 @@ class Rules {
     return s.group !== undefined || (s.raw.forEach !== undefined && !s.children);
   }
 
+  /** A retry's ceiling may not be under its first delay (as the engine's RetryPolicy is checked). */
+  private checkRetry(s: StepInfo): void {
+    const r = s.raw.retry;
+    if (!isObj(r) || r.maxBackoff === undefined) return;
+    let first: number;
+    let max: number;
+    try {
+      first = r.backoff === undefined ? RETRY_DEFAULTS.backoffMs : parseWaitDuration(r.backoff as string | number);
+      max = parseWaitDuration(r.maxBackoff as string | number);
+    } catch {
+      return; // the schema reports a malformed duration
+    }
+    if (max < first) this.add({ path: `${s.path}.retry.maxBackoff`, message: `maxBackoff (${formatDuration(max)}) is shorter than the first delay (backoff: ${formatDuration(first)})`, hint: 'raise maxBackoff or lower backoff' });
+  }
+
   private checkStep(s: StepInfo): void {
     if (!s.children) this.checkCall(s.raw, s.path, 'step', s);
     for (const c of s.children?.values() ?? []) this.checkStep(c);
@@ -217,6 +234,7 @@ class Rules {
       if (s.raw[key] !== undefined && !fanOut) this.add({ path: `${s.path}.${key}`, message: `\`${key}\` only applies to a step with \`forEach\``, hint: 'add forEach: or remove it' });
     }
     if (isObj(s.raw.gate)) this.checkCall(s.raw.gate, `${s.path}.gate`, 'gate', s);
+    this.checkRetry(s);
     for (const site of scanTemplates(s.raw.confirm)) this.checkSite(site, `${s.path}.confirm`, { kind: 'step', owner: s, allowItem: this.hasItem(s) });
   }
 

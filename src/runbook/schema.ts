@@ -50,6 +50,7 @@ export const retrySchema = z
     attempts: z.number().int().min(1).max(100),
     backoff: duration.optional().meta({ description: 'Delay before the second attempt (default 1s).' }),
     factor: z.number().min(1).max(10).optional().meta({ description: 'Multiplier for each following delay (default 2).' }),
+    maxBackoff: duration.optional().meta({ description: 'Longest delay between two attempts (default 100 x backoff).' }),
   })
   .strict();
 

@@ -21,6 +21,9 @@ export interface ParamSpec {
   items?: 'string' | 'int';
 }
 
+/** What a `retry:` leaves out: first delay 1 s, doubling. */
+export const RETRY_DEFAULTS = { backoffMs: 1000, factor: 2 } as const;
+
 export interface RetrySpec {
   attempts: number;
   /** First delay between attempts, ms. */

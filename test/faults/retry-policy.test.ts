@@ -5,6 +5,8 @@ import { askedDelayMs, isTransient } from '../../src/adapters/transient.js';
 import { delayBefore } from '../../src/engine/retry.js';
 import { ApiError, RunbookError } from '../../src/errors.js';
 import { compileRetryPolicy, retryDelay, retrying } from '../../src/retry-policy.js';
+import { parseRunbook } from '../../src/runbook/load.js';
+import { builtinRegistry } from '../../steps/index.js';
 import type { RetryNote } from '../../src/retry-policy.js';
 
 const net = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(`connect ${code}`), { code }) });
@@ -27,6 +29,15 @@ describe('retry policy as data', () => {
     expect(delayBefore(2, { attempts: 20, backoffMs: 1000, factor: 10 })).toBe(1000);
     expect(delayBefore(20, { attempts: 20, backoffMs: 1000, factor: 10 })).toBe(100_000);
     expect(delayBefore(20, { attempts: 20, backoffMs: 1000, factor: 10, maxBackoffMs: 30_000 })).toBe(30_000);
+  });
+
+  it('a runbook sets the ceiling with retry.maxBackoff', () => {
+    const doc = 'apiVersion: runbook.dev/v1\nname: x\ndescription: d\nsteps:\n  - { id: a, uses: k8s.cordon, with: { node: n1 }, retry: { attempts: 9, backoff: 2s, maxBackoff: 30s } }\n';
+    const { runbook, diagnostics } = parseRunbook(doc, 'x.yaml', builtinRegistry());
+    expect(diagnostics).toEqual([]);
+    const spec = runbook!.steps[0]!.retry!;
+    expect(spec).toEqual({ attempts: 9, backoffMs: 2000, factor: 2, maxBackoffMs: 30_000 });
+    expect([2, 3, 4, 5, 6].map((n) => delayBefore(n, spec))).toEqual([2000, 4000, 8000, 16_000, 30_000]);
   });
 });
 
