@@ -27,6 +27,7 @@ interface Condition {
   status: string;
   reason?: string;
   lastTransitionTime?: string;
+  lastHeartbeatTime?: string;
 }
 
 export function conditions(obj: KubeObject | undefined): Condition[] {
@@ -41,12 +42,23 @@ export function isNodeReady(node: KubeObject | undefined): boolean {
   return condition(node, 'Ready')?.status === 'True';
 }
 
-/** Milliseconds the node has been not Ready, from the Ready condition's last transition. */
+const msSince = (iso: string | undefined, now: number) => {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(t) ? 0 : Math.max(0, now - t);
+};
+
+/**
+ * How long the node has not been Ready (0 when Ready or unknown); the one clock for doctor's
+ * dead-node check and purge-dead-node's preflight, so doctor never proposes a purge the
+ * preflight refuses. For Unknown (the kubelet went silent) the last heartbeat is the better
+ * clock: the lifecycle controller flips the condition a grace period later, and a controller
+ * restart resets lastTransitionTime.
+ */
 export function notReadyForMs(node: KubeObject, now: number): number {
   const c = condition(node, 'Ready');
   if (!c || c.status === 'True') return 0;
-  const since = c.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
-  return Number.isNaN(since) ? 0 : Math.max(0, now - since);
+  const transition = msSince(c.lastTransitionTime, now);
+  return c.status === 'Unknown' ? Math.max(transition, msSince(c.lastHeartbeatTime, now)) : transition;
 }
 
 export function isControlPlane(node: KubeObject): boolean {

@@ -4,7 +4,8 @@
 // failed HelmRelease; unlimited containers -> their OOM kills; reserved PriorityClass ->
 // what Flux could not apply; dead node -> Pending pods and stuck objects tied to it.
 import type { KubeObject } from '../adapters/ports.js';
-import { isControlPlane, podSpec } from './objects.js';
+import { isControlPlane } from '../kube-facts.js';
+import { podSpec } from './objects.js';
 import type { Finding, Snapshot } from './types.js';
 import { nodeVms } from './vm-facts.js';
 

@@ -1,21 +1,7 @@
 // Node liveness and what is tied to a node: the dead-node, pending and stuck checks share it.
 import type { KubeObject } from '../adapters/ports.js';
 import { pvClaim, pvPinnedNode } from '../kube-facts.js';
-import { ageMs, conditionOf, isNonTerminated, podSpec } from './objects.js';
-
-/**
- * How long the node has not been Ready. For Unknown (the kubelet went silent) the last
- * heartbeat is the better clock: the lifecycle controller only flips the condition a grace
- * period later, and a controller restart resets lastTransitionTime.
- */
-export function notReadyForMs(node: KubeObject, now: number): number | undefined {
-  const ready = conditionOf(node, 'Ready');
-  if (ready?.status === 'True') return undefined;
-  if (!ready) return 0;
-  const transition = ageMs(ready.lastTransitionTime, now) ?? 0;
-  const heartbeat = ready.status === 'Unknown' ? (ageMs(ready.lastHeartbeatTime, now) ?? 0) : 0;
-  return Math.max(transition, heartbeat);
-}
+import { isNonTerminated, podSpec } from './objects.js';
 
 export interface BoundToNode {
   pods: KubeObject[];

@@ -115,11 +115,6 @@ export function formatDuration(ms: number): string {
   return h < 48 ? `${h}h` : `${Math.floor(h / 24)}d`;
 }
 
-export function isControlPlane(node: KubeObject): boolean {
-  const l = node.metadata.labels ?? {};
-  return l['node-role.kubernetes.io/control-plane'] !== undefined || l['node-role.kubernetes.io/master'] !== undefined;
-}
-
 export interface EventLike {
   type?: string;
   reason?: string;

@@ -3,7 +3,7 @@
 import type { KubeObject, ProxmoxVmSummary } from '../adapters/ports.js';
 import { memorySettings, type MemorySettings } from '../proxmox-memory.js';
 import { vmsByName } from './inventory.js';
-import { isControlPlane } from './objects.js';
+import { isControlPlane } from '../kube-facts.js';
 import type { Snapshot } from './types.js';
 
 export interface NodeVm {

@@ -2,7 +2,7 @@
 // `with:` and parses it with the step type's own schema (so a bad value fails before apply).
 import { RunbookError } from '../errors.js';
 import type { GraphNode } from '../graph/compile.js';
-import { evaluate, findExpressions, interpolate, parseExpression, referencesOf } from '../runbook/expressions.js';
+import { evaluate, findExpressions, interpolate, parseExpression, referencesOf, unwrapBare } from '../runbook/expressions.js';
 import { shellTextToEnv } from '../runbook/shell-templates.js';
 import type { StepCall, StepSpec } from '../runbook/types.js';
 import type { StepDefinition } from './define-step.js';
@@ -22,15 +22,10 @@ export interface StepInstance extends InstanceInfo {
   confirm?: string;
 }
 
-function stripDelimiters(src: string): string {
-  const m = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(src);
-  return m ? m[1]! : src;
-}
-
 /** Step ids whose outputs a step's `when`, `forEach` or `with` refer to but `scope` lacks yet. */
 export function missingStepRefs(spec: StepSpec, scope: Scope): string[] {
   const exprs = findExpressions(spec.with).map((f) => f.expr);
-  for (const bare of [spec.when, spec.forEach]) if (bare !== undefined) exprs.push(parseExpression(stripDelimiters(bare)));
+  for (const bare of [spec.when, spec.forEach]) if (bare !== undefined) exprs.push(parseExpression(unwrapBare(bare).src));
   const missing = new Set<string>();
   for (const path of exprs.flatMap((e) => referencesOf(e))) {
     if (path[0] === 'steps' && path[1] && !(path[1] in scope.steps)) missing.add(path[1]);
@@ -40,12 +35,12 @@ export function missingStepRefs(spec: StepSpec, scope: Scope): string[] {
 
 export function conditionHolds(when: string | undefined, scope: Scope): boolean {
   if (when === undefined) return true;
-  return Boolean(evaluate(parseExpression(stripDelimiters(when)), scope));
+  return Boolean(evaluate(parseExpression(unwrapBare(when).src), scope));
 }
 
 export function forEachItems(node: GraphNode, scope: Scope): unknown[] | undefined {
   if (node.spec.forEach === undefined) return undefined;
-  const value = evaluate(parseExpression(stripDelimiters(node.spec.forEach)), scope);
+  const value = evaluate(parseExpression(unwrapBare(node.spec.forEach).src), scope);
   if (!Array.isArray(value)) {
     throw new RunbookError('E_FOREACH', `step ${node.id}: forEach gave ${value === null ? 'null' : typeof value}, not a list`, {
       hint: 'forEach must name a list param or a list output',

@@ -7,6 +7,11 @@ import { createHash } from 'node:crypto';
 const SECRET_KEY = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|authorization|cookie|ticket)$/i;
 export const REDACTED = '<redacted>';
 
+/**
+ * The one rule for "this name holds a secret": object keys in the journal and runbook param
+ * names alike. Anchored at the end: `token`, `api-key`, `proxmox-token-secret` are secrets;
+ * `secretName`, `token-id`, `password-file` name or locate one (a restore needs them intact).
+ */
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }

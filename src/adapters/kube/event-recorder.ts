@@ -1,6 +1,7 @@
 // Every object a run changes gets a Kubernetes Event naming the runbook and the run id, so
 // `kubectl get events` (and `kubectl describe`) tell the story without our journal. A failure
 // to record an Event is reported and never fails the change itself.
+import { refOf } from '../../kube-facts.js';
 import type { KubeObject, KubeRef, KubeWriter } from '../ports.js';
 
 export interface RunIdentity {
@@ -32,7 +33,6 @@ function eventFor(ref: KubeRef, uid: string | undefined, action: keyof typeof RE
   };
 }
 
-const refOf = (o: KubeObject): KubeRef => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) });
 
 export function recordingKubeWriter(inner: KubeWriter, who: RunIdentity, warn: (m: string) => void): KubeWriter {
   let warned = false;

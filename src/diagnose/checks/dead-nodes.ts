@@ -4,7 +4,8 @@
 import type { KubeObject } from '../../adapters/ports.js';
 import { vmsByName } from '../inventory.js';
 import { LESSONS, RUNBOOKS } from '../lessons.js';
-import { boundToNode, notReadyForMs } from '../node-facts.js';
+import { isNodeReady, notReadyForMs } from '../../kube-facts.js';
+import { boundToNode } from '../node-facts.js';
 import { conditionOf, formatDuration, objectName } from '../objects.js';
 import type { Check, CheckContext, Finding } from '../types.js';
 
@@ -21,8 +22,9 @@ export const deadNodes: Check = (ctx) => {
   const { snap, opts } = ctx;
   const out: Finding[] = [];
   for (const node of snap.nodes) {
+    if (isNodeReady(node)) continue;
     const downMs = notReadyForMs(node, snap.now);
-    if (downMs === undefined || downMs < opts.notReadyThresholdMs) continue;
+    if (downMs < opts.notReadyThresholdMs) continue;
     const name = node.metadata.name;
     const ready = conditionOf(node, 'Ready');
     const vm = vmState(ctx, node);

@@ -3,7 +3,8 @@
 // are committed to (as kubectl describe node).
 import { LESSONS, RUNBOOKS } from '../lessons.js';
 import { lastSeenMs, nodeRestartedAt } from '../recency.js';
-import { conditionOf, eventCount, eventOf, isControlPlane } from '../objects.js';
+import { isControlPlane } from '../../kube-facts.js';
+import { conditionOf, eventCount, eventOf } from '../objects.js';
 import { formatBytes, nodeAllocation } from '../pod-resources.js';
 import type { Check, Finding } from '../types.js';
 import { nodeVms, suggestedMemoryMiB } from '../vm-facts.js';
