@@ -28,7 +28,7 @@ beforeAll(async () => {
   await kube.reader.get(ref('warm-up')); // the endpoint has answered: from here on, failures are retried
 });
 afterAll(async () => lab?.stop());
-beforeEach(() => lab.faults.clear());
+beforeEach(() => lab.faults.reset());
 
 describe('Kubernetes adapter under injected faults', () => {
   it('503 twice: the read is retried and each retry is reported with the server\'s words', async () => {

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await pve.listVms(); // Proxmox has answered: from here on, failures are retried
 });
 afterAll(async () => lab?.stop());
-beforeEach(() => lab.faults.clear());
+beforeEach(() => lab.faults.reset());
 
 const reboots = (vmid: number) => lab.proxmox.state.tasks().filter((t) => t.type === 'qmreboot' && t.id === String(vmid));
 

@@ -53,6 +53,12 @@ export class LabFaults {
     this.entries = [];
   }
 
+  /** Lifts every rule and ends every outage: a test that failed half-way leaves the next one a working lab. */
+  async reset(): Promise<void> {
+    this.clear();
+    for (const name of [...this.down.keys()]) await this.restart(name);
+  }
+
   /** Called by a lab server once it listens, so outages can stop and restart it. */
   attach(name: LabServerName, server: Server): void {
     this.servers.set(name, server);
