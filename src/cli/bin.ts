@@ -8,10 +8,14 @@ if (major < 22 || (major === 22 && minor < 19)) {
 }
 
 // No top-level await: the single executable runs this file bundled as CommonJS (Node 24's SEA).
+const args = process.argv.slice(2);
 void Promise.all([import('../errors.js'), import('./io.js'), import('./main.js')]).then(([{ EXIT }, { realIO }, { main }]) =>
-  main(process.argv.slice(2), realIO()).then(
+  main(args, realIO()).then(
     (code) => {
       process.exitCode = code;
+      // A shell completion has answered: end now, not when a cluster lookup it gave up on
+      // (src/cli/completion-nodes.ts) finally times out; the shell waits for this process.
+      if (args[0] === '__complete') process.stdout.write('', () => process.exit(code));
     },
     (e: unknown) => {
       process.stderr.write(`internal error (please report it): ${e instanceof Error ? e.stack : String(e)}\n`);

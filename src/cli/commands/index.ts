@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { CommandResult } from '../context.js';
 import type { CliIO } from '../io.js';
+import { registerCompletion } from './completion.js';
 import { registerDescribe } from './describe.js';
 import { registerDoctor } from './doctor.js';
 import { registerHistory } from './history.js';
@@ -10,6 +11,7 @@ import { registerList } from './list.js';
 import { registerPlan } from './plan.js';
 import { registerRbac } from './rbac.js';
 import { registerRestore } from './restore.js';
+import { registerResume } from './resume.js';
 import { registerRollback } from './rollback.js';
 import { registerRun } from './run.js';
 import { registerSchedule } from './schedule.js';
@@ -24,8 +26,10 @@ export function registerAll(program: Command, io: CliIO, result: CommandResult):
   registerDoctor(program, io, result);
   registerHistory(program, io, result);
   registerRollback(program, io, result);
+  registerResume(program, io, result);
   registerRestore(program, io, result);
   registerSchedule(program, io, result);
   registerRbac(program, io, result);
   registerLab(program, io, result);
+  registerCompletion(program, io, result);
 }
