@@ -7,6 +7,7 @@ import type { CheckResult } from '../../src/engine/define-step.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import { nodeName } from '../schemas.js';
 import { memorySettings } from '../../src/proxmox-memory.js';
+import { whyUnlisted } from './find-vm.js';
 import { pve } from './permissions.js';
 
 const MiB = 2 ** 20;
@@ -22,7 +23,8 @@ export const proxmoxAssertMemoryFits = defineStep({
   async preflight({ params, adapters }) {
     const vms = await adapters.proxmox.listVms();
     const missing = params.nodes.filter((n) => !vms.some((v) => v.name === n));
-    const results: CheckResult[] = missing.map((n) => ({ ok: false, message: `no Proxmox VM named ${n}`, hint: 'map it in an inventory file (--inventory)' }));
+    // Unlisted is not absent: requireVm asks for the inventory's VM, so PVE says why (403...).
+    const results: CheckResult[] = await Promise.all(missing.map(async (n) => ({ ok: false, message: await whyUnlisted(adapters.proxmox, n), hint: 'map it in an inventory file (--inventory)' })));
     for (const host of [...new Set(vms.filter((v) => params.nodes.includes(v.name)).map((v) => v.node))]) {
       const onHost = vms.filter((v) => v.node === host && (v.status === 'running' || params.nodes.includes(v.name)));
       let others = 0;

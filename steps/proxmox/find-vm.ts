@@ -45,6 +45,16 @@ export async function requireVm(proxmox: ProxmoxReader, nodeName: string): Promi
   throw new Error(`no Proxmox VM named ${nodeName}: map the node in an inventory file (a token without VM.Audit on a VM does not see it listed)`);
 }
 
+/** Why a node's VM is not listed, in PVE's words when the inventory names it. */
+export async function whyUnlisted(proxmox: ProxmoxReader, nodeName: string): Promise<string> {
+  try {
+    const vm = await requireVm(proxmox, nodeName);
+    return `VM ${vm.vmid} of ${nodeName} is not listed`;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** The preflight of a step about one node's VM: it exists (and which one it is). */
 export async function vmExists(proxmox: ProxmoxReader, nodeName: string): Promise<Array<{ ok: boolean; message: string }>> {
   const vm = await requireVm(proxmox, nodeName);
