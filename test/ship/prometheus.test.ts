@@ -1,4 +1,5 @@
-// `doctor --report-prometheus FILE` against the incident lab, read back by a real parser
+// `doctor --report-prometheus FILE` and `run cluster-hygiene --report-prometheus FILE` against
+// the incident lab, read back by a real parser
 // (promtool from Debian's prometheus package; scripts/prepare-test-machine.sh installs it): the
 // findings by check and severity match the JSON report; a run that cannot read the cluster
 // records exit code 3 and keeps the last successful run's time.
@@ -73,6 +74,22 @@ describe('doctor --report-prometheus', () => {
     expect(again.get('runbook_run_exit_code{runbook="doctor"}')).toBe(3);
     expect([...again.keys()].some((k) => k.startsWith('runbook_diagnosis_'))).toBe(false);
     expect(again.get('runbook_last_success_timestamp_seconds{runbook="doctor"}')).toBe(finished);
+  });
+});
+
+describe('run cluster-hygiene --report-prometheus (the scheduled hygiene)', () => {
+  it("writes the verdict's findings, worst severity, exit code and last success, labelled cluster-hygiene", async () => {
+    const file = join(root, 'hygiene.prom');
+    const state = mkdtempSync(join(tmpdir(), 'runbook-prom-state-'));
+    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--yes', '--output', 'json', '--no-lock', '--report-prometheus', file], { env: { KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath } });
+    expect(r.code).toBe(7);
+    const text = readFileSync(file, 'utf8');
+    expect(promtool(text)).toEqual({ code: 0, out: '' });
+    const got = samples(text);
+    expect(got.get('runbook_run_exit_code{runbook="cluster-hygiene"}')).toBe(7);
+    expect(got.get('runbook_diagnosis_worst_severity{runbook="cluster-hygiene"}')).toBe(3);
+    expect(got.get('runbook_diagnosis_findings{runbook="cluster-hygiene",check="node.dead",severity="critical"}')).toBe(1);
+    expect(got.get('runbook_last_success_timestamp_seconds{runbook="cluster-hygiene"}')).toBe(got.get('runbook_run_timestamp_seconds{runbook="cluster-hygiene"}'));
   });
 });
 

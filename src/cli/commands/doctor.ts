@@ -52,7 +52,7 @@ Exit codes: 0 nothing worse than info, 6 warnings, 7 critical findings, 3 cannot
     const started = Date.now();
     const metrics = async (findings: Finding[] | undefined, exitCode: number) => {
       if (!opts.reportPrometheus) return;
-      const { writePrometheusFile } = await import('../prometheus-file.js');
+      const { writePrometheusFile } = await import('../../diagnose/prometheus-file.js');
       const run = { runbook: 'doctor', durationSeconds: (Date.now() - started) / 1000, exitCode, finishedAt: new Date(), ...(findings ? { findings } : {}) };
       writePrometheusFile(resolve(io.cwd, opts.reportPrometheus), run, findings !== undefined);
     };

@@ -2,8 +2,8 @@
 // to a temporary file and renamed, as that collector asks: it may read the file at any moment.
 // The last successful run's time is carried over from the file's previous version.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { previousLastSuccess, prometheusReport } from '../diagnose/prometheus.js';
-import type { PrometheusRun } from '../diagnose/prometheus.js';
+import { previousLastSuccess, prometheusReport } from './prometheus.js';
+import type { PrometheusRun } from './prometheus.js';
 
 /** `completed`: the diagnosis ran to its end (whatever it found), so this run is the last success. */
 export function writePrometheusFile(file: string, run: Omit<PrometheusRun, 'lastSuccessAt'>, completed: boolean): void {
