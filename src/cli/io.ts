@@ -9,11 +9,19 @@ export interface CliIO {
   stdinIsTTY: boolean;
   /** stdout is a terminal (and not CI): draw the live progress renderer. */
   stdoutIsTTY: boolean;
+  /** The terminal prompts read from (absent in-process: prompts use enquirer's default). */
+  stdin?: NodeJS.ReadStream;
+  /** The terminal's size, when stdout is one: what doctor fits its screens to. */
+  columns?: number;
+  rows?: number;
   /** Registers a handler for SIGINT/SIGTERM; returns the unregister function. */
   onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
 }
 
 export function realIO(): CliIO {
+  // NO_COLOR (no-color.org) is honoured by listr2 itself; enquirer's colours (ansi-colors)
+  // only listen to FORCE_COLOR=0, read when enquirer first loads.
+  if (process.env.NO_COLOR && process.env.FORCE_COLOR === undefined) process.env.FORCE_COLOR = '0';
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
@@ -21,6 +29,8 @@ export function realIO(): CliIO {
     cwd: process.cwd(),
     stdinIsTTY: Boolean(process.stdin.isTTY),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stdin: process.stdin,
+    ...(process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows } : {}),
     onSignal(handler) {
       const onInt = () => handler('SIGINT');
       const onTerm = () => handler('SIGTERM');

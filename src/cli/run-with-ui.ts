@@ -30,8 +30,17 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
   const json = opts.output === 'json';
   const interactive = io.stdinIsTTY && !json;
   const renderer = json ? 'silent' : io.stdoutIsTTY && !isCI(io.env) ? 'default' : 'simple';
-  const [{ createListrView }, { askYesNo }, { runRunbook }] = await Promise.all([import('../ui/listr-view.js'), import('../ui/prompt.js'), import('../engine/run.js')]);
-  const view = createListrView(renderer);
+  const [{ createListrView }, { askYesNoAnswer }, { runRunbook }] = await Promise.all([import('../ui/listr-view.js'), import('../ui/prompt.js'), import('../engine/run.js')]);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const interrupt = (what: string) => {
+    interrupts++;
+    if (!json) io.err(`\n${what}: stopping after the running step${interrupts > 1 ? ' (again: aborting it)' : ''}...\n`);
+    controller.abort(new Error(what));
+  };
+  // Ctrl-C at a confirmation takes the same path as SIGINT (a prompt puts the terminal in raw
+  // mode, so the key arrives as a byte instead of a signal).
+  const view = createListrView(renderer, { ...(io.stdin ? { input: io.stdin } : {}), signal: controller.signal, interrupt: () => controller.signal.aborted || interrupt('Ctrl-C') });
   const text: EngineObserver = json
     ? {}
     : {
@@ -43,13 +52,7 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
       };
   const observer: EngineObserver = { ...view.observer, ...text };
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  const offSignal = io.onSignal((sig) => {
-    interrupts++;
-    if (!json) io.err(`\n${sig}: stopping after the running step${interrupts > 1 ? ' (again: aborting it)' : ''}...\n`);
-    controller.abort(new Error(sig));
-  });
+  const offSignal = io.onSignal(interrupt);
   const onInterruptFlag = String(opts.onInterrupt ?? 'ask');
   let runId: string | undefined = resume?.runId;
   const adapters = cliAdapters(io, opts, { runbook: runbook.name, runId: () => runId });
@@ -76,7 +79,9 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
         await view.done();
         if (onInterruptFlag === 'rollback' || onInterruptFlag === 'keep') return onInterruptFlag;
         if (!interactive) return 'keep';
-        return (await askYesNo('Interrupted. Roll back the steps completed so far?', true)) ? 'rollback' : 'keep';
+        // Esc or Ctrl-C here: keep (change nothing more); `runbook rollback RUN_ID` is still there.
+        const answer = await askYesNoAnswer('Interrupted. Roll back the steps completed so far?', true, io.stdin);
+        return answer.ok && answer.value ? 'rollback' : 'keep';
       },
     });
     await view.done();

@@ -6,8 +6,11 @@ import { ListrEnquirerPromptAdapter } from '@listr2/prompt-adapter-enquirer';
 import { Listr } from 'listr2';
 import type { ListrTaskWrapper } from 'listr2';
 import type { Confirmer, EngineObserver, InstanceInfo } from '../engine/events.js';
+import { AbortedError } from '../engine/retry.js';
 import { deferred } from './deferred.js';
 import type { Deferred } from './deferred.js';
+import { ask } from './prompt.js';
+import type { TtyInput } from './prompt-input.js';
 
 export type RendererKind = 'default' | 'simple' | 'silent';
 
@@ -36,7 +39,16 @@ interface Row {
   items: number;
 }
 
-export function createListrView(renderer: RendererKind): ListrView {
+export interface PromptWiring {
+  /** The terminal the confirmations read (absent: enquirer's default). */
+  input?: TtyInput;
+  /** The run's interrupt: an open confirmation is cancelled when it fires (SIGTERM). */
+  signal?: AbortSignal;
+  /** Ctrl-C at a confirmation: start the run's interrupt, as the signal handler does. */
+  interrupt(): void;
+}
+
+export function createListrView(renderer: RendererKind, prompts: PromptWiring): ListrView {
   const rows = new Map<string, Row>();
   const titles = new Map<string, string>();
   let chain: Promise<unknown> = Promise.resolve();
@@ -108,7 +120,13 @@ export function createListrView(renderer: RendererKind): ListrView {
     const changes = request.changes.filter((c) => c.op !== 'noop').map((c) => `  ${c.op} ${c.target}: ${c.summary}`);
     const message = [request.message, ...changes].join('\n');
     if (!task) return false;
-    return task.prompt(ListrEnquirerPromptAdapter).run<boolean>({ type: 'Toggle', message, enabled: 'Yes', disabled: 'No', initial: false } as never);
+    const answer = await ask(prompts.input, (hooks) => task.prompt(ListrEnquirerPromptAdapter).run<boolean>({ type: 'Toggle', message, enabled: 'Yes', disabled: 'No', initial: false, ...hooks } as never), prompts.signal);
+    if (answer.ok) return answer.value;
+    // Esc is "no" (the run ends declined); Ctrl-C is the run's interrupt, so this step ends
+    // interrupted and the keep/rollback question (or --on-interrupt) follows.
+    if (answer.end === 'decline') return false;
+    prompts.interrupt();
+    throw new AbortedError('interrupted at the confirmation');
   };
 
   return {

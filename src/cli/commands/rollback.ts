@@ -35,7 +35,7 @@ export function registerRollback(program: Command, io: CliIO, result: CommandRes
       if (!opts.yes) {
         if (!io.stdinIsTTY) throw new RunbookError('E_CONFIRM', `rolling back ${list} needs confirmation and there is no terminal`, { hint: 'pass --yes', exitCode: EXIT.declined });
         const { askYesNo } = await import('../../ui/prompt.js');
-        if (!(await askYesNo(`Roll back ${entries.length} step(s) of ${runId}: ${list}?`, false))) {
+        if (!(await askYesNo(`Roll back ${entries.length} step(s) of ${runId}: ${list}?`, false, io.stdin))) {
           result.exitCode = EXIT.declined;
           return;
         }

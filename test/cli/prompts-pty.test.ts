@@ -1,0 +1,98 @@
+// Ctrl-C and Esc at a run's confirmation, in a real pseudo-terminal (80x24 and 160 columns,
+// NO_COLOR): Ctrl-C is the documented interrupt (keep/rollback question or --on-interrupt,
+// exit 130, run lock released, journal finished); Esc is "no" (declined, exit 4). Never a
+// stack trace: before, Ctrl-C here crashed with ERR_USE_AFTER_CLOSE and left the node
+// cordoned and the lock held.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Lab } from '../../src/lab/lab.js';
+import { startLab } from '../../src/lab/lab.js';
+import type { PtySession } from '../support/pty.js';
+import { KEY, startPty } from '../support/pty.js';
+
+const root = mkdtempSync(join(tmpdir(), 'runbook-prompts-pty-'));
+let lab: Lab;
+beforeAll(async () => {
+  lab = await startLab({ dir: join(root, 'lab'), scenario: 'healthy', rebootSeconds: 0.2 });
+  lab.settle();
+});
+afterAll(async () => {
+  await lab?.stop();
+});
+
+const env = () => ({ KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath, NO_COLOR: '1' });
+const cordoned = (node: string) => Boolean((lab.kube.store.get('v1', 'Node', node) as { spec?: { unschedulable?: boolean } } | undefined)?.spec?.unschedulable);
+const lockHolder = () => (lab.kube.store.get('coordination.k8s.io/v1', 'Lease', 'runbook-run-lock', 'kube-system') as { spec?: { holderIdentity?: string } } | undefined)?.spec?.holderIdentity;
+const COLOUR = /\x1b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;5;\d+)m/; // eslint-disable-line no-control-regex
+const STACK = /ERR_USE_AFTER_CLOSE|internal error|\n\s+at \S+ \(/;
+
+/** The run's last journal record. */
+function finished(state: string): { t: string; status: string; exitCode: number } {
+  const runs = join(state, 'runs');
+  const file = readdirSync(runs).find((f) => f.endsWith('.jsonl'))!;
+  return JSON.parse(readFileSync(join(runs, file), 'utf8').trimEnd().split('\n').at(-1)!);
+}
+
+/** No stack, the lock free, the journal finished as `status`, the exit code its own. */
+async function endsCleanly(pty: PtySession, state: string, status: string, code: number): Promise<void> {
+  expect(await pty.exit).toBe(code);
+  expect(pty.screen()).not.toMatch(STACK);
+  expect(lockHolder() ?? '').toBe('');
+  expect(finished(state)).toMatchObject({ t: 'run-finished', status, exitCode: code });
+}
+
+function rebootNode(node: string, extra: string[], cols: number) {
+  const state = join(root, `state-${node}-${cols}`);
+  return { state, pty: startPty(['--state-dir', state, 'run', 'reboot-node', '--node', node, ...extra], { env: env(), cols, rows: 24 }) };
+}
+
+describe('Ctrl-C and Esc at a run confirmation', () => {
+  it('Ctrl-C after a step was applied asks keep/rollback; rollback uncordons, exit 130, lock released (80x24)', async () => {
+    const { state, pty } = rebootNode('k3s-replica-0', [], 80);
+    await pty.waitFor(/\? Run drain \(k8s\.drain\)\? It changes/);
+    pty.write(KEY.right + KEY.enter);
+    const at = (await pty.waitFor(/\? Run reboot \(proxmox\.reboot-vm\)\? It changes/)).index!;
+    expect(cordoned('k3s-replica-0')).toBe(true);
+    pty.write(KEY.ctrlC);
+    await pty.waitFor(/Interrupted\. Roll back the steps completed so far\?/, at);
+    pty.write(KEY.enter); // the default: roll back
+    await endsCleanly(pty, state, 'rolled-back', 130);
+    expect(pty.screen()).toMatch(/rolled back/i);
+    expect(cordoned('k3s-replica-0')).toBe(false);
+    expect(pty.raw()).not.toMatch(COLOUR);
+  }, 90_000);
+
+  it('with --on-interrupt keep, Ctrl-C keeps what was done without asking, exit 130, lock released (160 columns)', async () => {
+    const { state, pty } = rebootNode('k3s-server-1', ['--on-interrupt', 'keep'], 160);
+    await pty.waitFor(/\? Run drain \(k8s\.drain\)\? It changes/);
+    pty.write(KEY.right + KEY.enter);
+    await pty.waitFor(/\? Run reboot \(proxmox\.reboot-vm\)\? It changes/);
+    pty.write(KEY.ctrlC);
+    await endsCleanly(pty, state, 'interrupted', 130);
+    expect(pty.screen()).not.toMatch(/Roll back the steps completed so far/);
+    expect(pty.screen()).toMatch(/Undo: runbook rollback \S+/);
+    expect(cordoned('k3s-server-1')).toBe(true); // kept, as asked
+    expect(pty.raw()).not.toMatch(COLOUR);
+  }, 90_000);
+
+  it('Ctrl-C before anything was applied ends interrupted (130) with nothing to ask', async () => {
+    const { state, pty } = rebootNode('k3s-server-2', [], 80);
+    await pty.waitFor(/\? Run drain \(k8s\.drain\)\? It changes/);
+    pty.write(KEY.ctrlC);
+    await endsCleanly(pty, state, 'interrupted', 130);
+    expect(pty.screen()).not.toMatch(/Roll back the steps completed so far/);
+    expect(cordoned('k3s-server-2')).toBe(false);
+  }, 90_000);
+
+  it('Esc is "no": the run ends declined (exit 4) and nothing changed', async () => {
+    const { state, pty } = rebootNode('k3s-replica-0', [], 160);
+    await pty.waitFor(/\? Run drain \(k8s\.drain\)\? It changes/);
+    pty.write(KEY.esc);
+    await endsCleanly(pty, state, 'declined', 4);
+    expect(pty.screen()).not.toMatch(/Cancelled prompt/);
+    expect(pty.screen()).toMatch(/declined: drain/);
+    expect(cordoned('k3s-replica-0')).toBe(false);
+  }, 90_000);
+});
