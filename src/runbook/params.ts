@@ -29,7 +29,11 @@ function one(spec: ParamSpec, v: unknown, what: string): unknown {
       return n;
     }
     case 'duration':
-      return parseWaitDuration(typeof v === 'number' ? v : String(v));
+      try {
+        return parseWaitDuration(typeof v === 'number' ? v : String(v));
+      } catch (e) {
+        throw new Error(`${what}: ${(e as Error).message}`);
+      }
     case 'enum':
       if (!(spec.values ?? []).includes(String(v))) throw new Error(`${what} must be one of ${(spec.values ?? []).join(', ')}, not "${String(v)}"`);
       return String(v);

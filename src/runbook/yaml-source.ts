@@ -57,9 +57,10 @@ function collectPositions(text: string, events: Event[], at: (offset: number) =>
         if (path === undefined && parent?.kind === 'map') {
           parent.key = getScalarValue(text, ev);
           parent.expectKey = false;
-          // A keyed node is reported at its key: that is where a person looks.
-          positions.set(join(parent.path, parent.key), at(ev.valueStart));
-        } else if (path !== undefined && !positions.has(path)) positions.set(path, at(ev.valueStart));
+          // A keyed node is reported at its key: that is where a person looks. An empty
+          // scalar (`? ` or `: x`) has no offset (-1): its parent's position stands.
+          if (ev.valueStart >= 0) positions.set(join(parent.path, parent.key), at(ev.valueStart));
+        } else if (path !== undefined && ev.valueStart >= 0 && !positions.has(path)) positions.set(path, at(ev.valueStart));
         break;
       }
       case EVENT_ID.ALIAS: {
