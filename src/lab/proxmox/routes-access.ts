@@ -4,7 +4,7 @@
 import { checkPassword, createCsrfToken, createTicket } from './auth.js';
 import { ALL_PRIVS } from './acl.js';
 import { PveError } from './errors.js';
-import { PVE_VERSION } from './pve-version.js';
+import { versionInfo } from './pve-version.js';
 import type { Route } from './route-types.js';
 
 export const accessRoutes: Route[] = [
@@ -12,7 +12,7 @@ export const accessRoutes: Route[] = [
     method: 'GET',
     path: '/version',
     schema: {},
-    handler: () => ({ ...PVE_VERSION }),
+    handler: ({ state }) => versionInfo(state.pveVersion),
   },
   {
     // "Dummy. Useful for formatters which want to provide a login page."

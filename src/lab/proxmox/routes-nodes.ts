@@ -72,7 +72,7 @@ export const nodeRoutes: Route[] = [
         loadavg: ['0.10', '0.12', '0.09'],
         kversion: `Linux ${PVE_KERNEL.release} ${PVE_KERNEL.version} x86_64`,
         'current-kernel': { sysname: 'Linux', release: PVE_KERNEL.release, version: PVE_KERNEL.version, machine: 'x86_64' },
-        pveversion: `pve-manager/${PVE_VERSION.version}/${PVE_VERSION.repoid}`,
+        pveversion: `pve-manager/${state.pveVersion}/${PVE_VERSION.repoid}`,
         'boot-info': { mode: 'efi', secureboot: 0 },
         rootfs: { total: 100 * 2 ** 30, used: 10 * 2 ** 30, free: 90 * 2 ** 30, avail: 85 * 2 ** 30 },
         ksm: { shared: 0 },

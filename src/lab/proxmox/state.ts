@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { checkAclEntry, type AccessModel, type AclEntry } from './acl.js';
 import { messageOf } from './errors.js';
+import { PVE_VERSION, checkPveVersion } from './pve-version.js';
 import { planTask, type TaskStep } from './power.js';
 import { parseMemory } from './qemu-schema.js';
 import { encodeUpid, type TaskRecord } from './tasks.js';
@@ -19,6 +20,8 @@ export interface ProxmoxSpec {
   acl?: AclEntry[];
   users?: { userid: string /* 'root@pam' */; password: string }[];
   rebootSeconds?: number;  // simulated duration of reboot/start/stop/shutdown tasks (default 2)
+  /** the pve-manager version it claims (default pve-version.ts: the 8.x line) */
+  pveVersion?: string;
   guestBootSeconds?: number; // from QEMU start until the guest's kubelet posts (default rebootSeconds / 2)
 }
 
@@ -42,6 +45,7 @@ interface Snapshot {
   acl?: AclEntry[];
   users: { userid: string; password: string }[];
   rebootSeconds: number;
+  pveVersion?: string;
   guestBootSeconds?: number;
   tasks: TaskRecord[];
   secret: string;
@@ -84,6 +88,8 @@ export class ProxmoxState extends EventEmitter implements AccessModel {
   private readonly queues = new Map<number, string[]>();
   /** simulated duration of power tasks, seconds */
   rebootSeconds = 2;
+  /** what /version and node status report */
+  pveVersion: string = PVE_VERSION.version;
   /** from QEMU start until the guest OS (and its kubelet) is up; default half of rebootSeconds */
   guestBootSeconds?: number;
   /** HMAC key of tickets and CSRF tokens (persisted, so tickets survive a lab restart) */
@@ -109,6 +115,7 @@ export class ProxmoxState extends EventEmitter implements AccessModel {
     s.userList = (spec.users ?? []).map((u) => ({ ...u }));
     s.setAcl(spec.acl ?? []);
     if (spec.rebootSeconds !== undefined) s.rebootSeconds = spec.rebootSeconds;
+    if (spec.pveVersion !== undefined) s.pveVersion = checkPveVersion(spec.pveVersion);
     if (spec.guestBootSeconds !== undefined) s.guestBootSeconds = spec.guestBootSeconds;
     return s;
   }
@@ -123,6 +130,7 @@ export class ProxmoxState extends EventEmitter implements AccessModel {
     s.userList = structuredClone(j.users);
     s.acl = structuredClone(j.acl ?? []);
     s.rebootSeconds = j.rebootSeconds;
+    if (j.pveVersion !== undefined) s.pveVersion = j.pveVersion;
     if (j.guestBootSeconds !== undefined) s.guestBootSeconds = j.guestBootSeconds;
     s.secret = j.secret;
     s.nextPid = j.nextPid;
@@ -135,7 +143,7 @@ export class ProxmoxState extends EventEmitter implements AccessModel {
   toJSON(): unknown {
     const snap: Snapshot = {
       version: 1, nodes: this.nodeList, vms: this.vmList, tokens: this.tokenList, acl: this.acl, users: this.userList,
-      rebootSeconds: this.rebootSeconds, ...(this.guestBootSeconds !== undefined ? { guestBootSeconds: this.guestBootSeconds } : {}), tasks: this.taskList, secret: this.secret, nextPid: this.nextPid,
+      rebootSeconds: this.rebootSeconds, pveVersion: this.pveVersion, ...(this.guestBootSeconds !== undefined ? { guestBootSeconds: this.guestBootSeconds } : {}), tasks: this.taskList, secret: this.secret, nextPid: this.nextPid,
     };
     return structuredClone(snap);
   }

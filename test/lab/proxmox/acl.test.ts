@@ -125,11 +125,14 @@ describe('Proxmox simulator: stale RRD data, version, unreachable node', () => {
     expect(await client.listVms()).toEqual([{ node: 'pve2', vmid: 103, name: '', status: 'unknown' }]);
   });
 
-  it('reports the 8.x line', async () => {
+  it('reports the 8.x line by default, another release when the spec says so', async () => {
     sim = await startSim();
     expect((await sim.raw('GET', '/version', { headers: tokenHeader })).json().data).toEqual({ version: expect.stringMatching(/^8\.4\.\d+$/), release: '8.4', repoid: expect.stringMatching(/^[0-9a-f]{16}$/) });
     const status = (await sim.raw('GET', '/nodes/pve1/status', { headers: tokenHeader })).json().data as { pveversion: string };
     expect(status.pveversion).toMatch(/^pve-manager\/8\.4\.\d+\//);
+    await sim.close();
+    sim = await startSim(spec({ pveVersion: '9.0.10' }));
+    expect((await sim.raw('GET', '/version', { headers: tokenHeader })).json().data).toMatchObject({ version: '9.0.10', release: '9.0' });
   });
 
   it('answers 595 "No route to host" for a call proxied to an offline node; the client calls it node-unreachable', async () => {
