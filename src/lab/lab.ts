@@ -7,6 +7,7 @@ import { renderKubeconfig } from './kube/kubeconfig.js';
 import { startKubeServer, type KubeServer } from './kube/server.js';
 import { KubeStore } from './kube/store.js';
 import { startControllers, type RunningControllers } from './kubelet/controllers.js';
+import { controllerStore } from './kubelet/controller-store.js';
 import { EtcdMembers, type EtcdMember } from './kubelet/etcd-members.js';
 import { ETCD_NODE_ADDRESS, ETCD_NODE_NAME } from '../k3s-facts.js';
 import type { LabEtcd } from './kubelet/types.js';
@@ -113,7 +114,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const etcd: LabEtcd | undefined = members.length ? { members: new EtcdMembers(members), lastErrors: new Map() } : undefined;
     const controllers: RunningControllers = startControllers(
       {
-        store,
+        store: controllerStore(store),
         proxmox: state,
         now: () => Date.now(),
         notReadyGraceSeconds: opts.notReadyGraceSeconds ?? 40,

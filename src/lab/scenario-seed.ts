@@ -60,12 +60,15 @@ function nodeObject(n: ScenarioNode, index: number, scenario: Scenario, nowMs: n
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name: n.name, labels, annotations },
-    spec: { podCIDR: `10.42.${index}.0/24`, podCIDRs: [`10.42.${index}.0/24`], providerID: `k3s://${n.name}`, ...(n.unschedulable ? { unschedulable: true } : {}) },
+    spec: { podCIDR: podCidr(index), podCIDRs: [podCidr(index)], providerID: `k3s://${n.name}`, ...(n.unschedulable ? { unschedulable: true } : {}) },
     status,
   };
 }
 
-const nodeIp = (index: number) => `10.0.10.${20 + index}`;
+// Valid for any node count: 10.0.10.20 onwards, carrying into the third octet (was invalid past 235 nodes).
+const nodeIp = (index: number) => `10.0.${10 + Math.floor((20 + index) / 256)}.${(20 + index) % 256}`;
+/** The node's pod CIDR: 10.42.0.0/24, 10.42.1.0/24, ..., carrying into the second octet past 255 nodes. */
+const podCidr = (index: number) => `10.${42 + Math.floor(index / 256)}.${index % 256}.0/24`;
 
 /** How long before the lab's start a node joined, unless the scenario says. */
 const DEFAULT_NODE_AGE = '30d';

@@ -9,6 +9,7 @@ import { RunbookError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { inExecutable, readText, shippedFile } from '../shipped.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
+import { scaleScenario } from './scenario-scale.js';
 
 export const DEFAULT_SCENARIO = 'incident-2025-08';
 
@@ -87,8 +88,13 @@ export function parseScenario(text: string, source: string): Scenario {
   return parsed.data;
 }
 
-/** Loads a scenario by name (shipped) or path. */
+/** Loads a scenario by name (shipped), `scale:N` (generated) or path. */
 export function loadScenario(nameOrPath: string = DEFAULT_SCENARIO): Scenario {
+  const generated = scaleScenario(nameOrPath);
+  if (generated) {
+    checkReferences(generated, nameOrPath);
+    return generated;
+  }
   const path = resolveScenarioPath(nameOrPath);
   let text: string;
   try {

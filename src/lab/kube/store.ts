@@ -69,8 +69,22 @@ function podGracePeriod(pod: KubeObject, asked: number | undefined): number {
   return Math.max(0, asked ?? spec.terminationGracePeriodSeconds ?? 30);
 }
 
+/** Stored objects are never changed in place (every write stores a new copy): freezing them makes a slip loud. */
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const child of Object.values(v)) deepFreeze(child);
+  }
+  return v;
+}
+
+/** The key prefix every object of a type shares (`group/plural/`), as keyOf builds keys. */
+const typePrefix = (t: ResourceType) => `${t.group}/${t.plural}/`;
+
 export class KubeStore {
   private objects = new Map<string, KubeObject>();
+  /** Keys by type prefix, sorted lazily: a list reads its own type only, not all 10k+ objects. */
+  private readonly byType = new Map<string, { keys: Set<string>; sorted?: string[] }>();
   private rv = 0;
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   private readonly history: { rv: number; event: StoreEvent }[] = [];
@@ -79,11 +93,12 @@ export class KubeStore {
   constructor(snapshot?: KubeStoreSnapshot, private readonly options: { onListenerError?: (e: unknown) => void } = {}) {
     if (!snapshot) return;
     this.rv = snapshot.resourceVersion;
-    for (const o of snapshot.objects) this.objects.set(keyOf(typeOf(o.apiVersion, o.kind), o.metadata.name, o.metadata.namespace), copy(o));
+    for (const o of snapshot.objects) this.put(keyOf(typeOf(o.apiVersion, o.kind), o.metadata.name, o.metadata.namespace), copy(o));
   }
 
   toJSON(): KubeStoreSnapshot {
-    return { resourceVersion: this.rv, objects: [...this.objects.values()].map(copy) };
+    // Stored objects are frozen and never changed in place: no copy needed to serialise them.
+    return { resourceVersion: this.rv, objects: [...this.objects.values()] };
   }
 
   /** The current (latest) resourceVersion, as list responses report it. */
@@ -102,17 +117,52 @@ export class KubeStore {
   }
 
   list(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {}): KubeObject[] {
+    return this.view(apiVersion, kind, opts).map(copy);
+  }
+
+  /**
+   * What list() returns, without the copies: the stored objects themselves, frozen. For the
+   * in-process controllers, which read every pod many times a second and write only through
+   * mutate()/create() (copying 10k pods per pass was most of a 500-node lab's CPU).
+   */
+  view(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {}): readonly KubeObject[] {
     const t = typeOf(apiVersion, kind);
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(kind, opts.fieldSelector);
-    const prefix = `${t.group}/${t.plural}/${t.namespaced && opts.namespace ? `${opts.namespace}/` : ''}`;
+    const prefix = `${typePrefix(t)}${t.namespaced && opts.namespace ? `${opts.namespace}/` : ''}`;
     const out: KubeObject[] = [];
-    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
-    for (const k of keys) {
+    for (const k of this.sortedKeys(t)) {
+      if (!k.startsWith(prefix)) continue;
       const o = this.objects.get(k)!;
-      if (labels(o.metadata.labels) && fields(o)) out.push(copy(o));
+      if (labels(o.metadata.labels) && fields(o)) out.push(o);
     }
     return out;
+  }
+
+  private sortedKeys(t: ResourceType): readonly string[] {
+    const entry = this.byType.get(typePrefix(t));
+    if (!entry) return [];
+    entry.sorted ??= [...entry.keys].sort();
+    return entry.sorted;
+  }
+
+  private put(key: string, o: KubeObject): void {
+    deepFreeze(o);
+    if (!this.objects.has(key)) {
+      const prefix = key.slice(0, key.indexOf('/', key.indexOf('/') + 1) + 1);
+      const entry = this.byType.get(prefix) ?? { keys: new Set<string>() };
+      entry.keys.add(key);
+      delete entry.sorted;
+      this.byType.set(prefix, entry);
+    }
+    this.objects.set(key, o);
+  }
+
+  private drop(key: string): void {
+    if (!this.objects.delete(key)) return;
+    const entry = this.byType.get(key.slice(0, key.indexOf('/', key.indexOf('/') + 1) + 1));
+    entry?.keys.delete(key);
+    if (entry) delete entry.sorted;
   }
 
   create(obj: KubeObject, opts: WriteOptions = {}): KubeObject {
@@ -157,7 +207,7 @@ export class KubeStore {
     if (protection && !(meta.finalizers ?? []).includes(protection)) meta.finalizers = [...(meta.finalizers ?? []), protection];
     if (opts.dryRun) return o;
     meta.resourceVersion = String(++this.rv);
-    this.objects.set(key, o);
+    this.put(key, o);
     this.emit({ type: 'ADDED', object: o });
     return copy(o);
   }
@@ -208,7 +258,7 @@ export class KubeStore {
       return this.lastDeleted!;
     }
     next.metadata.resourceVersion = String(++this.rv);
-    this.objects.set(key, next);
+    this.put(key, next);
     this.emit({ type: 'MODIFIED', object: next, oldObject: old });
     return copy(next);
   }
@@ -245,7 +295,7 @@ export class KubeStore {
       next.metadata.deletionTimestamp = now();
       next.metadata.deletionGracePeriodSeconds = 0;
       next.metadata.resourceVersion = String(++this.rv);
-      this.objects.set(key, next);
+      this.put(key, next);
       this.emit({ type: 'MODIFIED', object: next, oldObject: old });
       return copy(next);
     }
@@ -267,7 +317,7 @@ export class KubeStore {
     next.metadata.deletionGracePeriodSeconds = grace;
     next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     next.metadata.resourceVersion = String(++this.rv);
-    this.objects.set(key, next);
+    this.put(key, next);
     this.emit({ type: 'MODIFIED', object: next, oldObject: old });
     return copy(next);
   }
@@ -284,7 +334,7 @@ export class KubeStore {
     next.metadata.deletionTimestamp = now();
     next.status = { ...(next.status as object | undefined), phase: 'Terminating' };
     next.metadata.resourceVersion = String(++this.rv);
-    this.objects.set(key, next);
+    this.put(key, next);
     this.emit({ type: 'MODIFIED', object: next, oldObject: old });
     return copy(next);
   }
@@ -308,7 +358,7 @@ export class KubeStore {
   eventsSince(rv: number): StoreEvent[] | 'expired' {
     const first = this.history[0];
     if (rv < this.rv && first && first.rv > rv + 1 && this.history.length >= HISTORY) return 'expired';
-    return this.history.filter((h) => h.rv > rv).map((h) => copy(h.event));
+    return this.history.filter((h) => h.rv > rv).map((h) => h.event);
   }
 
   recordEvent(involved: KubeObject, e: EventSpec): KubeObject {
@@ -318,7 +368,7 @@ export class KubeStore {
   private lastDeleted: KubeObject | undefined;
 
   private remove(t: ResourceType, key: string, old: KubeObject, final: KubeObject, policy?: DeleteOptions['propagationPolicy']): void {
-    this.objects.delete(key);
+    this.drop(key);
     final.metadata.resourceVersion = String(++this.rv);
     this.emit({ type: 'DELETED', object: final, oldObject: old });
     this.lastDeleted = copy(final);
@@ -357,16 +407,20 @@ export class KubeStore {
    * A listener's exception does not undo the write: it is rethrown asynchronously.
    */
   private emit(event: StoreEvent): void {
-    this.history.push({ rv: Number(event.object.metadata.resourceVersion), event: copy(event) });
+    // One frozen copy for the history and every listener: none of them changes it (a watch
+    // serialises it, the controllers read its kind), and a copy per listener per write was
+    // most of the cost of seeding a big lab.
+    const shared = deepFreeze(copy(event));
+    this.history.push({ rv: Number(event.object.metadata.resourceVersion), event: shared });
     if (this.history.length > HISTORY) this.history.shift();
-    this.pending.push(event);
+    this.pending.push(shared);
     if (this.delivering) return;
     this.delivering = true;
     try {
       for (let e = this.pending.shift(); e; e = this.pending.shift()) {
         for (const l of [...this.listeners]) {
           try {
-            l(copy(e));
+            l(e);
           } catch (err) {
             if (this.options.onListenerError) this.options.onListenerError(err);
             else queueMicrotask(() => { throw err; });

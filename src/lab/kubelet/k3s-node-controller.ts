@@ -22,16 +22,36 @@ function withHost(hosts: string, node: string, ip: string | undefined): string {
   return lines.sort((a, b) => key(a).localeCompare(key(b))).map((l) => `${l}\n`).join('');
 }
 
-function syncNodeHosts(ctx: ControllerContext, node: KubeObject, removed: boolean): boolean {
+/** The CoreDNS ConfigMap as read once per pass, with its NodeHosts lines by node name. */
+interface HostsView {
+  cm: KubeObject | undefined;
+  byNode: Map<string, string[]>;
+}
+
+function readHosts(ctx: ControllerContext): HostsView {
   const cm = ctx.store.get('v1', 'ConfigMap', 'coredns', 'kube-system');
+  const byNode = new Map<string, string[]>();
+  for (const line of ((cm as { data?: Record<string, string> } | undefined)?.data?.NodeHosts ?? '').split('\n')) {
+    const [ip, name] = line.trim().split(/\s+/);
+    if (ip && name) byNode.set(name, [...(byNode.get(name) ?? []), ip]);
+  }
+  return { cm, byNode };
+}
+
+function syncNodeHosts(ctx: ControllerContext, node: KubeObject, removed: boolean, hosts: HostsView): boolean {
   // Upstream: no ConfigMap is only a warning (CoreDNS disabled); no InternalIP, nothing to add.
-  if (!cm) return false;
+  if (!hosts.cm) return false;
   const ip = removed ? undefined : internalIp(node);
   if (!removed && !ip) return false;
-  return mutateIfChanged(ctx.store, cm, (o) => {
+  // Already as wanted: no rewrite (a 500-node NodeHosts re-sorted per node per pass was most of an idle lab's CPU).
+  const have = hosts.byNode.get(node.metadata.name) ?? [];
+  if (removed ? have.length === 0 : have.length === 1 && have[0] === ip) return false;
+  const wrote = mutateIfChanged(ctx.store, hosts.cm, (o) => {
     const data = ((o as { data?: Record<string, string> }).data ??= {});
     data.NodeHosts = withHost(data.NodeHosts ?? '', node.metadata.name, ip);
   });
+  if (wrote) Object.assign(hosts, readHosts(ctx));
+  return wrote;
 }
 
 function deleteNodePassword(ctx: ControllerContext, node: string): void {
@@ -56,6 +76,7 @@ export function k3sHasSeenDeletion(ctx: ControllerContext, node: KubeObject): bo
 
 export function syncK3sNodes(ctx: ControllerContext): boolean {
   let changed = false;
+  const hosts = readHosts(ctx);
   for (const node of ctx.store.list('v1', 'Node')) {
     const finalizers = node.metadata.finalizers ?? [];
     if (!node.metadata.deletionTimestamp) {
@@ -64,12 +85,12 @@ export function syncK3sNodes(ctx: ControllerContext): boolean {
           o.metadata.finalizers = [...(o.metadata.finalizers ?? []), K3S_NODE_FINALIZER];
         }) || changed;
       }
-      changed = syncNodeHosts(ctx, node, false) || changed;
+      changed = syncNodeHosts(ctx, node, false, hosts) || changed;
       continue;
     }
     if (!finalizers.includes(K3S_NODE_FINALIZER) || !k3sHasSeenDeletion(ctx, node)) continue;
     deleteNodePassword(ctx, node.metadata.name);
-    syncNodeHosts(ctx, node, true);
+    syncNodeHosts(ctx, node, true, hosts);
     ctx.store.mutate('v1', 'Node', node.metadata.name, undefined, (o) => {
       o.metadata.finalizers = (o.metadata.finalizers ?? []).filter((f) => f !== K3S_NODE_FINALIZER);
     });

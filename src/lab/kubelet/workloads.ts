@@ -10,21 +10,33 @@ import { isTerminal, podSpec } from './pod-model.js';
 import type { ControllerContext, KubeObject } from './types.js';
 
 /** A replacement pod's name: from the owner, the clock and the names taken (reproducible, never a recent name again). */
-function nextName(owner: KubeObject, pods: KubeObject[], extra: string): string {
-  const taken = new Set(pods.map((p) => p.metadata.name));
+function nextName(owner: KubeObject, taken: Set<string>, extra: string): string {
   for (let i = 0; ; i++) {
     const name = `${owner.metadata.name}-${stableSuffix(`${owner.metadata.uid ?? ''}/${extra}/${i}`, 5)}`;
-    if (!taken.has(name)) return name;
+    if (!taken.has(name)) {
+      taken.add(name);
+      return name;
+    }
   }
+}
+
+/** Pods by the uid of each owner they name: one pass, instead of scanning every pod per owner. */
+function podsByOwner(pods: readonly KubeObject[]): Map<string, KubeObject[]> {
+  const out = new Map<string, KubeObject[]>();
+  for (const p of pods) {
+    for (const r of (p.metadata.ownerReferences ?? []) as { uid?: string }[]) {
+      if (!r.uid) continue;
+      const list = out.get(r.uid) ?? [];
+      list.push(p);
+      out.set(r.uid, list);
+    }
+  }
+  return out;
 }
 
 interface Template {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   spec?: Record<string, unknown>;
-}
-
-function ownedBy(pod: KubeObject, owner: KubeObject): boolean {
-  return ((pod.metadata.ownerReferences ?? []) as { uid?: string }[]).some((r) => r.uid === owner.metadata.uid);
 }
 
 function newPod(owner: KubeObject, name: string, extra: { nodeName?: string; labels?: Record<string, string>; claims?: string[] }): KubeObject {
@@ -62,13 +74,16 @@ export function syncWorkloads(ctx: ControllerContext): boolean {
     }
   }
   if (changed) pods = ctx.store.list('v1', 'Pod');
-  const live = (owner: KubeObject) => pods.filter((p) => ownedBy(p, owner) && !isTerminal(p) && !p.metadata.deletionTimestamp);
+  const owned = podsByOwner(pods);
+  const ownedBy = (owner: KubeObject) => owned.get(owner.metadata.uid ?? '') ?? [];
+  const taken = new Set(pods.map((p) => p.metadata.name));
+  const live = (owner: KubeObject) => ownedBy(owner).filter((p) => !isTerminal(p) && !p.metadata.deletionTimestamp);
 
   for (const rs of ctx.store.list('apps/v1', 'ReplicaSet')) {
     if (rs.metadata.deletionTimestamp) continue;
     const want = Number((rs.spec as { replicas?: number } | undefined)?.replicas ?? 1);
     for (let have = live(rs).length; have < want; have++) {
-      ctx.store.create(newPod(rs, nextName(rs, pods, `${ctx.now()}/${have}`), {}));
+      ctx.store.create(newPod(rs, nextName(rs, taken, `${ctx.now()}/${have}`), {}));
       changed = true;
     }
   }
@@ -76,7 +91,7 @@ export function syncWorkloads(ctx: ControllerContext): boolean {
   for (const sts of ctx.store.list('apps/v1', 'StatefulSet')) {
     if (sts.metadata.deletionTimestamp) continue;
     const spec = (sts.spec ?? {}) as { replicas?: number; volumeClaimTemplates?: { metadata: { name: string }; spec?: Record<string, unknown> }[] };
-    const existing = new Set(pods.filter((p) => ownedBy(p, sts)).map((p) => p.metadata.name));
+    const existing = new Map(ownedBy(sts).map((p) => [p.metadata.name, p]));
     const ensureClaims = (name: string) =>
       (spec.volumeClaimTemplates ?? []).map((t) => {
         const claim = `${t.metadata.name}-${name}`;
@@ -91,7 +106,7 @@ export function syncWorkloads(ctx: ControllerContext): boolean {
       if (existing.has(name)) {
         // A Pending replica gets its missing claims back (stateful_set_control.go, since 1.26:
         // "If the Pod is in pending state then trigger PVC creation to create missing PVCs").
-        const pod = pods.find((p) => p.metadata.name === name && ownedBy(p, sts));
+        const pod = existing.get(name);
         if ((pod?.status as { phase?: string } | undefined)?.phase === 'Pending') ensureClaims(name);
         continue;
       }
@@ -110,7 +125,7 @@ export function syncWorkloads(ctx: ControllerContext): boolean {
     const covered = new Set(live(ds).map((p) => podSpec(p).nodeName));
     for (const node of nodes) {
       if (covered.has(node.metadata.name) || node.metadata.deletionTimestamp) continue;
-      ctx.store.create(newPod(ds, nextName(ds, pods, `${ctx.now()}/${node.metadata.name}`), { nodeName: node.metadata.name }));
+      ctx.store.create(newPod(ds, nextName(ds, taken, `${ctx.now()}/${node.metadata.name}`), { nodeName: node.metadata.name }));
       changed = true;
     }
   }
