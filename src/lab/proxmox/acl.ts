@@ -87,3 +87,21 @@ export function checkPerm(model: AccessModel, userid: string, path: string, priv
   const missing = any ? privs.join('|') : privs.find((p) => !privilegesAt(model, userid, path).has(p))!;
   throw new PveError(403, `Permission check failed (${path}, ${missing})\n`);
 }
+
+/** RPCEnvironment::compute_api_permission: the `cap` of a login ticket, per top-level path the
+ * privileges held there or on any ACL path below it (pools are not simulated). */
+export function computeApiPermission(model: AccessModel, userid: string): Record<string, Record<string, 1>> {
+  const families: Record<string, RegExp> = {
+    vms: /^(VM\.|Permissions\.Modify)/, access: /^((User|Group)\.|Permissions\.Modify)/, storage: /^(Datastore\.|Permissions\.Modify)/,
+    nodes: /^(Sys\.|Permissions\.Modify)/, sdn: /^(SDN\.|Permissions\.Modify)/, dc: /^(Sys\.Audit|Sys\.Modify|SDN\.)/, mapping: /^(Mapping\.|Permissions.Modify)/,
+  };
+  const cap: Record<string, Record<string, 1>> = Object.fromEntries(Object.keys(families).map((k) => [k, {}]));
+  const paths = new Set(['/', '/nodes', '/access/groups', '/vms', '/storage', '/sdn', '/mapping', ...model.acl.map((e) => e.path)]);
+  for (const path of paths) {
+    const top = /^\/(\w+)/.exec(path)?.[1] ?? 'dc';
+    const re = families[top];
+    if (!re) continue;
+    for (const priv of privilegesAt(model, userid, path)) if (re.test(priv)) cap[top]![priv] = 1;
+  }
+  return cap;
+}

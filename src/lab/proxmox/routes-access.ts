@@ -2,7 +2,7 @@
 // PVE/API2/AccessControl.pm create_ticket: a wrong password is a 401 "authentication failure"
 // from the handler, so with a JSON body, and no hint whether the user exists).
 import { checkPassword, createCsrfToken, createTicket } from './auth.js';
-import { ALL_PRIVS } from './acl.js';
+import { computeApiPermission } from './acl.js';
 import { PveError } from './errors.js';
 import { versionInfo } from './pve-version.js';
 import type { Route } from './route-types.js';
@@ -37,12 +37,11 @@ export const accessRoutes: Route[] = [
     handler: ({ state, params }) => {
       const userid = checkPassword(state, params.username!, params.password!, params.realm);
       if (!userid) throw new PveError(401, 'authentication failure\n');
-      const perms = Object.fromEntries(ALL_PRIVS.map((p) => [p, 1]));
       return {
         username: userid,
         ticket: createTicket(state, userid),
         CSRFPreventionToken: createCsrfToken(state, userid),
-        cap: { vms: perms, nodes: perms, access: {}, dc: {}, storage: {}, sdn: {}, mapping: {} },
+        cap: computeApiPermission(state, userid),
       };
     },
   },

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProxmoxApiClient } from '../../../src/adapters/proxmox/client.js';
 import type { AclEntry } from '../../../src/lab/proxmox/acl.js';
-import { TOKEN_ID, TOKEN_SECRET, spec, startSim, tokenHeader, waitTask, type Sim } from './fixture.js';
+import { PASSWORD, TOKEN_ID, TOKEN_SECRET, spec, startSim, tokenHeader, waitTask, type Sim } from './fixture.js';
 
 const OPS = { id: 'ops@pve!runbook', secret: '5e0b4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d' };
 const opsHeader = { Authorization: `PVEAPIToken=${OPS.id}=${OPS.secret}` };
@@ -74,6 +74,18 @@ describe('Proxmox simulator: ACLs', () => {
     expect([r.status, r.statusText]).toEqual([403, 'Permission check failed (/nodes/pve1, Sys.Audit)']);
     const nodes = (await s.raw('GET', '/nodes', { headers: opsHeader })).json().data as Array<Record<string, unknown>>;
     expect(nodes.find((n) => n.node === 'pve1')).toEqual({ id: 'node/pve1', node: 'pve1', type: 'node', status: 'online', level: '', ssl_fingerprint: '' });
+  });
+});
+
+describe('Proxmox simulator: login capabilities', () => {
+  it("a ticket's cap lists what the user holds per top-level path, root everything", async () => {
+    sim = await startSim(spec({ users: [{ userid: 'root@pam', password: PASSWORD }, { userid: 'ops@pve', password: PASSWORD }], acl: [{ path: '/vms/101', user: 'ops@pve', privs: ['VM.Audit', 'VM.PowerMgmt'] }, { path: '/nodes', user: 'ops@pve', privs: ['Sys.Audit'] }] }));
+    const login = async (username: string) => (await sim.raw('POST', '/access/ticket', { body: { username, password: PASSWORD } })).json().data as { cap: Record<string, Record<string, number>> };
+    const ops = (await login('ops@pve')).cap;
+    expect(ops.vms).toEqual({ 'VM.Audit': 1, 'VM.PowerMgmt': 1 });
+    expect(ops.nodes).toEqual({ 'Sys.Audit': 1 });
+    expect(ops.dc).toEqual({});
+    expect((await login('root@pam')).cap.vms).toHaveProperty('VM.Config.Memory', 1);
   });
 });
 
