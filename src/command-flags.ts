@@ -8,6 +8,8 @@ export interface FlagSpec {
   flags: string;
   description: string;
   default?: string;
+  /** The only values it takes: commander refuses others (exit 2), so `-o yaml` is not text. */
+  choices?: readonly string[];
   /** Given several times, the values collect into a list. */
   repeatable?: boolean;
 }
@@ -32,12 +34,12 @@ export const TARGET_FLAGS: readonly FlagSpec[] = [
 ];
 
 /** `runbook plan NAME` and `runbook run NAME`, besides the target flags. */
-export const PLAN_FLAGS: readonly FlagSpec[] = [{ flags: '-o, --output <format>', description: 'text or json', default: 'text' }];
+export const PLAN_FLAGS: readonly FlagSpec[] = [{ flags: '-o, --output <format>', description: 'output format', default: 'text', choices: ['text', 'json'] }];
 
 /** `runbook run NAME` only. */
 export const RUN_FLAGS: readonly FlagSpec[] = [
   { flags: '-y, --yes', description: 'approve every confirmation (needed without a terminal)' },
-  { flags: '--on-interrupt <action>', description: 'after Ctrl-C/SIGTERM: ask, rollback or keep (keep leaves it for `runbook resume`)', default: 'ask' },
+  { flags: '--on-interrupt <action>', description: 'after Ctrl-C/SIGTERM (keep leaves it for `runbook resume`)', default: 'ask', choices: ['ask', 'rollback', 'keep'] },
   { flags: '--no-rollback', description: 'on failure, leave completed steps in place instead of undoing them' },
   { flags: '--no-lock', description: 'do not take the cluster run lock (a Lease in kube-system; $RUNBOOK_LOCK_TTL, default 60s)' },
   { flags: '--concurrency <n>', description: 'steps running at once', default: '4' },

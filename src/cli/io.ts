@@ -22,9 +22,11 @@ export function realIO(): CliIO {
   // NO_COLOR (no-color.org) is honoured by listr2 itself; enquirer's colours (ansi-colors)
   // only listen to FORCE_COLOR=0, read when enquirer first loads.
   if (process.env.NO_COLOR && process.env.FORCE_COLOR === undefined) process.env.FORCE_COLOR = '0';
+  const out = closedPipe(process.stdout);
+  const err = closedPipe(process.stderr);
   return {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    out: (t) => out(t),
+    err: (t) => err(t),
     env: process.env,
     cwd: process.cwd(),
     stdinIsTTY: Boolean(process.stdin.isTTY),
@@ -41,6 +43,22 @@ export function realIO(): CliIO {
         process.off('SIGTERM', onTerm);
       };
     },
+  };
+}
+
+/**
+ * Writes to `stream` until its reader goes away (`runbook history | head`), then drops the
+ * output: a closed pipe is not an error worth a stack trace, and a run in progress must
+ * still finish its work and journal rather than die mid-step.
+ */
+function closedPipe(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
   };
 }
 

@@ -37,7 +37,7 @@ problems, 70 internal error, 130 interrupted.`,
   addFlags(program, GLOBAL_FLAGS);
   registerAll(program, io, result);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(helpAsFlag(argv), { from: 'user' });
     return result.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -46,4 +46,16 @@ problems, 70 internal error, 130 interrupted.`,
     }
     return reportError(e, io);
   }
+}
+
+/**
+ * `runbook help run [NAME]` is `runbook run [NAME] --help`: run and plan build their help from
+ * the runbook (its params are flags), which commander's own help command cannot know.
+ */
+function helpAsFlag(argv: readonly string[]): readonly string[] {
+  let at = 0;
+  // The program's own flags come first and each takes a value: `--state-dir DIR help run`.
+  while (argv[at]?.startsWith('-')) at += argv[at]!.includes('=') ? 1 : 2;
+  if (argv[at] !== 'help' || (argv[at + 1] !== 'run' && argv[at + 1] !== 'plan')) return argv;
+  return [...argv.slice(0, at), ...argv.slice(at + 1), '--help'];
 }

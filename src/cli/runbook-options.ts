@@ -16,8 +16,9 @@ function paramOption(p: ParamSpec): Option {
   const description = `${p.description}${typeNote}${defaultNote}${p.required ? ' (required)' : ''}`;
   switch (p.type) {
     case 'bool':
-      // A bool that defaults to true is switched off with --no-NAME (commander's negation).
-      return p.default === true ? new Option(`--no-${p.name}`, `${p.description} (on by default; --no-${p.name} turns it off)`) : new Option(`--${p.name}`, description);
+      // A bool that defaults to true is switched off with --no-NAME (commander's negation): its
+      // line says what the flag does, which is the opposite of the param's description.
+      return p.default === true ? new Option(`--no-${p.name}`, `turn off (on by default): ${p.description}`) : new Option(`--${p.name}`, description);
     case 'list':
       return new Option(`--${p.name} <${p.items ?? 'value'}>`, `${description}; repeat or comma-separate`).argParser(repeatable);
     case 'int':
@@ -43,7 +44,7 @@ export type InvocationKind = 'run' | 'plan';
 
 /** The command a person sees for `runbook KIND NAME --help`. */
 export function runbookCommand(kind: InvocationKind, io: CliIO, runbook?: Runbook): Command {
-  const name = runbook ? `runbook ${kind} ${runbook.name}` : `runbook ${kind} <runbook>`;
+  const name = runbook ? `runbook ${kind} ${runbook.name}` : `runbook ${kind}`;
   const cmd = new Command(name)
     .usage(runbook ? '[params] [options]' : '<runbook> [params] [options]')
     .description(runbook ? runbook.description : kind === 'run' ? 'Preflight, plan, confirm, apply and verify a runbook; roll back on failure.' : 'Preflight and plan a runbook: shows what would change and changes nothing.')

@@ -73,7 +73,8 @@ describe('runbook CLI basics', () => {
   it('a bool param that defaults to true is turned off with --no-NAME', async () => {
     const r = await runCli(['run', 'purge-dead-node', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/--no-check-vm\s+also require that the node's VM is not running/);
+    // The flag's line says what the flag does: it turns the check off.
+    expect(r.stdout).toMatch(/--no-check-vm\s+turn off \(on by default\):\s+also\s+require\s+that\s+the\s+node's\s+VM\s+is\s+not\s+running/);
     expect(r.stdout).toMatch(/--no-wait-scheduled/);
     expect(r.stdout).not.toMatch(/--check-vm /);
   });

@@ -9,6 +9,7 @@ import type { CliIO } from '../io.js';
 import { RunbookError } from '../../errors.js';
 import { stepCatalog } from '../../runbook/step-catalog.js';
 import { formatStepCatalog } from '../format-steps.js';
+import { outputOption } from '../output-option.js';
 
 interface DescribedStep {
   id: string;
@@ -32,7 +33,7 @@ export function registerDescribe(program: Command, io: CliIO, _result: CommandRe
     .description('explain a runbook: params, steps, what it changes, permissions it needs; or, with --steps, every step type')
     .argument('[runbook]', 'runbook name or path')
     .option('--steps', 'list every step type a runbook can use, with its with: fields, types and defaults')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .addOption(outputOption(['text', 'json']))
     .addHelpText('after', '\nExamples:\n  runbook describe purge-dead-node\n  runbook describe --steps            # what each uses: takes in with:\n')
     .action(async (name: string | undefined, opts: { output: string; steps?: boolean }, cmd: Command) => {
       const registry = await loadRegistry();

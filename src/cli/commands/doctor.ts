@@ -11,6 +11,7 @@ import { globalFlags, loadRegistry } from '../context.js';
 import type { CliIO } from '../io.js';
 import type { Finding } from '../../diagnose/types.js';
 import { addTargetOptions } from '../target-options.js';
+import { outputOption } from '../output-option.js';
 
 interface DoctorOpts extends AdapterFlags {
   output: string;
@@ -25,7 +26,7 @@ export function registerDoctor(program: Command, io: CliIO, result: CommandResul
   const cmd = program
     .command('doctor')
     .description('diagnose the cluster and Proxmox, explain what is wrong, propose and run the fixes')
-    .option('-o, --output <format>', 'interactive (default on a terminal), text, json or markdown', 'interactive')
+    .addOption(outputOption(['interactive', 'text', 'json', 'markdown'], ' (interactive needs a terminal; without one, text)'))
     .option('--report <file>', 'also write the report (json or markdown by extension) to this file')
     .option('--report-prometheus <file>', "also write the findings, exit code and duration as Prometheus metrics (node_exporter's textfile collector)")
     .option('--gitops <dir>', 'a GitOps checkout to scan too (e.g. for reserved system- PriorityClass names)')

@@ -5,12 +5,13 @@ import type { CommandResult } from '../context.js';
 import { globalFlags, stateDirOf } from '../context.js';
 import type { CliIO } from '../io.js';
 import { formatShow } from '../format-show.js';
+import { outputOption } from '../output-option.js';
 
 export function registerHistory(program: Command, io: CliIO, _result: CommandResult): void {
   program
     .command('history')
     .description('list past runs, newest last')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .addOption(outputOption(['text', 'json']))
     .option('-n, --limit <n>', 'show only the last N runs', '20')
     .addHelpText('after', '\nExample:\n  runbook history -n 5\n  runbook show 20261125-001122Z-ab12\n')
     .action(async (opts: { output: string; limit: string }, cmd: Command) => {
@@ -25,7 +26,7 @@ export function registerHistory(program: Command, io: CliIO, _result: CommandRes
     .command('show')
     .description('show one run: params, each step, saved objects, rollback')
     .argument('<run-id>', 'from `runbook history`')
-    .option('-o, --output <format>', 'text or json (json prints the journal records)', 'text')
+    .addOption(outputOption(['text', 'json'], ' (json prints the journal records)'))
     .action(async (runId: string, opts: { output: string }, cmd: Command) => {
       const records = await readJournal(stateDirOf(io, globalFlags(cmd)), runId);
       if (opts.output === 'json') return io.out(JSON.stringify({ summary: summarize(runId, records), records }, null, 2) + '\n');

@@ -4,12 +4,13 @@ import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, searchPathOf } from '../context.js';
 import { listRunbooks } from '../find-runbook.js';
 import type { CliIO } from '../io.js';
+import { outputOption } from '../output-option.js';
 
 export function registerList(program: Command, io: CliIO, _result: CommandResult): void {
   program
     .command('list')
     .description('list shipped and local runbooks')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .addOption(outputOption(['text', 'json']))
     .addHelpText('after', '\nExample:\n  runbook list --runbooks-dir ./my-runbooks\n')
     .action(async (opts: { output: string }, cmd: Command) => {
       const locations = listRunbooks(searchPathOf(io, globalFlags(cmd)));

@@ -7,6 +7,7 @@ import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
 import type { CliIO } from '../io.js';
 import { repeatable } from '../flags.js';
 import { parseParamPairs } from '../param-pairs.js';
+import { outputOption } from '../output-option.js';
 
 export function registerRbac(program: Command, io: CliIO, _result: CommandResult): void {
   program
@@ -15,7 +16,7 @@ export function registerRbac(program: Command, io: CliIO, _result: CommandResult
     .argument('<runbook>', 'runbook name or path')
     .option('--param <name=value>', 'a runbook param, when permissions depend on it (repeatable)', repeatable)
     .option('--token-id <id>', 'Proxmox API token the role is granted to', 'runbook@pve!runbook')
-    .option('-o, --output <format>', 'text (YAML + pveum commands) or json', 'text')
+    .addOption(outputOption(['text', 'json'], ' (text: YAML + pveum commands)'))
     .addHelpText('after', '\nExamples:\n  runbook rbac purge-dead-node | kubectl apply -f -     (the YAML part)\n  runbook rbac fix-ballooning --output json\n')
     .action(async (name: string, opts: { param?: string[]; tokenId: string; output: string }, cmd: Command) => {
       const registry = await loadRegistry();

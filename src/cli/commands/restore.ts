@@ -10,6 +10,7 @@ import type { CliIO } from '../io.js';
 import { restoreObjects, savedObjects } from '../restore-objects.js';
 import { repeatable } from '../flags.js';
 import { addTargetOptions } from '../target-options.js';
+import { outputOption } from '../output-option.js';
 
 export function registerRestore(program: Command, io: CliIO, result: CommandResult): void {
   const cmd = program
@@ -18,7 +19,7 @@ export function registerRestore(program: Command, io: CliIO, result: CommandResu
     .argument('<run-id>', 'from `runbook history`')
     .option('--object <glob>', 'only these (repeatable): a name, kind/name or journal ref, * allowed', repeatable)
     .option('--dry-run', 'say what would be re-created, change nothing')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .addOption(outputOption(['text', 'json']))
     .addHelpText('after', `
 Examples:
   runbook restore 20261126-021500Z-ab12                       everything that run deleted

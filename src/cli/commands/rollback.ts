@@ -14,6 +14,7 @@ import { keptLines } from '../format-run.js';
 import { loadPastRun } from '../journal-run.js';
 import { runWithUi } from '../run-with-ui.js';
 import { addTargetOptions } from '../target-options.js';
+import { outputOption } from '../output-option.js';
 
 export function registerRollback(program: Command, io: CliIO, result: CommandResult): void {
   const rollbackCmd = program
@@ -21,7 +22,7 @@ export function registerRollback(program: Command, io: CliIO, result: CommandRes
     .description('undo the steps a past run applied, newest first, from its journal')
     .argument('<run-id>', 'from `runbook history`')
     .option('-y, --yes', 'do not ask (needed without a terminal)')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .addOption(outputOption(['text', 'json']))
     .addHelpText('after', '\nExample:\n  runbook rollback 20261125-001122Z-ab12 --yes\n')
     .action(async (runId: string, opts: { yes?: boolean; output: string } & AdapterFlags, cmd: Command) => {
       const stateDir = stateDirOf(io, globalFlags(cmd));
@@ -66,7 +67,7 @@ export function registerRollback(program: Command, io: CliIO, result: CommandRes
     .description('continue an interrupted run from the first step not completed (preflight runs again)')
     .argument('<run-id>', 'from `runbook history`')
     .option('-y, --yes', 'approve every confirmation (needed without a terminal)')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .addOption(outputOption(['text', 'json']))
     .option('--on-interrupt <action>', 'after Ctrl-C: ask, rollback or keep', 'ask')
     .addHelpText('after', '\nExample:\n  runbook resume 20261125-001122Z-ab12\n')
     .action(async (runId: string, opts: Record<string, unknown>, cmd: Command) => {

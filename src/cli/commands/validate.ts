@@ -6,13 +6,14 @@ import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, searchPathOf } from '../context.js';
 import { findRunbook } from '../find-runbook.js';
 import type { CliIO } from '../io.js';
+import { outputOption } from '../output-option.js';
 
 export function registerValidate(program: Command, io: CliIO, result: CommandResult): void {
   program
     .command('validate')
     .description('check runbook files: schema, step types, params, references, cycles')
     .argument('<files...>', 'runbook files or names')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .addOption(outputOption(['text', 'json']))
     .addHelpText('after', '\nExamples:\n  runbook validate runbooks/*.yaml\n  runbook validate ./my-runbook.yaml --output json\n\nExit code 2 when any file has an error.\n')
     .action(async (files: string[], opts: { output: string }, cmd: Command) => {
       const registry = await loadRegistry();
