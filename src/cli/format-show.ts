@@ -12,8 +12,20 @@ function outputsLine(outputs: unknown): string {
 export function formatShow(runId: string, records: readonly JournalRecord[]): string {
   const s = summarize(runId, [...records]);
   const out = [`Run ${runId}: ${s.runbook}, ${s.status}${s.exitCode !== undefined ? ` (exit ${s.exitCode})` : ''}`];
+  // Steps started and never ended: their process died inside them (or is still in them).
+  const open = new Map<string, number>();
+  const flagOpen = () => {
+    for (const [key, checkpoints] of open) {
+      out.push(`          ${key}: OPEN: the process ended inside this step; ${checkpoints ? `rollback undoes the ${checkpoints} checkpoint(s) of what it did` : 'it journaled no change'}`);
+    }
+    open.clear();
+  };
   for (const r of records) {
     const at = r.time ? r.time.slice(11, 19) : '        ';
+    if (r.t === 'run-started') flagOpen();
+    else if (r.t === 'step-started') open.set(r.key, 0);
+    else if (r.t === 'step-checkpoint' && open.has(r.key)) open.set(r.key, open.get(r.key)! + 1);
+    else if (r.t === 'step-applied' || r.t === 'step-failed' || r.t === 'step-succeeded' || r.t === 'step-skipped') open.delete(r.key);
     switch (r.t) {
       case 'run-started':
         out.push(`${at}  ${r.mode === 'resume' ? 'resumed' : 'started'} ${r.runbook} from ${r.file} with ${JSON.stringify(r.params)}`);
@@ -59,10 +71,14 @@ export function formatShow(runId: string, records: readonly JournalRecord[]): st
       case 'step-rollback-failed':
         out.push(`${at}  ${r.key}: ROLLBACK FAILED: ${r.error}`);
         break;
+      case 'resume-refused':
+        out.push(`${at}  resume stopped before changing anything: ${r.status} (exit ${r.exitCode})${r.error ? `: ${r.error}` : ''}; the run stays as it was`);
+        break;
       case 'run-finished':
         out.push(`${at}  finished: ${r.status} (exit ${r.exitCode})${r.error ? `: ${r.error}` : ''}`);
         break;
     }
   }
+  flagOpen();
   return out.join('\n') + '\n';
 }

@@ -14,6 +14,8 @@ export interface CliIO {
   /** The terminal's size, when stdout is one: what doctor fits its screens to. */
   columns?: number;
   rows?: number;
+  /** SIGKILLs this process: only the test-only crash points (src/cli/crash-points.ts) call it. */
+  crash?(): void;
   /** Registers a handler for SIGINT/SIGTERM; returns the unregister function. */
   onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
 }
@@ -33,6 +35,7 @@ export function realIO(): CliIO {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stdin: process.stdin,
     ...(process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows } : {}),
+    crash: () => process.kill(process.pid, 'SIGKILL'),
     onSignal(handler) {
       const onInt = () => handler('SIGINT');
       const onTerm = () => handler('SIGTERM');

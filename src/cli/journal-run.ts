@@ -20,7 +20,7 @@ export async function loadPastRun(stateDir: string, runId: string): Promise<Past
   const start = starts[starts.length - 1];
   if (!start) throw new RunbookError('E_JOURNAL', `the journal of ${runId} has no run-started record`, { hint: 'the file may be damaged; inspect it with `runbook show`' });
   const summary = summarize(runId, records);
-  const finishedAfterStart = records.slice(records.lastIndexOf(start)).some((r) => r.t === 'run-finished');
+  const finishedAfterStart = records.slice(records.lastIndexOf(start)).some((r) => r.t === 'run-finished' || r.t === 'resume-refused');
   if (!finishedAfterStart && start.pid !== process.pid && processAlive(start.pid)) {
     throw new RunbookError('E_RUN_ACTIVE', `run ${runId} is still in progress (pid ${start.pid})`, {
       hint: 'stop it first (Ctrl-C in its terminal, or kill -TERM the pid), then try again',

@@ -9,6 +9,7 @@ import type { Runbook } from '../runbook/types.js';
 import type { AdapterProvider } from '../engine/adapters.js';
 import type { RunLock } from '../engine/run-lock.js';
 import { cliAdapters } from './adapters.js';
+import { crashPoints } from './crash-points.js';
 import type { GlobalFlags } from './context.js';
 import { stateDirOf } from './context.js';
 import { formatPlan, formatPreflight } from './format-plan.js';
@@ -55,7 +56,9 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
   const offSignal = io.onSignal(interrupt);
   const onInterruptFlag = String(opts.onInterrupt ?? 'ask');
   let runId: string | undefined = resume?.runId;
-  const adapters = cliAdapters(io, opts, { runbook: runbook.name, runId: () => runId });
+  const crash = crashPoints(io);
+  const real = cliAdapters(io, opts, { runbook: runbook.name, runId: () => runId });
+  const adapters = crash?.adapters(real) ?? real;
   const lock = opts.lock !== false && touchesKubernetes(runbook, registry) ? lazyLeaseLock(adapters, io) : undefined;
   try {
     const outcome = await runRunbook({
@@ -65,6 +68,7 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
       adapters,
       ...(lock ? { lock } : {}),
       onRunId: (id) => (runId = id),
+      ...(crash ? { onJournalRecord: crash.onJournalRecord } : {}),
       observer,
       signal: controller.signal,
       stateDir: stateDirOf(io, flags),
@@ -98,8 +102,8 @@ function touchesKubernetes(runbook: Runbook, registry: StepRegistry): boolean {
   return calls.some((c) => registry.get(c.uses)?.uses.includes('kube'));
 }
 
-/** The Lease lock, built on first use from the run's own Kubernetes writer. */
-function lazyLeaseLock(adapters: AdapterProvider, io: CliIO): RunLock {
+/** The Lease lock, built on first use from the run's own Kubernetes writer (also rollback's and restore's). */
+export function lazyLeaseLock(adapters: AdapterProvider, io: CliIO): RunLock {
   return {
     async acquire(runId, name) {
       const [{ leaseRunLock }, { kube }] = await Promise.all([import('../adapters/kube/run-lock.js'), adapters.writer(['kube'])]);

@@ -1,4 +1,6 @@
 // The record of one applied step instance: what rollback needs, in memory or from the journal.
+// After a crash the journal is the truth, including the step that was running: its last
+// checkpoint is a partial apply, rolled back like a completed step.
 import type { JournalRecord } from './journal-records.js';
 
 export interface AppliedEntry {
@@ -8,19 +10,65 @@ export interface AppliedEntry {
   params: unknown;
   outputs: unknown;
   undo: unknown;
+  /** Only part of the step was done (it failed, or its process died, after a checkpoint). */
+  partial?: boolean;
+}
+
+/** A step attempt that started and has not ended (yet) in this journal. */
+interface OpenAttempt {
+  key: string;
+  stepId: string;
+  uses: string;
+  params: unknown;
+  checkpoint?: { undo: unknown };
+}
+
+function partialOf(a: OpenAttempt): AppliedEntry | undefined {
+  if (!a.checkpoint) return undefined;
+  return { key: a.key, stepId: a.stepId, uses: a.uses, params: a.params, outputs: {}, undo: a.checkpoint.undo, partial: true };
 }
 
 /** Applied instances not yet rolled back, in the order they were applied. */
 export function appliedFromJournal(records: readonly JournalRecord[]): AppliedEntry[] {
   const rolledBack = new Set(records.filter((r) => r.t === 'step-rolled-back').map((r) => (r as { key: string }).key));
   const out: AppliedEntry[] = [];
+  const open = new Map<string, OpenAttempt>();
+  // A resumed step can be applied twice: both stay, undone newest first. The later apply saw
+  // the earlier one's work as the state before it (a cordon found cordoned has nothing to undo),
+  // so only the earlier undo data leads all the way back.
+  const push = (entry: AppliedEntry | undefined) => {
+    if (entry && !rolledBack.has(entry.key)) out.push(entry);
+  };
+  // A process that died inside steps leaves them open: their checkpoints are partial applies.
+  const closeAll = () => {
+    for (const a of open.values()) push(partialOf(a));
+    open.clear();
+  };
   for (const r of records) {
-    if (r.t !== 'step-applied' || rolledBack.has(r.key)) continue;
-    // A retried or resumed step can be applied twice; keep the latest undo data.
-    const i = out.findIndex((e) => e.key === r.key);
-    if (i >= 0) out.splice(i, 1);
-    out.push({ key: r.key, stepId: r.stepId, uses: r.uses, params: r.params, outputs: r.outputs, undo: r.undo });
+    switch (r.t) {
+      case 'run-started':
+        closeAll();
+        break;
+      case 'step-started':
+        push(open.has(r.key) ? partialOf(open.get(r.key)!) : undefined);
+        open.set(r.key, { key: r.key, stepId: r.stepId, uses: r.uses, params: r.params });
+        break;
+      case 'step-checkpoint': {
+        const a = open.get(r.key);
+        if (a) a.checkpoint = { undo: r.undo };
+        break;
+      }
+      case 'step-applied':
+        open.delete(r.key);
+        push({ key: r.key, stepId: r.stepId, uses: r.uses, params: r.params, outputs: r.outputs, undo: r.undo, ...(r.partial ? { partial: true } : {}) });
+        break;
+      case 'step-failed':
+        // Its checkpointed work, if any, was journaled as a partial step-applied just before.
+        open.delete(r.key);
+        break;
+    }
   }
+  closeAll();
   return out;
 }
 

@@ -104,7 +104,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
     const policy = inst.node.spec.retry ?? NO_RETRY;
     for (let attempt = 1; ; attempt++) {
       o.observer.stepStarted?.(inst, attempt);
-      await o.journal.append({ t: 'step-started', key: inst.key, stepId: inst.stepId, uses: inst.uses, attempt });
+      await o.journal.append({ t: 'step-started', key: inst.key, stepId: inst.stepId, uses: inst.uses, attempt, params: inst.params });
       let progress: { undo: unknown } | undefined;
       try {
         const result = await withTimeout(
@@ -119,9 +119,9 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
         // It failed half-way: what it did is recorded as applied (partial) so rollback undoes it.
         // Such a step is not retried blindly: part of its work is done.
         if (progress) {
-          const entry: AppliedEntry = { key: inst.key, stepId: inst.stepId, uses: inst.uses, params: inst.params, outputs: {}, undo: progress.undo };
+          const entry: AppliedEntry = { key: inst.key, stepId: inst.stepId, uses: inst.uses, params: inst.params, outputs: {}, undo: progress.undo, partial: true };
           applied.push(entry);
-          await o.journal.append({ t: 'step-applied', ...entry, partial: true });
+          await o.journal.append({ t: 'step-applied', ...entry });
           throw err;
         }
         if (o.signal.aborted || attempt >= policy.attempts) throw err;

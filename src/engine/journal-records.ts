@@ -32,6 +32,8 @@ export interface StepStartedRecord {
   stepId: string;
   uses: string;
   attempt: number;
+  /** Resolved `with:` params: a crash inside the step is rolled back from its checkpoints. */
+  params?: unknown;
 }
 
 /** An adapter retried one API call of this step (transient failure); `attempt` is the one about to start. */
@@ -111,6 +113,17 @@ export interface RunFinishedRecord {
   error?: string;
 }
 
+/**
+ * A resume that stopped before changing anything (preflight failed, lock held, declined): the
+ * run keeps the status it had (a half-applied run is not "preflight-failed").
+ */
+export interface ResumeRefusedRecord {
+  t: 'resume-refused';
+  status: RunStatus;
+  exitCode: number;
+  error?: string;
+}
+
 export type JournalRecord = (
   | RunStartedRecord
   | PreflightRecord
@@ -126,4 +139,5 @@ export type JournalRecord = (
   | StepRollbackRecord
   | CallRetriedRecord
   | RunFinishedRecord
+  | ResumeRefusedRecord
 ) & { time?: string };

@@ -14,16 +14,18 @@ export class Journal {
     readonly path: string,
     private readonly handle: FileHandle,
     private readonly secretKeys: ReadonlySet<string>,
+    private readonly onAppended?: (record: JournalRecord) => void,
   ) {}
 
-  static async create(stateDir: string, runId: string, secretKeys: ReadonlySet<string> = new Set()): Promise<Journal> {
+  /** `onAppended` sees each record once it is on disk (the crash matrix's kill points). */
+  static async create(stateDir: string, runId: string, secretKeys: ReadonlySet<string> = new Set(), onAppended?: (record: JournalRecord) => void): Promise<Journal> {
     const dir = runsDir(stateDir);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, `${runId}.jsonl`);
     // a+: read the last byte to fence a torn tail; writes still go to the end.
     const handle = await open(path, 'a+', 0o600);
     await fenceTornTail(handle);
-    return new Journal(runId, path, handle, secretKeys);
+    return new Journal(runId, path, handle, secretKeys, onAppended);
   }
 
   /** Appends one record and fsyncs it. */
@@ -31,6 +33,7 @@ export class Journal {
     const line = JSON.stringify(redact({ ...record, time: new Date().toISOString() }, this.secretKeys)) + '\n';
     await this.handle.write(line);
     await this.handle.sync();
+    this.onAppended?.(record);
   }
 
   async close(): Promise<void> {

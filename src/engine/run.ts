@@ -14,7 +14,7 @@ import type { Confirmer, EngineObserver } from './events.js';
 import { execute } from './execute.js';
 import type { ExecuteResult } from './execute.js';
 import { Journal, newRunId } from './journal.js';
-import type { RunStatus } from './journal-records.js';
+import type { JournalRecord, RunStatus } from './journal-records.js';
 import { plan, planByKey } from './plan.js';
 import type { PlanEntry } from './plan.js';
 import { preflight } from './preflight.js';
@@ -78,6 +78,8 @@ export interface RunOptions extends PipelineOptions {
   onRunId?: (runId: string, journalPath: string) => void;
   /** The per-cluster run lock, taken before the first change and held until the end. */
   lock?: RunLock;
+  /** Sees each journal record once it is on disk (test-only crash points, src/cli/crash-points.ts). */
+  onJournalRecord?: (record: JournalRecord) => void;
 }
 
 export interface RunOutcome extends Omit<PlanOutcome, 'exitCode'> {
@@ -104,11 +106,13 @@ export async function runRunbook(o: RunOptions): Promise<RunOutcome> {
   const observer = o.observer ?? {};
   const digest = runbookDigest(o.runbook, o.params);
   const runId = o.resume?.runId ?? newRunId();
-  const journal = await Journal.create(o.stateDir, runId, o.secretParams);
+  const journal = await Journal.create(o.stateDir, runId, o.secretParams, o.onJournalRecord);
   o.onRunId?.(runId, journal.path);
   const base = { runbook: o.runbook.name, digest, runId, journalPath: journal.path, preflight: { ok: true, results: [] } as PreflightOutcome, plan: [] as PlanEntry[] };
   const finish = async (outcome: Omit<RunOutcome, keyof typeof base> & Partial<typeof base>): Promise<RunOutcome> => {
-    await journal.append({ t: 'run-finished', status: outcome.status, exitCode: outcome.exitCode, ...(outcome.message ? { error: outcome.message } : {}) });
+    // A resume that changed nothing leaves the run's status as it was.
+    const t = o.resume && !outcome.execution ? 'resume-refused' : 'run-finished';
+    await journal.append({ t, status: outcome.status, exitCode: outcome.exitCode, ...(outcome.message ? { error: outcome.message } : {}) });
     await journal.close();
     return { ...base, ...outcome };
   };

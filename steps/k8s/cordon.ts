@@ -27,10 +27,13 @@ function schedulingStep(type: 'k8s.cordon' | 'k8s.uncordon', target: boolean) {
       const was = unschedulable(await adapters.kube.get(nodeRef(params.node)));
       return [was === target ? { op: 'noop', target: `node/${params.node}`, summary: target ? 'already cordoned' : 'already schedulable' } : { op: 'update', target: `node/${params.node}`, summary: 'spec.unschedulable', before: was, after: target }];
     },
-    async apply({ params, adapters }) {
+    async apply({ params, adapters, checkpoint }) {
       const was = unschedulable(await adapters.kube.get(nodeRef(params.node)));
-      if (was !== target) await adapters.kube.patch(nodeRef(params.node), { spec: { unschedulable: target ? true : null } }, 'merge');
-      return { undo: was === target ? null : { node: params.node, was } };
+      if (was === target) return { undo: null };
+      // Undo journaled before the write: a crash right after it still rolls back.
+      await checkpoint({ node: params.node, was });
+      await adapters.kube.patch(nodeRef(params.node), { spec: { unschedulable: target ? true : null } }, 'merge');
+      return { undo: { node: params.node, was } };
     },
     async verify({ params, adapters }) {
       const now = unschedulable(await adapters.kube.get(nodeRef(params.node)));

@@ -5,12 +5,18 @@ import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import { nodeName } from '../schemas.js';
-import { describe, isNodeReady, nodeRef } from '../../src/kube-facts.js';
-import { clearFinalizers, recreateMissing, saveThenDelete } from './delete-saved.js';
+import { PVC, describe, forRecreate, isNodeReady, nodeRef, pvClaim, refOf } from '../../src/kube-facts.js';
+import { clearFinalizers, deleteObject, recreateMissing, savedCopy } from './delete-saved.js';
 import { volumesPinnedTo } from './node-volumes.js';
 import { kube } from './permissions.js';
 
 const PROTECTION = ['kubernetes.io/pvc-protection', 'kubernetes.io/pv-protection'];
+
+/** Copies to re-create, newest-deleted first; `terminating`: those already being deleted before. */
+interface Undo {
+  objects: KubeObject[];
+  terminating?: string[];
+}
 
 export const k8sDeleteNodeVolumes = defineStep({
   type: 'k8s.delete-node-volumes',
@@ -40,21 +46,41 @@ export const k8sDeleteNodeVolumes = defineStep({
     const pods = (await adapters.kube.list({ apiVersion: 'v1', kind: 'Pod' }))
       .filter((p) => ((p.spec as { volumes?: { persistentVolumeClaim?: { claimName: string } }[] } | undefined)?.volumes ?? []).some((v) => v.persistentVolumeClaim && claimKeys.has(`${p.metadata.namespace}/${v.persistentVolumeClaim.claimName}`)))
       .map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
-    const restore: KubeObject[] = [];
     // Claims first: a PV is protected while a claim is bound to it.
-    for (const obj of [...pvcs, ...pvs]) {
-      restore.push(await saveThenDelete(adapters.kube, saveObject, obj));
-      await checkpoint({ objects: [...restore].reverse() });
+    const doomed = [...pvcs, ...pvs];
+    // Everything is journaled before the first delete, and so is the undo: deleting a claim also
+    // takes its volume when that volume was already Terminating (the PV controller releases it),
+    // so a crash after the first delete must not leave that volume unsaved.
+    for (const obj of doomed) await saveObject(savedCopy(obj));
+    const undo: Undo = { objects: doomed.map(forRecreate).reverse(), terminating: doomed.filter((o) => o.metadata.deletionTimestamp).map(describe) };
+    await checkpoint(undo);
+    for (const obj of doomed) {
+      await deleteObject(adapters.kube, obj);
       if (await clearFinalizers(adapters.kube, obj, PROTECTION)) log(`cleared protection finalizer of ${describe(obj)}`);
     }
-    return { outputs: { pvcs: pvcs.map(describe), pvs: pvs.map(describe), pods }, undo: { objects: restore.reverse() } };
+    return { outputs: { pvcs: pvcs.map(describe), pvs: pvs.map(describe), pods }, undo };
   },
   async verify({ params, adapters }) {
     const { pvs, pvcs } = await volumesPinnedTo(adapters.kube, params.node, params.pvc);
     const left = [...pvcs, ...pvs];
     return [{ ok: left.length === 0, message: left.length ? `still present: ${left.map(describe).join(', ')}` : `no volumes pinned to ${params.node} remain` }];
   },
-  async rollback({ adapters, log }, undo: { objects: KubeObject[] }) {
-    await recreateMissing(adapters.kube, undo.objects, log);
+  async rollback({ adapters, log }, undo: Undo) {
+    const leave = new Set<string>();
+    for (const obj of undo.objects) {
+      const now = await adapters.kube.get(refOf(obj));
+      // Terminating before the run and still: it was never deleted by this run.
+      if (undo.terminating?.includes(describe(obj)) && now?.metadata.deletionTimestamp) leave.add(describe(obj));
+      // Its claim was re-created meanwhile (a StatefulSet does that for its pods) and bound to a
+      // fresh volume: the old volume would have no claim to serve. Its copy stays in the journal.
+      const claim = !now && obj.kind === 'PersistentVolume' ? pvClaim(obj) : undefined;
+      const fresh = claim ? await adapters.kube.get({ ...PVC, name: claim.name, namespace: claim.namespace }) : undefined;
+      const boundTo = (fresh?.spec as { volumeName?: string } | undefined)?.volumeName;
+      if (boundTo && boundTo !== obj.metadata.name) {
+        leave.add(describe(obj));
+        log(`not re-creating ${describe(obj)}: its claim was re-created and bound to ${boundTo} (the copy is in the journal)`);
+      }
+    }
+    await recreateMissing(adapters.kube, undo.objects.filter((o) => !leave.has(describe(o))), log);
   },
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
 import { nodeName } from '../schemas.js';
-import { POD, describe, isNodeReady, nodeRef } from '../../src/kube-facts.js';
+import { POD, describe, forRecreate, isNodeReady, nodeRef } from '../../src/kube-facts.js';
 import { recreateMissing, saveThenDelete } from './delete-saved.js';
 import { kube } from './permissions.js';
 
@@ -41,11 +41,12 @@ export const k8sDeletePodsOnNode = defineStep({
     const pods = await adapters.kube.list(podsOn(params.node));
     const restore: KubeObject[] = [];
     for (const pod of pods) {
-      const copy = await saveThenDelete(adapters.kube, saveObject, pod, params.force ? { gracePeriodSeconds: 0 } : {});
+      // Undo journaled before the delete: a crash right after it still re-creates the pod.
       if (unowned(pod)) {
-        restore.push(copy);
+        restore.push(forRecreate(pod));
         await checkpoint({ objects: [...restore] });
       }
+      await saveThenDelete(adapters.kube, saveObject, pod, params.force ? { gracePeriodSeconds: 0 } : {});
     }
     return { outputs: { deleted: pods.map(describe) }, undo: { objects: restore } };
   },

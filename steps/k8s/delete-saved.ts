@@ -4,13 +4,22 @@ import type { KubeObject, KubeWriter } from '../../src/adapters/ports.js';
 import type { SavedObject } from '../../src/engine/define-step.js';
 import { describe, forRecreate, refOf } from '../../src/kube-facts.js';
 
+export function savedCopy(obj: KubeObject): SavedObject {
+  return { source: 'kube', ref: `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`, object: obj };
+}
+
+/** Deletes an object already saved; one gone meanwhile (taken with another) is not an error. */
+export async function deleteObject(kube: KubeWriter, obj: KubeObject, options: { gracePeriodSeconds?: number } = {}): Promise<void> {
+  if (await kube.get(refOf(obj))) await kube.delete(refOf(obj), options);
+}
+
 export async function saveThenDelete(
   kube: KubeWriter,
   saveObject: (s: SavedObject) => Promise<void>,
   obj: KubeObject,
   options: { gracePeriodSeconds?: number } = {},
 ): Promise<KubeObject> {
-  await saveObject({ source: 'kube', ref: `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`, object: obj });
+  await saveObject(savedCopy(obj));
   await kube.delete(refOf(obj), options);
   return forRecreate(obj);
 }

@@ -101,9 +101,11 @@ export const k8sDrain = defineStep({
       ...skip.map((s) => ({ op: 'noop' as const, target: describe(s.pod), summary: `left in place: ${s.why}` })),
     ];
   },
-  async apply({ params, adapters, signal, log }) {
+  async apply({ params, adapters, signal, log, checkpoint }) {
     const node = await adapters.kube.get(nodeRef(params.node));
     const wasUnschedulable = Boolean((node?.spec as { unschedulable?: boolean } | undefined)?.unschedulable);
+    // Undo journaled before the cordon: a crash right after it still rolls back.
+    if (!wasUnschedulable) await checkpoint({ node: params.node, wasUnschedulable });
     if (!wasUnschedulable) await adapters.kube.patch(nodeRef(params.node), { spec: { unschedulable: true } }, 'merge');
     const deadline = Date.now() + params.timeout;
     const { evict, blockers } = classify(await adapters.kube.list({ ...POD, fieldSelector: `spec.nodeName=${params.node}` }), params);

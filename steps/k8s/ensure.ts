@@ -23,9 +23,11 @@ export const k8sEnsure = defineStep({
     const existing = await adapters.kube.get(refOf(obj));
     return [existing ? { op: 'noop', target: describe(obj), summary: 'exists already: left as it is' } : { op: 'create', target: describe(obj), summary: 'create', after: obj }];
   },
-  async apply({ params, adapters }) {
+  async apply({ params, adapters, checkpoint }) {
     const obj = params.object as KubeObject;
     if (await adapters.kube.get(refOf(obj))) return { undo: null };
+    // Undo journaled before the create: a crash right after it still deletes what was created.
+    await checkpoint({ ref: refOf(obj) });
     await adapters.kube.create(obj);
     return { undo: { ref: refOf(obj) } };
   },
@@ -35,6 +37,7 @@ export const k8sEnsure = defineStep({
     return [{ ok: Boolean(found), message: found ? `${describe(obj)} exists` : `${describe(obj)} is missing` }];
   },
   async rollback({ adapters }, undo: { ref: ReturnType<typeof refOf> } | null) {
-    if (undo) await adapters.kube.delete(undo.ref);
+    // After a crash the create may never have happened: nothing to delete is not an error.
+    if (undo && (await adapters.kube.get(undo.ref))) await adapters.kube.delete(undo.ref);
   },
 });

@@ -134,7 +134,7 @@ export const k8sPatch = defineStep({
     }
     return changes.length ? changes : [{ op: 'noop', target: describe(obj), summary: 'the patch changes nothing' }];
   },
-  async apply({ params, adapters, saveObject }) {
+  async apply({ params, adapters, saveObject, checkpoint }) {
     const refusal = secretRefusal(params);
     if (refusal) throw new Error(refusal);
     const ref = refOfParams(params);
@@ -143,6 +143,9 @@ export const k8sPatch = defineStep({
     const paths = touched(obj, params);
     const fields = saveFields(obj, paths);
     await saveObject({ source: 'kube', ref: `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`, object: obj });
+    // Undo journaled before the write: a crash right after it still rolls back (restoring
+    // fields that were never changed changes nothing).
+    await checkpoint({ ref, fields } satisfies Undo);
     // JSON patches get a resourceVersion test: the saved fields are exactly what gets replaced.
     const body = params.type === 'json' ? [{ op: 'test', path: '/metadata/resourceVersion', value: obj.metadata.resourceVersion }, ...(params.patch as JsonPatchOp[])] : params.patch;
     const result = await adapters.kube.patch(ref, body, params.type);

@@ -1,7 +1,9 @@
 // The per-cluster run lock as a coordination.k8s.io/v1 Lease (the object Kubernetes' own
 // leader election uses): holderIdentity names the run, renewTime is refreshed every third of
 // the lease, and a lease not renewed for leaseDurationSeconds may be taken over (its holder
-// crashed). Every write carries the resourceVersion read: two takers cannot both win.
+// crashed), or at once by the same run (its resume or rollback: the journal guard in
+// src/cli/journal-run.ts makes sure its first process is gone). Every write carries the
+// resourceVersion read: two takers cannot both win.
 import { hostname } from 'node:os';
 import { ApiError, EXIT, RunbookError } from '../../errors.js';
 import type { HeldLock, RunLock } from '../../engine/run-lock.js';
@@ -26,7 +28,7 @@ export function leaseRunLock(kube: KubeWriter, o: LeaseLockOptions = {}): RunLoc
 
   const spec = (holder: string, acquired: number) => ({ holderIdentity: holder, leaseDurationSeconds: ttl, acquireTime: micro(acquired), renewTime: micro(now()) });
 
-  async function take(holder: string): Promise<number> {
+  async function take(holder: string, run: string): Promise<number> {
     const current = (await kube.get(ref)) as Lease | undefined;
     const acquired = now();
     if (!current) {
@@ -36,7 +38,9 @@ export function leaseRunLock(kube: KubeWriter, o: LeaseLockOptions = {}): RunLoc
     const s = current.spec ?? {};
     const renewed = s.renewTime ? Date.parse(s.renewTime) : 0;
     const expires = renewed + (s.leaseDurationSeconds ?? ttl) * 1000;
-    if (s.holderIdentity && s.holderIdentity !== holder && expires > now()) {
+    // The same run (a resume or rollback after its process died) takes its own lease over.
+    const ours = s.holderIdentity === holder || s.holderIdentity?.startsWith(`${run}@`);
+    if (s.holderIdentity && !ours && expires > now()) {
       throw new RunbookError('E_LOCKED', `another run holds this cluster's run lock: ${s.holderIdentity} (renewed ${Math.round((now() - renewed) / 1000)} s ago; it expires in ${Math.round((expires - now()) / 1000)} s unless renewed)`, {
         hint: `wait for it to finish (runbook history on its machine), or if its process is gone, retry after the lease expires (kubectl -n ${ref.namespace} get lease ${ref.name})`,
         exitCode: EXIT.preflightFailed,
@@ -52,10 +56,11 @@ export function leaseRunLock(kube: KubeWriter, o: LeaseLockOptions = {}): RunLoc
 
   return {
     async acquire(runId, runbook) {
-      const holder = `${runbook}/${runId}@${hostname()}:${process.pid}`;
+      const run = `${runbook}/${runId}`;
+      const holder = `${run}@${hostname()}:${process.pid}`;
       let acquired: number;
       try {
-        acquired = await take(holder);
+        acquired = await take(holder, run);
       } catch (e) {
         // Lost a race with another taker: report it as held, never overwrite.
         if (e instanceof ApiError && (e.kind === 'conflict' || e.kind === 'invalid')) throw new RunbookError('E_LOCKED', 'another run took this cluster\'s run lock at the same moment', { exitCode: EXIT.preflightFailed });

@@ -1,6 +1,9 @@
-// `runbook restore RUN_ID [--object GLOB...]`: re-create what a run deleted, from its journal.
+// `runbook restore RUN_ID [--object GLOB...]`: re-create what a run deleted, from its journal,
+// through the guarded write path: an Event per re-created object, the cluster's run lock held
+// on behalf of that run (a dead run's own lease is taken over, another run's is respected).
 import type { Command } from 'commander';
 import { readJournal } from '../../engine/journal.js';
+import type { RunStartedRecord } from '../../engine/journal-records.js';
 import { RunbookError } from '../../errors.js';
 import { cliAdapters } from '../adapters.js';
 import type { AdapterFlags } from '../adapters.js';
@@ -8,6 +11,8 @@ import type { CommandResult } from '../context.js';
 import { globalFlags, stateDirOf } from '../context.js';
 import type { CliIO } from '../io.js';
 import { restoreObjects, savedObjects } from '../restore-objects.js';
+import type { RestoreResult } from '../restore-objects.js';
+import { lazyLeaseLock } from '../run-with-ui.js';
 import { repeatable } from '../flags.js';
 import { addTargetOptions } from '../target-options.js';
 import { outputOption } from '../output-option.js';
@@ -32,8 +37,16 @@ Examples:
     if (!saved.length) {
       throw new RunbookError('E_NOTHING_SAVED', `run ${runId} saved no Kubernetes objects${opts.object?.length ? ` matching ${opts.object.join(', ')}` : ''}`, { hint: `see \`runbook show ${runId}\`` });
     }
-    const kube = await cliAdapters(io, opts).writer(['kube']);
-    const results = await restoreObjects(kube.kube, saved, Boolean(opts.dryRun));
+    const runbook = records.find((r): r is RunStartedRecord => r.t === 'run-started')?.runbook ?? 'restore';
+    const adapters = cliAdapters(io, opts, { runbook, runId: () => runId });
+    const kube = await adapters.writer(['kube']);
+    const held = opts.dryRun ? undefined : await lazyLeaseLock(adapters, io).acquire(runId, runbook);
+    let results: RestoreResult[];
+    try {
+      results = await restoreObjects(kube.kube, saved, Boolean(opts.dryRun));
+    } finally {
+      await held?.release();
+    }
     if (opts.output === 'json') io.out(`${JSON.stringify(results, null, 2)}\n`);
     else for (const r of results) io.out(`${r.outcome.padEnd(9)} ${r.ref}${r.detail ? `: ${r.detail}` : ''}\n`);
     result.exitCode = results.some((r) => r.outcome === 'failed') ? 1 : 0;

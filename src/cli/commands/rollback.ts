@@ -1,18 +1,18 @@
-// `runbook rollback RUN_ID`: undo a past run's applied steps from the journal alone
-// (works after a crash); `runbook resume RUN_ID`: continue it after re-running preflight.
+// `runbook rollback RUN_ID`: undo a past run's applied steps from the journal alone (works
+// after a crash, the step it died in included), through the guarded write path: Events for
+// every Kubernetes change, the cluster's run lock, the run's journal.
 import type { Command } from 'commander';
-import { appliedFromJournal, committedFromJournal, completedFromJournal } from '../../engine/applied.js';
-import { Journal } from '../../engine/journal.js';
-import { rollback } from '../../engine/rollback.js';
+import { appliedFromJournal } from '../../engine/applied.js';
+import { rollbackRun } from '../../engine/rollback-run.js';
 import { EXIT, RunbookError } from '../../errors.js';
 import { cliAdapters } from '../adapters.js';
 import type { AdapterFlags } from '../adapters.js';
 import type { CommandResult } from '../context.js';
-import { globalFlags, loadRegistry, loadRunbook, stateDirOf } from '../context.js';
+import { globalFlags, loadRegistry, stateDirOf } from '../context.js';
 import type { CliIO } from '../io.js';
 import { keptLines } from '../format-run.js';
 import { loadPastRun } from '../journal-run.js';
-import { runWithUi } from '../run-with-ui.js';
+import { lazyLeaseLock } from '../run-with-ui.js';
 import { addTargetOptions } from '../target-options.js';
 import { outputOption } from '../output-option.js';
 
@@ -42,18 +42,19 @@ export function registerRollback(program: Command, io: CliIO, result: CommandRes
         }
       }
       const registry = await loadRegistry();
-      const journal = await Journal.create(stateDir, runId);
-      const rb = await rollback({
+      const adapters = cliAdapters(io, opts, { runbook: past.start.runbook, runId: () => runId });
+      const touchesKube = entries.some((e) => registry.get(e.uses)?.uses.includes('kube'));
+      const rb = await rollbackRun({
+        runId,
+        runbook: past.start.runbook,
         entries,
         registry,
-        adapters: cliAdapters(io, opts),
-        journal,
-        runId,
+        adapters,
+        stateDir,
+        ...(touchesKube ? { lock: lazyLeaseLock(adapters, io) } : {}),
         observer: { rollbackStep: (key, ok, error, kept) => opts.output !== 'json' && io.out(`${kept ? 'kept' : ok ? 'rolled back' : 'FAILED to roll back'} ${key}${error ? `: ${error.message}` : ''}\n`) },
       });
       const exitCode = rb.ok ? EXIT.ok : EXIT.rollbackIncomplete;
-      await journal.append({ t: 'run-finished', status: rb.ok ? 'rolled-back' : 'rollback-incomplete', exitCode });
-      await journal.close();
       if (opts.output === 'json') io.out(JSON.stringify({ runId, ok: rb.ok, rolledBack: rb.rolledBack, kept: rb.kept, failures: rb.failures.map((f) => ({ key: f.key, error: f.error.message })) }, null, 2) + '\n');
       else {
         io.out(rb.ok ? `Run ${runId}: rolled back ${rb.rolledBack.length} step(s).\n` : `Run ${runId}: ROLLBACK INCOMPLETE (${rb.failures.length} failed); fix the cause and run it again.\n`);
@@ -90,5 +91,4 @@ export function registerRollback(program: Command, io: CliIO, result: CommandRes
       result.exitCode = await runWithUi({ io, flags, runbook, registry, params: past.start.params, opts, resume: { runId, completed, previouslyApplied, previouslyCommitted: committedFromJournal(past.records) } });
     });
   addTargetOptions(rollbackCmd);
-  addTargetOptions(resumeCmd);
 }
