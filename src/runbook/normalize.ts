@@ -44,6 +44,8 @@ export function normalize(raw: RawRunbook, source: RunbookSource): Runbook {
     ...(p.pattern !== undefined ? { pattern: p.pattern } : {}),
     ...(p.values !== undefined ? { values: p.values } : {}),
     ...(p.items !== undefined ? { items: p.items } : {}),
+    ...(p.min !== undefined ? { min: p.min } : {}),
+    ...(p.max !== undefined ? { max: p.max } : {}),
   }));
   return {
     apiVersion: raw.apiVersion,

@@ -26,6 +26,8 @@ function one(spec: ParamSpec, v: unknown, what: string): unknown {
     case 'int': {
       const n = typeof v === 'number' ? v : /^-?\d+$/.test(String(v).trim()) ? Number(String(v).trim()) : NaN;
       if (!Number.isSafeInteger(n)) throw new Error(`${what} must be a whole number, not "${String(v)}"`);
+      if (spec.min !== undefined && n < spec.min) throw new Error(`${what} must be at least ${spec.min}, not ${n}`);
+      if (spec.max !== undefined && n > spec.max) throw new Error(`${what} must be at most ${spec.max}, not ${n}`);
       return n;
     }
     case 'duration':

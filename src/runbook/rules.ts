@@ -66,6 +66,8 @@ class Rules {
       if (!isObj(spec)) continue;
       if (spec.type === 'enum' && !Array.isArray(spec.values)) this.add({ path: `${path}.type`, message: `enum param \`${name}\` needs \`values:\``, hint: 'list the allowed values' });
       if (spec.type !== 'enum' && spec.values !== undefined) this.add({ path: `${path}.values`, message: '`values:` only applies to enum params' });
+      const ints = spec.type === 'int' || (spec.type === 'list' && spec.items === 'int');
+      for (const bound of ['min', 'max'] as const) if (spec[bound] !== undefined && !ints) this.add({ path: `${path}.${bound}`, message: `\`${bound}:\` only applies to int params (and lists of int)` });
       let patternOk = true;
       if (typeof spec.pattern === 'string') {
         try { new RegExp(spec.pattern); } catch (e) { patternOk = false; this.add({ path: `${path}.pattern`, message: `invalid pattern: ${(e as Error).message}` }); }

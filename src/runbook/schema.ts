@@ -31,6 +31,8 @@ export const paramSchema = z
     pattern: z.string().optional().meta({ description: 'Regular expression a string (or each list item) must match.' }),
     values: z.array(z.string()).min(1).optional().meta({ description: 'Allowed values of an enum.' }),
     items: z.enum(['string', 'int']).optional().meta({ description: 'Item type of a list (default string).' }),
+    min: z.number().int().optional().meta({ description: 'Smallest value of an int (or of each int list item).' }),
+    max: z.number().int().optional().meta({ description: 'Largest value of an int (or of each int list item).' }),
   })
   .strict();
 

@@ -19,6 +19,9 @@ export interface ParamSpec {
   values?: string[];
   /** Item type, for `list` (default string). */
   items?: 'string' | 'int';
+  /** Bounds of an int (or of each int list item). */
+  min?: number;
+  max?: number;
 }
 
 /** What a `retry:` leaves out: first delay 1 s, doubling. */

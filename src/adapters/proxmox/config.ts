@@ -63,6 +63,13 @@ export function resolveProxmoxTarget(flags: ProxmoxFlags, env: Record<string, st
       hint: 'export PROXMOX_URL=https://pve:8006 PROXMOX_TOKEN_ID=user@pam!runbook PROXMOX_TOKEN_SECRET=... (or --proxmox-env-file FILE)',
     });
   }
+  // proxmox-api refuses any other form with a plain Error (src/ProxmoxEngine.ts, "invalid
+  // tokenSecret"), which surfaced as an internal error (exit 70) in doctor: say it here.
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(tokenSecret)) {
+    throw new RunbookError('E_PROXMOX_CONFIG', 'PROXMOX_TOKEN_SECRET is not an API token secret (a lowercase UUID such as 12345678-1234-1234-1234-1234567890ab)', {
+      hint: '`pveum user token add USER@REALM NAME` prints the secret once; copy it whole',
+    });
+  }
   const caFile = pick(flags.proxmoxCa, 'PROXMOX_CA');
   const fingerprint = pick(flags.proxmoxFingerprint, 'PROXMOX_FINGERPRINT');
   const insecure = Boolean(flags.insecure) || env.PROXMOX_INSECURE === '1';

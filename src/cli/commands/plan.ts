@@ -1,6 +1,7 @@
-// `runbook plan NAME [params]`: preflight + plan, read-only. Exit 3 when preflight fails.
+// `runbook plan NAME [params]`: preflight + plan, read-only. Exit 3 when preflight fails or an
+// API error stops the plan (README: 3 is "could not check").
 import type { Command } from 'commander';
-import { EXIT } from '../../errors.js';
+import { ApiError, EXIT, RunbookError } from '../../errors.js';
 import { cliAdapters } from '../adapters.js';
 import type { CommandResult } from '../context.js';
 import { globalFlags } from '../context.js';
@@ -21,7 +22,11 @@ export function registerPlan(program: Command, io: CliIO, result: CommandResult)
       const inv = await parseInvocation('plan', cmd.args, io, globalFlags(cmd));
       if (!inv) return;
       const { planRunbook } = await import('../../engine/run.js');
-      const outcome = await planRunbook({ runbook: inv.runbook, registry: inv.registry, params: inv.params, adapters: cliAdapters(io, inv.opts) });
+      const outcome = await planRunbook({ runbook: inv.runbook, registry: inv.registry, params: inv.params, adapters: cliAdapters(io, inv.opts) }).catch((e: unknown) => {
+        // An API that refuses or fails while planning: nothing was judged, like a failed preflight.
+        if (e instanceof ApiError) throw new RunbookError(e.code, `could not plan: ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}), exitCode: EXIT.preflightFailed, cause: e });
+        throw e;
+      });
       if (inv.opts.output === 'json') io.out(JSON.stringify(outcome, null, 2) + '\n');
       else {
         io.out(formatPreflight(outcome.preflight));
