@@ -101,7 +101,8 @@ export function startProxmoxServer(opts: { state: ProxmoxState; tls: { certPem: 
       // PVE::Cluster::remote_node_ip falls back to a hostname lookup for unknown nodes.
       if (!n) throw fail(`hostname lookup '${node}' failed - failed to get address info for: ${node}: Name or service not known`);
       // The proxied request to a node that is down fails while connecting (AnyEvent::HTTP:
-      // "595 - errors during connection establishment"), with $! as reason and no body.
+      // "595 - errors during connection establishment"), with $! as reason and no body;
+      // pve-http-server PVE/APIServer/AnyEvent.pm proxy_request passes Status/Reason through.
       if (!n.online) return sendBare(res, 595, 'No route to host');
     }
     validateParams(params, found.route.schema);
