@@ -62,33 +62,5 @@ export function registerRollback(program: Command, io: CliIO, result: CommandRes
       }
       result.exitCode = exitCode;
     });
-
-  const resumeCmd = program
-    .command('resume')
-    .description('continue an interrupted run from the first step not completed (preflight runs again)')
-    .argument('<run-id>', 'from `runbook history`')
-    .option('-y, --yes', 'approve every confirmation (needed without a terminal)')
-    .addOption(outputOption(['text', 'json']))
-    .option('--on-interrupt <action>', 'after Ctrl-C: ask, rollback or keep', 'ask')
-    .addHelpText('after', '\nExample:\n  runbook resume 20261125-001122Z-ab12\n')
-    .action(async (runId: string, opts: Record<string, unknown>, cmd: Command) => {
-      const flags = globalFlags(cmd);
-      const stateDir = stateDirOf(io, flags);
-      const past = await loadPastRun(stateDir, runId);
-      if (past.summary.status === 'succeeded' || past.summary.status === 'rolled-back') {
-        throw new RunbookError('E_RESUME', `run ${runId} already ${past.summary.status}: nothing to resume`);
-      }
-      const registry = await loadRegistry();
-      const { runbook } = await loadRunbook(past.start.file, io, flags, registry);
-      const { runbookDigest } = await import('../../runbook/digest.js');
-      if (runbookDigest(runbook, past.start.params) !== past.start.digest) {
-        throw new RunbookError('E_RESUME_CHANGED', `${past.start.file} changed since run ${runId} started: resuming could apply a different plan`, {
-          hint: `restore the file, or undo the run with \`runbook rollback ${runId}\` and start again`,
-        });
-      }
-      const completed = completedFromJournal(past.records);
-      const previouslyApplied = appliedFromJournal(past.records).filter((e) => completed.has(e.key));
-      result.exitCode = await runWithUi({ io, flags, runbook, registry, params: past.start.params, opts, resume: { runId, completed, previouslyApplied, previouslyCommitted: committedFromJournal(past.records) } });
-    });
   addTargetOptions(rollbackCmd);
 }
