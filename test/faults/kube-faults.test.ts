@@ -13,6 +13,7 @@ import type { KubeObject, KubeRef } from '../../src/adapters/ports.js';
 import { startLab } from '../../src/lab/lab.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { compileRetryPolicy } from '../../src/retry-policy.js';
+import { inCallScope } from '../../src/call-scope.js';
 import { closedPort, scoped, until } from '../support/faults.js';
 
 const policy: CallPolicy = { requestTimeoutMs: 400, retry: compileRetryPolicy({ maximumAttempts: 4, initialIntervalMs: 20, backoffCoefficient: 2, maximumIntervalMs: 100 }) };
@@ -75,6 +76,29 @@ describe('Kubernetes adapter under injected faults', () => {
     await expect(result).rejects.toThrow('patch configmap default/f: cannot reach the Kubernetes API (ETIMEDOUT: no answer within 0.4 s)');
     expect(rule.hits).toBe(policy.retry.maximumAttempts);
     expect(notes).toHaveLength(policy.retry.maximumAttempts - 1);
+  });
+
+  it("retries stop at the running step's deadline: none is started that would sleep past it", async () => {
+    lab.kube.store.create(cm('j'));
+    const rule = lab.faults.add({ server: 'kube', method: 'GET', path: /\/configmaps\/j$/, fault: { kind: 'status', status: 503 } });
+    // Delays would be 20, 40, 80 ms: with 50 ms left, at most the first retry fits.
+    const { result, notes } = await scoped(() => kube.reader.get(ref('j')), undefined, { deadline: Date.now() + 50 });
+    await expect(result).rejects.toThrow(/injected fault: 503/);
+    expect(notes.length).toBeLessThanOrEqual(1);
+    expect(rule.hits).toBe(notes.length + 1);
+  });
+
+  it("the step's signal ends a request in flight: a black-holed call is not waited on past the step's timeout", async () => {
+    lab.kube.store.create(cm('k'));
+    const rule = lab.faults.add({ server: 'kube', method: 'GET', path: /\/configmaps\/k$/, fault: { kind: 'blackhole' } });
+    const step = new AbortController();
+    const notes: unknown[] = [];
+    const call = inCallScope({ signal: step.signal, onRetry: (n) => void notes.push(n) }, () => kube.reader.get(ref('k')));
+    await until(() => rule.hits > 0);
+    const timedOut = new Error('timed out after 100 ms');
+    step.abort(timedOut);
+    await expect(call).rejects.toBe(timedOut);
+    expect([rule.hits, notes.length]).toEqual([1, 0]);
   });
 
   it('a refused create (the API is down) is sent again: it never left', async () => {

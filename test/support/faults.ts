@@ -3,12 +3,13 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { inCallScope } from '../../src/call-scope.js';
+import type { CallScope } from '../../src/call-scope.js';
 import type { RetryNote } from '../../src/retry-policy.js';
 
-/** Runs `fn` in a call scope; `onNote` sees the retries so far after each one. Settles before returning. */
-export async function scoped<T>(fn: () => Promise<T>, onNote?: (all: RetryNote[]) => void): Promise<{ result: Promise<T>; notes: RetryNote[] }> {
+/** Runs `fn` in a call scope (a step's signal and deadline); `onNote` sees the retries so far after each one. Settles before returning. */
+export async function scoped<T>(fn: () => Promise<T>, onNote?: (all: RetryNote[]) => void, step: Omit<CallScope, 'onRetry'> = {}): Promise<{ result: Promise<T>; notes: RetryNote[] }> {
   const notes: RetryNote[] = [];
-  const result = inCallScope({ onRetry: (n) => { notes.push(n); onNote?.(notes); } }, fn);
+  const result = inCallScope({ ...step, onRetry: (n) => { notes.push(n); onNote?.(notes); } }, fn);
   await result.catch(() => undefined);
   return { result, notes };
 }
