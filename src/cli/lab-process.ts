@@ -1,7 +1,7 @@
 // A lab in the background: `lab start --detach` re-runs this CLI detached (its output goes to
 // DIR/lab.log) and returns once the lab serves; `status` and `stop` find it by DIR/lab.pid.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { RunbookError } from '../errors.js';
@@ -78,14 +78,36 @@ export async function labStatus(dir: string): Promise<{ running: boolean; text: 
   };
 }
 
-export async function stopLab(dir: string): Promise<string> {
+export interface StopResult {
+  stopped: boolean;
+  text: string;
+}
+
+export async function stopLab(dir: string): Promise<StopResult> {
   const pid = pidOf(dir);
-  if (!pid || !processAlive(pid)) return `no lab running in ${dir}`;
+  if (!pid || !processAlive(pid)) {
+    const saved = existsSync(join(dir, 'state.json'));
+    return {
+      stopped: false,
+      text: `no lab running in ${dir}${saved ? ` (its saved state is kept: \`runbook lab start --dir ${dir}\` serves it again, \`runbook lab reset --dir ${dir}\` forgets it)` : ''}\n` +
+        'hint: a lab started with --dir is stopped with the same --dir, or from the shell that ran `eval "$(runbook lab start --detach --dir DIR)"` (it exported RUNBOOK_LAB_DIR)\n',
+    };
+  }
   process.kill(pid, 'SIGTERM');
   // It saves its state on the way out; give it time to.
   for (let waited = 0; waited < 10_000; waited += 50) {
-    if (!processAlive(pid)) return `lab stopped (pid ${pid}); state saved in ${dir}`;
+    if (!processAlive(pid)) return { stopped: true, text: `lab stopped (pid ${pid}); state saved in ${dir}\n` };
     await sleep(50);
   }
   throw new RunbookError('E_LAB_STOP', `the lab (pid ${pid}) did not stop within 10 s`, { hint: `kill ${pid}` });
+}
+
+/** Stops the lab if it runs and forgets its saved state: the next start begins from the scenario. */
+export async function resetLab(dir: string): Promise<string> {
+  const stop = await stopLab(dir);
+  const { labPaths } = await import('../lab/lab-dir.js');
+  // Only the files the lab writes: --dir may name a directory that holds other things too.
+  const { dir: _dir, ...files } = labPaths(dir);
+  for (const file of [...Object.values(files), join(dir, 'lab.log')]) rmSync(file, { force: true });
+  return `${stop.stopped ? stop.text : ''}lab in ${dir} reset: \`runbook lab start --dir ${dir}\` begins from the scenario again (new ports and token: eval its exports again)\n`;
 }

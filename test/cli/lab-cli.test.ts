@@ -1,7 +1,7 @@
 // `runbook lab ...` as a person uses it: start in the background, point kubectl at it, look,
 // stop, start again with the state kept; and the demo, the README's first command.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ describe('runbook lab', () => {
   it('start --detach prints the exports, serves kubectl, and stop/start keep the state', async () => {
     const start = await runCli(['lab', 'start', '--detach', '--dir', dir]);
     expect(start.code).toBe(0);
-    expect(start.stdout).toBe(`export KUBECONFIG=${dir}/kubeconfig\nexport PROXMOX_ENV_FILE=${dir}/proxmox.env\n`);
+    expect(start.stdout).toBe(`export KUBECONFIG=${dir}/kubeconfig\nexport PROXMOX_ENV_FILE=${dir}/proxmox.env\nexport RUNBOOK_LAB_DIR=${dir}\n`);
     const status = await runCli(['lab', 'status', '--dir', dir]);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/Kubernetes API\s+https:\/\/127\.0\.0\.1:\d+\s+ready/);
@@ -39,6 +39,40 @@ describe('runbook lab', () => {
 
     expect((await runCli(['lab', 'start', '--detach', '--dir', dir])).code).toBe(0);
     expect(kubectl(['get', 'node', 'k3s-server-2', '-o', 'jsonpath={.metadata.labels.lab-test}'])).toBe('kept');
+  });
+
+  it('stop and reset find a lab started with --dir through the exported RUNBOOK_LAB_DIR; without it, stop says where it looked (exit 1)', async () => {
+    const other = join(mkdtempSync(join(tmpdir(), 'runbook-labcli-env-')), 'lab');
+    const state = mkdtempSync(join(tmpdir(), 'runbook-labcli-state-'));
+    const start = await runCli(['--state-dir', state, 'lab', 'start', '--detach', '--dir', other]);
+    expect(start.code).toBe(0);
+    // What `eval "$(runbook lab start --detach --dir D)"` leaves in the shell.
+    const exported = Object.fromEntries([...start.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(exported.RUNBOOK_LAB_DIR).toBe(other);
+
+    const lost = await runCli(['--state-dir', state, 'lab', 'stop']);
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toContain(`no lab running in ${join(state, 'lab')}`);
+    expect(lost.stderr).toMatch(/hint: a lab started with --dir is stopped with the same --dir/);
+
+    const stop = await runCli(['--state-dir', state, 'lab', 'stop'], { env: exported });
+    expect(stop.code).toBe(0);
+    expect(stop.stdout).toMatch(new RegExp(`lab stopped \\(pid \\d+\\); state saved in ${other}`));
+    const again = await runCli(['--state-dir', state, 'lab', 'stop'], { env: exported });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`\`runbook lab reset --dir ${other}\` forgets it`);
+
+    const reset = await runCli(['--state-dir', state, 'lab', 'reset'], { env: exported });
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain(`lab in ${other} reset`);
+    expect(readdirSync(other)).toEqual([]);
+    expect((await runCli(['--state-dir', state, 'lab', 'status'], { env: exported })).stdout).toBe(`no lab running in ${other}\n`);
+  });
+
+  it('demo --help says what it does: it runs the fixes', async () => {
+    const r = await runCli(['lab', 'demo', '--help']);
+    expect(r.stdout).toMatch(/run the three fixes\s+against\s+it/);
+    expect(r.stdout).not.toMatch(/plan the fixes/);
   });
 
   it('demo: the incident, its three fixes run against the lab, and the After picture', async () => {

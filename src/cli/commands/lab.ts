@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { CommandResult } from '../context.js';
 import { globalFlags, stateDirOf } from '../context.js';
 import type { CliIO } from '../io.js';
-import { detachLab, labStatus, stopLab } from '../lab-process.js';
+import { detachLab, labStatus, resetLab, stopLab } from '../lab-process.js';
 import { runDemo } from '../lab-demo.js';
 
 interface LabOpts {
@@ -15,12 +15,17 @@ interface LabOpts {
 }
 
 function labDir(io: CliIO, cmd: Command, opts: LabOpts): string {
-  return opts.dir ? resolve(io.cwd, opts.dir) : join(stateDirOf(io, globalFlags(cmd)), 'lab');
+  if (opts.dir) return resolve(io.cwd, opts.dir);
+  // Exported by `eval "$(runbook lab start --detach --dir D)"`: status, stop and reset find D.
+  if (io.env.RUNBOOK_LAB_DIR) return resolve(io.cwd, io.env.RUNBOOK_LAB_DIR);
+  return join(stateDirOf(io, globalFlags(cmd)), 'lab');
 }
 
 export function exportLines(dir: string): string {
-  return `export KUBECONFIG=${join(dir, 'kubeconfig')}\nexport PROXMOX_ENV_FILE=${join(dir, 'proxmox.env')}\n`;
+  return `export KUBECONFIG=${join(dir, 'kubeconfig')}\nexport PROXMOX_ENV_FILE=${join(dir, 'proxmox.env')}\nexport RUNBOOK_LAB_DIR=${dir}\n`;
 }
+
+const DIR_HELP = 'lab directory (default: $RUNBOOK_LAB_DIR, set by the exports of `lab start --detach`, or STATE_DIR/lab)';
 
 export function registerLab(program: Command, io: CliIO, result: CommandResult): void {
   const lab = program
@@ -32,7 +37,8 @@ Examples:
   eval "$(runbook lab start --detach)"       ...and point kubectl and runbook at it
   kubectl get nodes                          a real kubectl works against it
   runbook plan purge-dead-node --node k3s-replica-2
-  runbook lab stop
+  runbook lab stop                           (the lab in $RUNBOOK_LAB_DIR, or --dir)
+  runbook lab reset                          stop it and forget its state: the next start is fresh
   runbook lab demo                           the whole story in one command
 `);
 
@@ -40,7 +46,7 @@ Examples:
     .command('start')
     .description('serve the lab until Ctrl-C (or in the background with --detach); state is kept in --dir')
     .option('--scenario <name>', 'scenario name or YAML file (used when the directory has no saved state)', 'incident-2025-08')
-    .option('--dir <dir>', 'lab directory: kubeconfig, proxmox.env, saved state (default: STATE_DIR/lab)')
+    .option('--dir <dir>', 'lab directory: kubeconfig, proxmox.env, saved state (default: $RUNBOOK_LAB_DIR or STATE_DIR/lab)')
     .option('--detach', 'start in the background and return once it serves')
     .action(async (opts: LabOpts, cmd: Command) => {
       const dir = labDir(io, cmd, opts);
@@ -68,7 +74,7 @@ Examples:
   lab
     .command('status')
     .description('is the lab running, and where')
-    .option('--dir <dir>', 'lab directory (default: STATE_DIR/lab)')
+    .option('--dir <dir>', DIR_HELP)
     .action(async (opts: LabOpts, cmd: Command) => {
       const status = await labStatus(labDir(io, cmd, opts));
       io.out(status.text);
@@ -78,14 +84,25 @@ Examples:
   lab
     .command('stop')
     .description('stop a lab started with --detach (its state is saved)')
-    .option('--dir <dir>', 'lab directory (default: STATE_DIR/lab)')
+    .option('--dir <dir>', DIR_HELP)
     .action(async (opts: LabOpts, cmd: Command) => {
-      io.out(`${await stopLab(labDir(io, cmd, opts))}\n`);
+      const stop = await stopLab(labDir(io, cmd, opts));
+      if (stop.stopped) io.out(stop.text);
+      else io.err(stop.text);
+      result.exitCode = stop.stopped ? 0 : 1;
+    });
+
+  lab
+    .command('reset')
+    .description('stop the lab if it runs and forget its saved state: the next start begins from the scenario')
+    .option('--dir <dir>', DIR_HELP)
+    .action(async (opts: LabOpts, cmd: Command) => {
+      io.out(await resetLab(labDir(io, cmd, opts)));
     });
 
   lab
     .command('demo')
-    .description('start a fresh incident lab, show the broken cluster, plan the fixes, then stop')
+    .description('start a fresh incident lab, show the broken cluster, run the three fixes against it (approved: it is a lab), show it fixed, then stop')
     .action(async (_opts: unknown, cmd: Command) => {
       result.exitCode = await runDemo(io, globalFlags(cmd));
     });
