@@ -68,6 +68,9 @@ export function formatShow(runId: string, records: readonly JournalRecord[]): st
       case 'step-rolled-back':
         out.push(`${at}  ${r.key}: rolled back`);
         break;
+      case 'call-retried':
+        out.push(`${at}  ${r.key}: retrying in ${(r.delayMs / 1000).toFixed(1)} s (attempt ${r.attempt}): ${r.error}`);
+        break;
       case 'step-rollback-failed':
         out.push(`${at}  ${r.key}: ROLLBACK FAILED: ${r.error}`);
         break;

@@ -71,6 +71,11 @@ describe('outages during a run', () => {
     expect(blackholed.hits).toBe(8); // the default policy's maximumAttempts: bounded, not forever
     expect(journal().filter((x) => x.t === 'call-retried' && (x as { call: string }).call === 'patch node k3s-replica-1')).toHaveLength(7);
     expect(lease(l)?.spec?.holderIdentity).toBeUndefined();
+    // The retries are visible in the run's story, not hidden.
+    const runId = /Journal: .*\/([^/]+)\.jsonl/.exec(r.stdout)![1]!;
+    const show = await runCli(['--state-dir', state, 'show', runId], { env });
+    expect(show.stdout).toMatch(/drain: retrying in 0\.3 s \(attempt 2\): patch node k3s-replica-1: cannot reach the Kubernetes API \(ETIMEDOUT: no answer within 1 s\)/);
+    expect(show.stdout).toMatch(/drain: ROLLBACK FAILED: patch node k3s-replica-1/);
   }, 150_000);
 
   it('plan with PROXMOX_URL at a closed port fails naming the URL, and the process exits at once (issue 13 item 7)', async () => {

@@ -9,13 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab } from '../../src/lab/lab.js';
-import { startLab } from '../../src/lab/lab.js';
 import { binDirWith, builtExe } from '../support/exe.js';
+import { useLab } from '../support/two-labs.js';
 
 const exec = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), 'runbook-completion-'));
-let lab: Lab;
+const labs = useLab(join(root, 'lab'));
 let blackHole: Server;
 const held: Socket[] = [];
 let env: Record<string, string>;
@@ -23,7 +22,6 @@ let env: Record<string, string>;
 beforeAll(async () => {
   const bin = binDirWith(join(root, 'bin'), [], { runbook: builtExe() });
   env = { PATH: `${bin}:/usr/bin:/bin`, HOME: root };
-  lab = await startLab({ dir: join(root, 'lab') });
   // Accepts connections and never answers: a cluster that hangs.
   blackHole = createServer((s) => void held.push(s)).listen(0, '127.0.0.1');
   await new Promise((r) => blackHole.once('listening', r));
@@ -32,7 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of held) s.destroy();
   blackHole?.close();
-  await lab?.stop();
 });
 
 /** What bash offers for the command line `words` (the last word is the one being completed). */
@@ -75,12 +72,12 @@ describe('runbook completion bash', () => {
 
   it('offers the node names of the current cluster for --node/--nodes, and nothing from a cluster that hangs', async () => {
     // The bound is raised here so a loaded CI machine cannot turn this into a timing test.
-    const generous = { KUBECONFIG: lab.kubeconfigPath, RUNBOOK_COMPLETION_TIMEOUT: '20s' };
+    const generous = { KUBECONFIG: labs.lab.kubeconfigPath, RUNBOOK_COMPLETION_TIMEOUT: '20s' };
     expect(await complete(['runbook', 'plan', 'purge-dead-node', '--node', 'k3s-rep'], generous)).toEqual(['k3s-replica-0', 'k3s-replica-1', 'k3s-replica-2']);
     expect(await complete(['runbook', 'run', 'fix-ballooning', '--nodes', 'k3s-s'], generous)).toEqual(['k3s-server-0', 'k3s-server-1', 'k3s-server-2']);
     const hanging = join(root, 'hanging-kubeconfig');
     const { port } = blackHole.address() as { port: number };
-    writeFileSync(hanging, (await import('node:fs')).readFileSync(lab.kubeconfigPath, 'utf8').replace(/server: \S+/, `server: https://127.0.0.1:${port}`));
+    writeFileSync(hanging, (await import('node:fs')).readFileSync(labs.lab.kubeconfigPath, 'utf8').replace(/server: \S+/, `server: https://127.0.0.1:${port}`));
     expect(await complete(['runbook', 'plan', 'purge-dead-node', '--node', ''], { KUBECONFIG: hanging })).toEqual([]);
   });
 });

@@ -10,17 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab } from '../../src/lab/lab.js';
-import { startLab } from '../../src/lab/lab.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { builtExe } from '../support/exe.js';
+import { useLab } from '../support/two-labs.js';
 
 const exec = promisify(execFile);
 const IMAGE = 'localhost/runbook-ship-test:latest';
 const UID = 65532;
 const PODMAN = ['--storage-driver', 'vfs', '--runtime', 'runc', '--cgroup-manager', 'cgroupfs'];
 const root = mkdtempSync(join(tmpdir(), 'runbook-image-'));
-let lab: Lab;
+const labs = useLab(join(root, 'lab'));
 
 /** Runs a tool; a failure to run it at all says which and why (never a silent skip). */
 async function tool(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeout?: number } = {}) {
@@ -38,12 +37,9 @@ beforeAll(async () => {
   builtExe();
   const built = await tool('bash', [join(ROOT, 'scripts', 'build-image.sh')], { env: { ...process.env, RUNBOOK_IMAGE: IMAGE } });
   if ('code' in built) throw new Error(`build-image.sh failed:\n${built.stderr}`);
-  lab = await startLab({ dir: join(root, 'lab') });
-  lab.settle();
 }, 180_000);
 
 afterAll(async () => {
-  await lab?.stop();
   await tool('podman', [...PODMAN, 'rmi', '--force', IMAGE]);
 });
 
@@ -75,8 +71,8 @@ describe('the container image', () => {
     // The credentials as a Secret mount gives them: readable by the pod's user.
     const creds = join(root, 'creds');
     mkdirSync(creds);
-    for (const f of readdirSync(lab.dir).filter((n) => /^(kubeconfig|ca\.pem|proxmox\.env|inventory\.yaml)$/.test(n))) {
-      writeFileSync(join(creds, f), readFileSync(join(lab.dir, f), 'utf8').replaceAll(lab.dir, '/creds'), { mode: 0o644 });
+    for (const f of readdirSync(labs.lab.dir).filter((n) => /^(kubeconfig|ca\.pem|proxmox\.env|inventory\.yaml)$/.test(n))) {
+      writeFileSync(join(creds, f), readFileSync(join(labs.lab.dir, f), 'utf8').replaceAll(labs.lab.dir, '/creds'), { mode: 0o644 });
     }
     const state = join(root, 'state');
     mkdirSync(state);

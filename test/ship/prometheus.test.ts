@@ -7,22 +7,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab } from '../../src/lab/lab.js';
-import { startLab } from '../../src/lab/lab.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { useLab } from '../support/two-labs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'runbook-prom-'));
-let lab: Lab;
-
-beforeAll(async () => {
-  lab = await startLab({ dir: join(root, 'lab') });
-  lab.settle();
-});
-
-afterAll(async () => {
-  await lab?.stop();
-});
+const labs = useLab(join(root, 'lab'));
 
 function promtool(text: string): { code: number | null; out: string } {
   const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
@@ -42,7 +32,7 @@ describe('doctor --report-prometheus', () => {
 
   it('writes findings by check and severity, the worst severity, duration, exit code and the last success', async () => {
     const file = join(root, 'runbook.prom');
-    const r = await runCli(['doctor', '--output', 'json', '--report-prometheus', file], { env: { KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath } });
+    const r = await runCli(['doctor', '--output', 'json', '--report-prometheus', file], { env: { KUBECONFIG: labs.lab.kubeconfigPath, PROXMOX_ENV_FILE: labs.lab.proxmoxEnvPath } });
     expect(r.code).toBe(7);
     const text = readFileSync(file, 'utf8');
     const check = promtool(text);
@@ -65,7 +55,7 @@ describe('doctor --report-prometheus', () => {
 
     // The cluster unreachable (a closed local port): exit 3, no findings, the last success kept.
     const dead = join(root, 'dead-kubeconfig');
-    writeFileSync(dead, readFileSync(lab.kubeconfigPath, 'utf8').replace(/server: \S+/, `server: https://127.0.0.1:${closedPort()}`));
+    writeFileSync(dead, readFileSync(labs.lab.kubeconfigPath, 'utf8').replace(/server: \S+/, `server: https://127.0.0.1:${closedPort()}`));
     const failed = await runCli(['doctor', '--output', 'json', '--no-proxmox', '--report-prometheus', file], { env: { KUBECONFIG: dead } });
     expect(failed.code).toBe(3);
     const after = readFileSync(file, 'utf8');
@@ -81,7 +71,7 @@ describe('run cluster-hygiene --report-prometheus (the scheduled hygiene)', () =
   it("writes the verdict's findings, worst severity, exit code and last success, labelled cluster-hygiene", async () => {
     const file = join(root, 'hygiene.prom');
     const state = mkdtempSync(join(tmpdir(), 'runbook-prom-state-'));
-    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--yes', '--output', 'json', '--no-lock', '--report-prometheus', file], { env: { KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath } });
+    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--yes', '--output', 'json', '--no-lock', '--report-prometheus', file], { env: { KUBECONFIG: labs.lab.kubeconfigPath, PROXMOX_ENV_FILE: labs.lab.proxmoxEnvPath } });
     expect(r.code).toBe(7);
     const text = readFileSync(file, 'utf8');
     expect(promtool(text)).toEqual({ code: 0, out: '' });

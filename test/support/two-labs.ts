@@ -25,3 +25,16 @@ export function useIncidentAndHealthyLabs(root: string): TwoLabs {
   });
   return labs;
 }
+
+/** One lab for a test file (the incident's unless `scenario`), started and settled before its tests, stopped after. */
+export function useLab(dir: string, scenario?: string): { lab: Lab } {
+  const holder = {} as { lab: Lab };
+  beforeAll(async () => {
+    holder.lab = await startLab({ dir, ...(scenario ? { scenario } : {}) });
+    holder.lab.settle();
+  });
+  afterAll(async () => {
+    await holder.lab?.stop();
+  });
+  return holder;
+}
