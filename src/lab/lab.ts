@@ -173,6 +173,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
         if (stopped) return;
         stopped = true;
         controllers.stop();
+        faults.dispose();
         await proxmox.close();
         await kube.close();
         // After the servers (no write can slip in) and before the Proxmox task timers are

@@ -55,6 +55,24 @@ describe('outages during a run', () => {
     expect(lease(l)?.spec?.holderIdentity).toBeUndefined();
   }, 150_000);
 
+  it('a reboot that fails, then a 10 s API restart: the rollback rides it out and uncordons the node (issue 11 item 4)', async () => {
+    const { lab: l, state, env, journal } = await lab();
+    // The reboot's task fails; the next Kubernetes request meets an API server restarting for 10 s.
+    l.faults.add({
+      server: 'proxmox', method: 'POST', path: /\/qemu\/112\/status\/reboot$/, times: 1,
+      fault: { kind: 'task-fails', exitstatus: 'start failed: QEMU exited with code 1' },
+      then: { server: 'kube', times: 1, fault: { kind: 'outage', ms: 10_000 } },
+    });
+    const r = await runCli(['--state-dir', state, 'run', 'reboot-node', '--node', 'k3s-replica-1', '--yes'], { env, timeoutMs: 120_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/reboot failed: .*start failed: QEMU exited with code 1/);
+    expect(r.stdout).toMatch(/Rolled back \d+ step\(s\): .*drain/);
+    expect(l.kube.store.get('v1', 'Node', 'k3s-replica-1')?.spec).not.toMatchObject({ unschedulable: true });
+    expect(journal().filter((x) => x.t === 'call-retried').map((x) => (x as { error: string }).error).join('\n')).toMatch(/ECONNREFUSED/);
+    expect(reboots(l, 112)).toHaveLength(1);
+    expect(lease(l)?.spec?.holderIdentity).toBeUndefined();
+  }, 150_000);
+
   it('a black-holed PATCH during rollback is reported within the request timeouts; the lease is released (issue 11 item 3)', async () => {
     const { lab: l, state, env, journal } = await lab();
     // The reboot fails (as a refused QEMU start does); from then on the node's PATCHes get no answer.

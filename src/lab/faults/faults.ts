@@ -24,6 +24,8 @@ export class LabFaults {
   private entries: Entry[] = [];
   private readonly servers = new Map<LabServerName, Server>();
   private readonly down = new Map<LabServerName, { host: string; port: number }>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private disposed = false;
 
   constructor(private readonly hooks: FaultHooks = {}) {}
 
@@ -75,10 +77,18 @@ export class LabFaults {
     return { end: () => this.restart(name) };
   }
 
+  /** The lab is stopping: no outage ends by listening again. */
+  dispose(): void {
+    this.disposed = true;
+    this.clear();
+    for (const t of this.timers) clearTimeout(t);
+    this.down.clear();
+  }
+
   private restart(name: LabServerName): Promise<void> {
     const server = this.servers.get(name)!;
     const at = this.down.get(name);
-    if (!at) return Promise.resolve();
+    if (!at || this.disposed) return Promise.resolve();
     this.down.delete(name);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -129,6 +139,12 @@ export class LabFaults {
         case 'watch-drop':
           dropWatch(res, fault);
           break;
+        case 'outage': {
+          const outage = this.outage(name);
+          const timer = setTimeout(() => void outage.end(), fault.ms);
+          this.timers.add(timer);
+          return true;
+        }
         case 'task-fails': {
           const m = POWER_TASK.exec(url.pathname);
           if (m) this.hooks.failTask?.({ type: `qm${m[2]}`, vmid: Number(m[1]), exitstatus: fault.exitstatus });

@@ -6,7 +6,8 @@
 // - latency: a loaded server, whose answer comes late though the work is done; reset: a server process killed mid-connection; blackhole: a
 //   host that stops answering (packets dropped), so a connection hangs until the client gives up.
 // - watch-drop: the apiserver ends watches at its timeout or when it restarts (client-go's
-//   reflector re-lists then); task-fails: a PVE worker that ends with an error exitstatus.
+//   reflector re-lists then); task-fails: a PVE worker that ends with an error exitstatus;
+//   outage: the server restarts (stops listening for `ms`), starting with this request.
 
 export type Fault =
   | { kind: 'status'; status: number; message?: string; retryAfterSeconds?: number }
@@ -14,7 +15,8 @@ export type Fault =
   | { kind: 'reset' }
   | { kind: 'blackhole' }
   | { kind: 'watch-drop'; afterEvents?: number; afterMs?: number }
-  | { kind: 'task-fails'; exitstatus: string };
+  | { kind: 'task-fails'; exitstatus: string }
+  | { kind: 'outage'; ms: number };
 
 export type LabServerName = 'kube' | 'proxmox';
 
