@@ -30,6 +30,7 @@ export async function startAndWait(proxmox: ProxmoxWriter, pveNode: string, vmid
   try {
     await waitTask(proxmox, pveNode, upid, timeoutMs, signal);
   } catch (e) {
+    if (signal.aborted) throw e;
     // "VM N already running": someone (qmeventd) started it meanwhile, which is what we wanted.
     if (!(await vmRunningWithin(proxmox, pveNode, vmid, 0, signal))) {
       const status = await proxmox.getTaskStatus(pveNode, upid).catch(() => undefined);
@@ -51,6 +52,7 @@ export async function rebootAndWait(proxmox: ProxmoxWriter, pveNode: string, vmi
   try {
     await waitTask(proxmox, pveNode, upid, left(), o.signal);
   } catch (e) {
+    if (o.signal.aborted) throw e; // interrupted: the engine's rollback makes sure it runs
     // A failed shutdown leaves the VM running (nothing applied); anything else must not leave it off.
     if ((await proxmox.getVmStatus(pveNode, vmid)).status === 'running') {
       throw new Error(`${(e as Error).message}: VM ${vmid} still runs and its pending changes are not applied (a guest slower than the shutdown timeout, or one ignoring ACPI, fails a reboot; raise shutdownTimeout)`, { cause: e });

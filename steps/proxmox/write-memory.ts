@@ -8,11 +8,21 @@ import type { ProxmoxWriter } from '../../src/adapters/ports.js';
 
 const KEYS = ['memory', 'balloon'] as const;
 
+type Pending = Awaited<ReturnType<ProxmoxWriter['getVmPending']>>;
+
+/** key -> its pending value, for memory and balloon */
+function pendingOf(list: Pending): Map<string, string> {
+  return new Map(list.filter((p) => p.pending !== undefined && KEYS.some((k) => k === p.key)).map((p) => [p.key, String(p.pending)]));
+}
+
 export async function writeOrRevert(proxmox: ProxmoxWriter, pveNode: string, vmid: number, values: Record<(typeof KEYS)[number], number>, digest: string): Promise<void> {
+  const before = pendingOf(await proxmox.getVmPending(pveNode, vmid));
   try {
     await proxmox.setVmConfig(pveNode, vmid, values, digest);
   } catch (e) {
-    const left = (await proxmox.getVmPending(pveNode, vmid)).filter((p) => KEYS.some((k) => k === p.key) && (p.pending !== undefined || p.delete)).map((p) => p.key);
+    // Only what this write left pending: a refusal before the write leaves others' values alone.
+    const after = pendingOf(await proxmox.getVmPending(pveNode, vmid));
+    const left = KEYS.filter((k) => after.get(k) === String(values[k]) && before.get(k) !== after.get(k));
     if (!left.length) throw e;
     await proxmox.setVmConfig(pveNode, vmid, { revert: left.join(',') });
     const hint = /hotplug problem/.test((e as Error).message) ? " (this VM hotplugs memory: PVE applies it live, and a decrease needs the guest to give DIMMs back; take 'memory' out of its hotplug option to change it at the next reboot instead)" : '';
