@@ -2,6 +2,7 @@
 // task is a shutdown, qmeventd starts the VM in its own (root@pam) task which may fail, a slow
 // guest fails the shutdown, and the Node keeps its stale Ready status until a new boot posts.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { ProxmoxApiClient } from '../../src/adapters/proxmox/client.js';
 import type { AdapterProvider } from '../../src/engine/adapters.js';
 import { HEAD, PVE_TOKEN_ID, adapters, outputsOf, run, startKubeLab, startProxmoxLab } from './fixture.js';
 import type { KubeLab, ProxmoxLab } from './fixture.js';
@@ -74,6 +75,22 @@ describe('proxmox.reboot-vm', () => {
     expect(tasks('qmreboot')).toHaveLength(1);
     expect(out.rollback?.rolledBack).toContain('reboot');
     expect(pve.state.vm(101)!.status).toBe('running');
+  });
+
+  test("with a token that may not read root@pam's tasks (no Sys.Audit), a failed start after the reboot is still handled", async () => {
+    await setup();
+    const token = { id: 'runbook@pve!runbook', secret: '3c9d2e1f-8a7b-4c6d-9e0f-1a2b3c4d5e6f' };
+    pve.state.addToken({ ...token, privsep: true });
+    const privs = ['VM.Audit', 'VM.PowerMgmt'];
+    pve.state.setAcl([{ path: '/vms', user: 'runbook@pve', privs }, { path: '/vms', token: token.id, privs }]);
+    const client = await ProxmoxApiClient.connect({ url: pve.server.url, tokenId: token.id, tokenSecret: token.secret, caFile: pve.caFile, insecure: false });
+    pve.state.failNextTask({ type: 'qmstart', vmid: 101, exitstatus: FAILED_START });
+    const out = await run(reboot(', startGrace: 500ms'), adapters({ kube, proxmox: { ...pve, client } }));
+    expect(out.status, out.message).toBe('succeeded');
+    expect(pve.state.vm(101)!.status).toBe('running');
+    // Proxmox's own start is a task this token cannot read: the step never depended on it.
+    const [theirs] = tasks('qmstart', 'root@pam');
+    await expect(client.getTaskStatus('pve1', theirs!.upid)).rejects.toThrow(/Permission check failed \(\/nodes\/pve1, Sys\.Audit\)/);
   });
 
   test('a guest slower than shutdownTimeout fails the reboot: the VM still runs, nothing applied, no second reboot', async () => {
