@@ -11,7 +11,7 @@ import { describeMemory, memorySettings } from '../../src/proxmox-memory.js';
 import type { MemorySettings } from '../../src/proxmox-memory.js';
 import { pve } from './permissions.js';
 import { DEFAULT_START_GRACE_MS, rebootAndWait } from './restart.js';
-import { writeOrRevert } from './write-memory.js';
+import { writeForReboot, writeOrRevert } from './write-memory.js';
 
 const params = z.object({ node: nodeName, memory: z.number().int().min(512), balloon: z.number().int().min(0).default(0) }).strict();
 
@@ -56,7 +56,7 @@ export const proxmoxSetMemory = defineStep({
     const values: Record<string, string | number> = { memory: undo.before.memory };
     if (undo.before.balloon === undefined) values.delete = 'balloon';
     else values.balloon = undo.before.balloon;
-    await adapters.proxmox.setVmConfig(undo.pveNode, undo.vmid, values, cfg.digest);
+    await writeForReboot(adapters.proxmox, undo.pveNode, undo.vmid, values, cfg.digest);
     // A running VM only takes the restored values at its next boot: reboot it now.
     const pending = (await adapters.proxmox.getVmPending(undo.pveNode, undo.vmid)).some((p) => p.pending !== undefined || p.delete);
     if (pending && (await adapters.proxmox.getVmStatus(undo.pveNode, undo.vmid)).status === 'running') {

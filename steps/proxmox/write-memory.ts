@@ -29,3 +29,17 @@ export async function writeOrRevert(proxmox: ProxmoxWriter, pveNode: string, vmi
     throw new Error(`${(e as Error).message}: the pending ${left.join(' and ')} change was reverted${hint}`, { cause: e });
   }
 }
+
+/**
+ * For a rollback, whose reboot follows: a hotplug refusal still leaves the old memory pending,
+ * and that reboot applies it, so it is not a failure (a decrease back often needs it).
+ */
+export async function writeForReboot(proxmox: ProxmoxWriter, pveNode: string, vmid: number, values: Record<string, string | number>, digest: string): Promise<void> {
+  try {
+    await proxmox.setVmConfig(pveNode, vmid, values, digest);
+  } catch (e) {
+    if (!/hotplug problem/.test((e as Error).message)) throw e;
+    const after = pendingOf(await proxmox.getVmPending(pveNode, vmid));
+    if (after.get('memory') !== String(values.memory)) throw e;
+  }
+}

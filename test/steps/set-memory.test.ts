@@ -33,6 +33,17 @@ describe('proxmox.set-memory with memory hotplug', () => {
     expect(out.journal.find((r) => r.t === 'step-checkpoint')).toMatchObject({ undo: { vmid: 101, before: { memory: 4096, balloon: 1200 } } });
   });
 
+  test('the rollback of a hotplugged increase takes the refused decrease back through a reboot', async () => {
+    const out = await run(`${HEAD}steps:
+  - { id: memory, uses: proxmox.set-memory, with: { node: k3s-server-0, memory: 6144, balloon: 0 } }
+  - { id: boom, uses: test.fail, needs: [memory] }
+`, adapters({ proxmox: pve }));
+    expect(out.status).toBe('rolled-back');
+    expect(out.rollback).toMatchObject({ ok: true, rolledBack: ['memory'] });
+    expect(pve.state.vm(101)).toMatchObject({ status: 'running', config: { memory: 4096, balloon: 1200 }, pending: {} });
+    expect(pve.state.tasks().filter((t) => t.type === 'qmreboot')).toHaveLength(1);
+  });
+
   test('an increase is hotplugged at once; the balloon device change stays pending for the reboot', async () => {
     const out = await run(setMemory(6144), adapters({ proxmox: pve }));
     expect(out.status, out.message).toBe('succeeded');
