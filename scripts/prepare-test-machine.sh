@@ -12,9 +12,9 @@ SUDO=()
 
 # command -> the Debian package that provides it. buildah/podman/runc: the container image test
 # (crun, podman's default runtime, does not work on these machines); promtool (package
-# prometheus): the metrics test's parser.
+# prometheus): the metrics test's parser; fish and zsh: the completion test.
 missing=()
-for pair in kubectl:kubernetes-client buildah:buildah podman:podman runc:runc promtool:prometheus; do
+for pair in kubectl:kubernetes-client buildah:buildah podman:podman runc:runc promtool:prometheus fish:fish zsh:zsh; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

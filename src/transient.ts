@@ -1,5 +1,5 @@
 // Which failures of an API call are worth another try, for the Kubernetes and the Proxmox
-// adapters alike: a connection refused, reset or timed out, a 429 (honouring Retry-After) and a
+// adapters and the waits that poll through them alike (so it sits below all three): a connection refused, reset or timed out, a 429 (honouring Retry-After) and a
 // 5xx other than 501 (not implemented: asking again changes nothing). PVE's 595/596 are not
 // transient here: they say the target PVE node is unreachable, an answer steps act on.
 // A request that may have reached the server (reset, timeout, 5xx) is only sent again when it is

@@ -5,7 +5,7 @@
 import { currentCallScope } from '../call-scope.js';
 import { compileRetryPolicy, retrying } from '../retry-policy.js';
 import type { RetryPolicy } from '../retry-policy.js';
-import { askedDelayMs, isTransient } from './transient.js';
+import { askedDelayMs, isTransient } from '../transient.js';
 
 export interface CallPolicy {
   /** Connect plus complete answer, per request. */

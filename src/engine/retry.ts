@@ -5,6 +5,7 @@ import { inCallScope } from '../call-scope.js';
 import type { CallScope } from '../call-scope.js';
 import { compileRetryPolicy, retryDelay } from '../retry-policy.js';
 import type { RetrySpec } from '../runbook/types.js';
+import { isTransient } from '../transient.js';
 
 export const NO_RETRY: RetrySpec = { attempts: 1, backoffMs: 0, factor: 1 };
 
@@ -34,6 +35,22 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * One read of a polling wait. A transient failure (the API restarting), once the adapter's own
+ * retries are spent, does not end the wait: the read is tried again each `pollMs` until the
+ * wait's own deadline, as a wait with a 10-minute budget should.
+ */
+export async function readWhileWaiting<T>(read: () => Promise<T>, deadline: number, signal: AbortSignal, pollMs = 1000): Promise<T> {
+  for (;;) {
+    try {
+      return await read();
+    } catch (e) {
+      if (!isTransient(e, { idempotent: true }) || Date.now() + pollMs >= deadline) throw e;
+      await sleep(pollMs, signal);
+    }
+  }
 }
 
 export class StepTimeoutError extends Error {

@@ -1,7 +1,8 @@
 // Waiting for a Proxmox task (UPID) with backoff until it stops; `OK` or `WARNINGS: N` is
 // success, anything else is the task's error (as pve-manager's Tasks.pm reports exitstatus).
+// A Proxmox outage during a wait is waited out, within the wait's own deadline.
 import type { ProxmoxReader } from '../../src/adapters/ports.js';
-import { sleep } from '../../src/engine/retry.js';
+import { readWhileWaiting, sleep } from '../../src/engine/retry.js';
 
 export function taskSucceeded(exitstatus: string | undefined): boolean {
   return exitstatus === 'OK' || /^WARNINGS: \d+$/.test(exitstatus ?? '');
@@ -11,7 +12,7 @@ export async function waitTask(proxmox: ProxmoxReader, pveNode: string, upid: st
   const deadline = Date.now() + timeoutMs;
   let delay = 100;
   for (;;) {
-    const t = await proxmox.getTaskStatus(pveNode, upid);
+    const t = await readWhileWaiting(() => proxmox.getTaskStatus(pveNode, upid), deadline, signal);
     if (t.status === 'stopped') {
       if (taskSucceeded(t.exitstatus)) return;
       throw new Error(`Proxmox task ${upid} failed: ${t.exitstatus ?? 'no exit status'}`);
@@ -43,7 +44,7 @@ async function pollVm(proxmox: ProxmoxReader, pveNode: string, vmid: number, ms:
   const deadline = Date.now() + ms;
   let delay = 100;
   for (;;) {
-    const s = await proxmox.getVmStatus(pveNode, vmid);
+    const s = await readWhileWaiting(() => proxmox.getVmStatus(pveNode, vmid), deadline, signal);
     if (vmRunning(s)) return { running: true, last: s };
     if (Date.now() + delay > deadline) return { running: false, last: s };
     await sleep(delay, signal);

@@ -14,6 +14,7 @@ import { ApiError } from '../../src/errors.js';
 import { startLab } from '../../src/lab/lab.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { compileRetryPolicy } from '../../src/retry-policy.js';
+import { waitTask } from '../../steps/proxmox/wait-task.js';
 import { closedPort, scoped, until } from '../support/faults.js';
 
 const policy: CallPolicy = { requestTimeoutMs: 400, retry: compileRetryPolicy({ maximumAttempts: 4, initialIntervalMs: 20, backoffCoefficient: 2, maximumIntervalMs: 100 }) };
@@ -49,6 +50,18 @@ describe('Proxmox adapter under injected faults', () => {
     expect((await result).values.memory).toBeDefined();
     // The open keep-alive connection is cut first (reset), then connections are refused.
     expect(notes.map((n) => n.error)).toContainEqual(`read config of VM 101: cannot reach Proxmox at ${target.url} (ECONNREFUSED)`);
+  });
+
+  it("a task wait outlasts an outage longer than one call's retries, within the wait's own deadline", async () => {
+    const upid = await pve.vmAction('pve', 101, 'reboot');
+    let outage: { end(): Promise<void> } | undefined = lab.faults.outage('proxmox');
+    // One call gives up after 3 retries; Proxmox comes back only after the wait has retried 6 times.
+    const { result, notes } = await scoped(() => waitTask(pve, 'pve', upid, 30_000, new AbortController().signal), (all) => {
+      if (all.length === 6) void outage?.end().then(() => (outage = undefined));
+    });
+    await expect(result).resolves.toBeUndefined();
+    expect(notes.length).toBeGreaterThanOrEqual(6);
+    expect(lab.proxmox.state.task(upid)).toMatchObject({ exitstatus: 'OK' });
   });
 
   it('a reboot whose answer comes too late is not sent again: the task list gives its UPID, one reboot for the VM', async () => {

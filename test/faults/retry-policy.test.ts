@@ -1,7 +1,7 @@
 // Retry policy as checked data, the one retry loop, and the one place that says which failures
 // are transient: the pure parts of "every call has a deadline; transient errors are retried".
 import { describe, expect, it } from 'vitest';
-import { askedDelayMs, isTransient } from '../../src/adapters/transient.js';
+import { askedDelayMs, isTransient } from '../../src/transient.js';
 import { delayBefore } from '../../src/engine/retry.js';
 import { ApiError, RunbookError } from '../../src/errors.js';
 import { compileRetryPolicy, retryDelay, retrying } from '../../src/retry-policy.js';

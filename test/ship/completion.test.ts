@@ -2,6 +2,7 @@
 // bash's programmable completion asks (COMP_WORDS/COMP_CWORD, then the registered function):
 // commands, flags, runbook names from the search path, a runbook's params and enum values,
 // node names from the lab cluster, nothing (and no wait beyond the bound) from a dead one.
+// fish answers the same through its own `complete -C`; the zsh script is only parsed (zsh -n).
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -44,7 +45,7 @@ async function complete(words: string[], extraEnv: Record<string, string> = {}):
   return stdout.split('\n').filter(Boolean);
 }
 
-describe('runbook completion bash', () => {
+describe('runbook completion', () => {
   it('registers for runbook and kubectl-runbook', async () => {
     const { stdout } = await exec('bash', ['--norc', '-c', 'source <(runbook completion bash); complete -p runbook kubectl-runbook'], { encoding: 'utf8', env });
     expect(stdout).toBe('complete -o default -F _runbook_complete runbook\ncomplete -o default -F _runbook_complete kubectl-runbook\n');
@@ -68,6 +69,15 @@ describe('runbook completion bash', () => {
     writeFileSync(join(dir, 'my-check.yaml'), 'apiVersion: runbook.dev/v1\nname: my-check\ndescription: d\nparams:\n  mode: { type: enum, values: [fast, thorough], default: fast, description: how }\nsteps:\n  - { id: a, uses: k8s.cordon, with: { node: n1 } }\n');
     expect(await complete(['runbook', '--runbooks-dir', dir, 'run', 'my'])).toEqual(['my-check']);
     expect(await complete(['runbook', 'plan', 'my-check', '--mode', ''], { RUNBOOK_PATH: dir })).toEqual(['fast', 'thorough']);
+  });
+
+  it('fish: the same answers through fish\'s own completion (complete -C); zsh: the script parses', async () => {
+    const fish = (line: string) => exec('fish', ['--no-config', '-c', `runbook completion fish | source; complete -C ${JSON.stringify(line)}`], { encoding: 'utf8', env });
+    expect((await fish('runbook run purge')).stdout).toBe('purge-dead-node\n');
+    expect((await fish('runbook run cluster-hygiene --fix ')).stdout).toBe('none\nsafe\n');
+    const zsh = join(root, '_runbook');
+    writeFileSync(zsh, (await exec('runbook', ['completion', 'zsh'], { encoding: 'utf8', env })).stdout);
+    await expect(exec('zsh', ['-n', zsh], { env })).resolves.toMatchObject({ stderr: '' });
   });
 
   it('offers the node names of the current cluster for --node/--nodes, and nothing from a cluster that hangs', async () => {

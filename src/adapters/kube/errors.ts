@@ -2,7 +2,7 @@
 // raw HTTP errors to our ApiError kinds, keeping the server's own message.
 import { ApiError } from '../../errors.js';
 import type { ApiErrorKind } from '../../errors.js';
-import { codeMatching, networkFailure } from '../transient.js';
+import { codeMatching, networkFailure } from '../../transient.js';
 
 export function kindForStatus(code: number): ApiErrorKind {
   if (code === 404) return 'not-found';

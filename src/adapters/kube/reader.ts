@@ -6,7 +6,7 @@ import { ApiError } from '../../errors.js';
 import { apiCall, DEFAULT_CALL_POLICY, Reachability } from '../api-call.js';
 import type { CallPolicy } from '../api-call.js';
 import type { KubeListQuery, KubeObject, KubeReader, KubeRef, WaitOptions } from '../ports.js';
-import { isTransient } from '../transient.js';
+import { isTransient } from '../../transient.js';
 import { toApiError } from './errors.js';
 import { httpError, RawKube } from './http.js';
 import { ObjectApi } from './object-api.js';

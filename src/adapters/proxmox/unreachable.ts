@@ -1,7 +1,7 @@
 // A request that got no answer from Proxmox, as the user reads it: which URL, why (the system's
 // code), and for a certificate problem the flags that fix it (not a Node environment variable).
 import { ApiError } from '../../errors.js';
-import { codeMatching, networkFailure } from '../transient.js';
+import { codeMatching, networkFailure } from '../../transient.js';
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 
