@@ -8,6 +8,7 @@ import { startKubeServer, type KubeServer } from './kube/server.js';
 import { KubeStore } from './kube/store.js';
 import { startControllers, type RunningControllers } from './kubelet/controllers.js';
 import { controllerStore } from './kubelet/controller-store.js';
+import { isEphemeralChange } from './ephemeral-change.js';
 import { EtcdMembers, type EtcdMember } from './kubelet/etcd-members.js';
 import { ETCD_NODE_ADDRESS, ETCD_NODE_NAME } from '../k3s-facts.js';
 import type { LabEtcd } from './kubelet/types.js';
@@ -150,7 +151,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       }, PERSIST_DEBOUNCE_MS);
       persistTimer.unref();
     };
-    const unsubscribe = store.subscribe(persistSoon);
+    const unsubscribe = store.subscribe((e) => isEphemeralChange(e) || persistSoon());
     state.on('vm-changed', persistSoon);
     closers.push(() => {
       unsubscribe();

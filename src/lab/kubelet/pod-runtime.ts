@@ -144,6 +144,8 @@ function withoutReason(c: Condition): Condition {
  * with a waiting (backing off) container, which is never recorded here.
  */
 const steadyPods = new WeakMap<ControllerContext, Map<string, string>>();
+/** Each node's system-OOM victim and the inputs it was computed from (parsing every pod's quantities each pass cost more than the rest of it). */
+const oomVictims = new WeakMap<ControllerContext, Map<string, { inputs: string; victim: ReturnType<typeof systemOomVictim> }>>();
 
 function isSteady(pod: KubeObject): boolean {
   const statuses = (pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? [];
@@ -154,6 +156,8 @@ function isSteady(pod: KubeObject): boolean {
 export function syncPodRuntime(ctx: ControllerContext): boolean {
   const steady = steadyPods.get(ctx) ?? new Map<string, string>();
   steadyPods.set(ctx, steady);
+  const victims = oomVictims.get(ctx) ?? new Map<string, { inputs: string; victim: ReturnType<typeof systemOomVictim> }>();
+  oomVictims.set(ctx, victims);
   const seen = new Set<string>();
   // Grouped by node once: filtering every pod per node was quadratic at 500 nodes / 10k pods.
   const byNode = new Map<string, KubeObject[]>();
@@ -168,13 +172,17 @@ export function syncPodRuntime(ctx: ControllerContext): boolean {
   for (const node of ctx.store.list('v1', 'Node')) {
     if (!isNodeReady(node)) continue;
     const onNode = byNode.get(node.metadata.name) ?? [];
-    const victim = systemOomVictim(node, onNode);
+    // The victim depends only on the node's memory and its pods (each pod's resourceVersion covers its usage and limits).
+    const victimInputs = `${allocatableMiB(node)}|${systemMemoryMiB(node)}|${onNode.map((p) => p.metadata.resourceVersion).join(',')}`;
+    const memo = victims.get(node.metadata.name);
+    const victim = memo?.inputs === victimInputs ? memo.victim : systemOomVictim(node, onNode);
+    victims.set(node.metadata.name, { inputs: victimInputs, victim });
     const vmid = nodeVmid(node);
     const nodeAddressing = JSON.stringify([(node.spec as { podCIDR?: string } | undefined)?.podCIDR, (node.status as { addresses?: unknown } | undefined)?.addresses]);
     const bootMs = vmid === undefined ? undefined : ctx.proxmox.vm(vmid)?.uptimeStartedAt;
     for (const pod of onNode) {
       let kills: Kill[] = [];
-      const victimContainer = victim?.pod === pod ? victim.container : undefined;
+      const victimContainer = victim?.pod.metadata.uid === pod.metadata.uid ? victim?.container : undefined;
       // Of the node, a pod's status reads only its pod CIDR and addresses (a heartbeat changes neither).
       const inputs = `${pod.metadata.resourceVersion}|${nodeAddressing}|${bootMs ?? ''}|${victimContainer ?? ''}`;
       const uid = pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`;
