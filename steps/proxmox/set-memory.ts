@@ -1,8 +1,9 @@
 // proxmox.set-memory: fixed memory, balloon device off (the incident's "Set Memory to 2048MB,
 // disable Ballooning Device"). Written with the digest just read, so a concurrent edit in the
 // Proxmox UI makes this fail instead of being overwritten. On a running VM the change is
-// pending until proxmox.reboot-vm, unless the VM hotplugs memory (write-memory.ts). The undo
-// is journaled before the write, and a refused write leaves nothing pending.
+// pending until proxmox.reboot-vm; a VM with memory hotplug takes an increase at once, and a
+// decrease its guest refuses stays pending too (write-memory.ts). The undo is journaled before
+// the write, and a write that fails leaves nothing pending.
 import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
 import { nodeName } from '../schemas.js';
@@ -11,7 +12,7 @@ import { describeMemory, memorySettings } from '../../src/proxmox-memory.js';
 import type { MemorySettings } from '../../src/proxmox-memory.js';
 import { pve } from './permissions.js';
 import { DEFAULT_START_GRACE_MS, rebootAndWait } from './restart.js';
-import { writeForReboot, writeOrRevert } from './write-memory.js';
+import { writeMemory } from './write-memory.js';
 
 const params = z.object({ node: nodeName, memory: z.number().int().min(512), balloon: z.number().int().min(0).default(0) }).strict();
 
@@ -37,7 +38,7 @@ export const proxmoxSetMemory = defineStep({
     if (before.memory === after.memory && before.balloon === after.balloon) return [{ op: 'noop', target: `pve:${vm.node}/qemu/${vm.vmid}`, summary: describeMemory(before) }];
     return [{ op: 'update', target: `pve:${vm.node}/qemu/${vm.vmid}`, summary: `${params.node}: memory/balloon`, before: describeMemory(before), after: describeMemory(after) }];
   },
-  async apply({ params, adapters, saveObject, checkpoint }) {
+  async apply({ params, adapters, saveObject, checkpoint, log }) {
     const vm = await requireVm(adapters.proxmox, params.node);
     const cfg = await adapters.proxmox.getVmConfig(vm.node, vm.vmid);
     await saveObject({ source: 'proxmox', ref: `${vm.node}/qemu/${vm.vmid}/config`, object: cfg.values });
@@ -45,18 +46,18 @@ export const proxmoxSetMemory = defineStep({
     if (before.memory !== params.memory || before.balloon !== params.balloon) {
       // Undo journaled before the write: a crash right after it still puts the old values back.
       await checkpoint({ pveNode: vm.node, vmid: vm.vmid, before } satisfies Undo);
-      await writeOrRevert(adapters.proxmox, vm.node, vm.vmid, { memory: params.memory, balloon: params.balloon }, cfg.digest);
+      await writeMemory(adapters.proxmox, vm.node, vm.vmid, { memory: params.memory, balloon: params.balloon }, cfg.digest, log);
     }
     const pending = (await adapters.proxmox.getVmPending(vm.node, vm.vmid)).some((p) => (p.key === 'memory' || p.key === 'balloon') && p.pending !== undefined);
     const undo: Undo = { pveNode: vm.node, vmid: vm.vmid, before };
     return { outputs: { vmid: vm.vmid, pveNode: vm.node, pending }, undo };
   },
-  async rollback({ adapters, signal }, undo: Undo) {
+  async rollback({ adapters, signal, log }, undo: Undo) {
     const cfg = await adapters.proxmox.getVmConfig(undo.pveNode, undo.vmid);
     const values: Record<string, string | number> = { memory: undo.before.memory };
     if (undo.before.balloon === undefined) values.delete = 'balloon';
     else values.balloon = undo.before.balloon;
-    await writeForReboot(adapters.proxmox, undo.pveNode, undo.vmid, values, cfg.digest);
+    await writeMemory(adapters.proxmox, undo.pveNode, undo.vmid, values, cfg.digest, log);
     // A running VM only takes the restored values at its next boot: reboot it now.
     const pending = (await adapters.proxmox.getVmPending(undo.pveNode, undo.vmid)).some((p) => p.pending !== undefined || p.delete);
     if (pending && (await adapters.proxmox.getVmStatus(undo.pveNode, undo.vmid)).status === 'running') {

@@ -1,6 +1,7 @@
 // proxmox.set-memory on a VM that hotplugs memory: PVE writes the values to [PENDING], then
-// its hotplug fails with a 400 (a decrease the guest cannot unplug, or under 1024 MiB). The
-// step journals its undo before the write and leaves no pending change behind.
+// hotplugs them; a decrease the guest cannot unplug stays pending for the reboot, any other
+// refusal (under 1024 MiB) is a 400 after which the step leaves nothing pending. The step
+// journals its undo before the write.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { HEAD, adapters, outputsOf, run, startProxmoxLab } from './fixture.js';
 import type { ProxmoxLab } from './fixture.js';
@@ -21,11 +22,17 @@ const setMemory = (memory: number) => `${HEAD}steps:
 `;
 
 describe('proxmox.set-memory with memory hotplug', () => {
-  test('a refused hotplug fails the step with the 400, reverts the pending values, and had journaled its undo first', async () => {
+  test('a decrease the guest will not unplug stays pending for the reboot, as on a VM without hotplug', async () => {
     const out = await run(setMemory(2048), adapters({ proxmox: pve }));
-    expect(out.status).not.toBe('succeeded');
-    expect(out.message).toContain('hotplug problem');
-    expect(out.message).toContain('dimm5: error unplug memory module');
+    expect(out.status, out.message).toBe('succeeded');
+    expect(outputsOf(out, 'memory')).toMatchObject({ pending: true });
+    expect(pve.state.vm(101)).toMatchObject({ config: { memory: 4096, balloon: 1200 }, pending: { memory: 2048, balloon: 0 } });
+  });
+
+  test('a refused hotplug fails the step with the 400, reverts the pending values, and had journaled its undo first', async () => {
+    const out = await run(setMemory(768), adapters({ proxmox: pve }));
+    expect(out.status).toBe('rolled-back');
+    expect(out.message).toContain("hotplug problem - memory can't be lower than 1024 MB");
     expect(out.message).toContain('the pending memory and balloon change was reverted');
     expect(pve.state.vm(101)).toMatchObject({ config: { memory: 4096, balloon: 1200 }, pending: {} });
     const kinds = out.journal.map((r) => r.t);
