@@ -18,6 +18,11 @@ export const EXIT = {
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** A check that judged the cluster (exit 6/7): findings about the cluster, not a failure of ours. */
+export function findingsExitCode(e: unknown): ExitCode | undefined {
+  return e instanceof RunbookError && (e.exitCode === EXIT.findingsWarning || e.exitCode === EXIT.findingsCritical) ? e.exitCode : undefined;
+}
+
 export interface RunbookErrorOptions {
   hint?: string;
   cause?: unknown;

@@ -44,10 +44,12 @@ export function formatPlan(runbook: string, entries: readonly PlanEntry[], diges
   const acts = (e: PlanEntry) => Boolean(e.deferred) || e.changes.some((c) => c.op !== 'noop');
   for (const e of entries.filter((x) => x.cannotUndo && acts(x))) out.push(`Cannot be undone: ${e.key} (${e.uses}): ${e.cannotUndo}.`);
   const changing = n.create + n.update + n.delete + n.action;
+  // A step planned at run time may still change things: never "nothing to change" then.
+  const later = entries.filter((e) => e.deferred && !e.skipped).length;
   out.push(
-    changing === 0
+    changing === 0 && later === 0
       ? 'Nothing to change: the cluster already matches this runbook.'
-      : `Summary: ${n.create} to create, ${n.update} to update, ${n.delete} to delete, ${n.action} actions, ${n.noop} unchanged.`,
+      : `Summary: ${n.create} to create, ${n.update} to update, ${n.delete} to delete, ${n.action} actions, ${n.noop} unchanged${later ? `, ${later} planned at run time` : ''}.`,
   );
   return out.join('\n') + '\n';
 }

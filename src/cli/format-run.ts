@@ -16,6 +16,10 @@ export function formatRunOutcome(o: RunOutcome): string {
       lines.push(`Run ${o.runId} stopped: ${o.message ?? 'not confirmed'}.`);
       if (applied) lines.push(`  ${applied} step(s) were applied before that: \`runbook resume ${o.runId}\` continues, \`runbook rollback ${o.runId}\` undoes them.`);
       break;
+    case 'findings':
+      // The run did its job; the cluster has problems (exit 6/7): not a failure of the run.
+      lines.push(`Run ${o.runId} finished with findings (exit ${o.exitCode}): ${o.message?.replace(/^step \S+ failed: /, '') ?? 'see the report'}`);
+      break;
     case 'interrupted':
       lines.push(`Run ${o.runId} interrupted after ${applied} step(s); nothing was rolled back.`);
       lines.push(`  Continue: runbook resume ${o.runId}    Undo: runbook rollback ${o.runId}`);

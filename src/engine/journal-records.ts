@@ -2,7 +2,7 @@
 // roll back or resume a run is here, so those work after a crash with no process memory.
 import type { CheckResult, PlannedChange, SavedObject } from './define-step.js';
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'rolled-back' | 'rollback-incomplete' | 'declined' | 'interrupted' | 'preflight-failed';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'rolled-back' | 'rollback-incomplete' | 'declined' | 'interrupted' | 'preflight-failed' | 'findings';
 
 export interface RunStartedRecord {
   t: 'run-started';

@@ -1,6 +1,6 @@
 // The pipeline: compile -> preflight -> plan -> confirm -> apply/verify -> rollback on failure.
 // Each stage returns data; this file only sequences them, journals, and picks the exit code.
-import { EXIT, RunbookError } from '../errors.js';
+import { EXIT, RunbookError, findingsExitCode } from '../errors.js';
 import type { HeldLock, RunLock } from './run-lock.js';
 import type { ExitCode } from '../errors.js';
 import { compile } from '../graph/compile.js';
@@ -219,9 +219,10 @@ async function settle(
       // A check that fails on the cluster's state (a hygiene run's findings) says so with its own
       // exit code, as long as nothing needs undoing.
       const cause = execution.error?.cause;
-      const declared = cause instanceof RunbookError && (cause.exitCode === EXIT.findingsWarning || cause.exitCode === EXIT.findingsCritical) ? cause.exitCode : undefined;
+      const declared = findingsExitCode(cause);
       const undoable = toUndo.some((e) => e.undo !== null && e.undo !== undefined);
-      if (declared !== undefined && !undoable) return finish({ status: 'failed', exitCode: declared, execution, ...(message ? { message } : {}) });
+      // Its status says so too: history and the report call it findings, not a failure.
+      if (declared !== undefined && !undoable) return finish({ status: 'findings', exitCode: declared, execution, ...(message ? { message } : {}) });
       if (o.rollbackOnFailure === false || toUndo.length === 0) {
         return finish({ status: 'failed', exitCode: EXIT.stepFailed, execution, ...(message ? { message } : {}) });
       }

@@ -7,6 +7,7 @@ import { Listr } from 'listr2';
 import type { ListrTaskWrapper } from 'listr2';
 import type { Confirmer, EngineObserver, InstanceInfo } from '../engine/events.js';
 import { AbortedError } from '../engine/retry.js';
+import { findingsExitCode } from '../errors.js';
 import { deferred } from './deferred.js';
 import type { Deferred } from './deferred.js';
 import { ask } from './prompt.js';
@@ -36,6 +37,8 @@ interface Row {
   taskReady: Deferred<AnyTask>;
   finished: Deferred<'done' | 'skipped' | 'stopped'>;
   error?: Error;
+  /** The step judged the cluster (exit 6/7): it worked, the cluster has findings. */
+  findings?: string;
   items: number;
 }
 
@@ -86,7 +89,8 @@ export function createListrView(renderer: RendererKind, prompts: PromptWiring): 
     },
     stepFailed(info, error) {
       const row = rowFor(info.stepId);
-      if (row && !row.error) row.error = new Error(`${info.title}: ${error.message}`);
+      if (row && findingsExitCode(error) !== undefined) row.findings = error.message;
+      else if (row && !row.error) row.error = new Error(`${info.title}: ${error.message}`);
     },
     stepLog(info, message) {
       const row = rowFor(info.stepId);
@@ -149,7 +153,9 @@ export function createListrView(renderer: RendererKind, prompts: PromptWiring): 
             const outcome = await row.finished.promise;
             task.title = r.title;
             if (row.error) throw row.error;
-            if (outcome === 'skipped') task.skip(`${r.title} (skipped: condition is false)`);
+            // It ran and judged: the verdict (before its list of findings) is the row's title.
+            if (row.findings) task.title = `${r.title}: ${row.findings.split(': ')[0]}`;
+            else if (outcome === 'skipped') task.skip(`${r.title} (skipped: condition is false)`);
             else if (outcome === 'stopped') task.skip(`${r.title} (not run)`);
           },
         })),

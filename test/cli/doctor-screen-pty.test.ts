@@ -73,7 +73,7 @@ describe('runbook doctor on a small terminal', () => {
     expect(await pty.exit).toBe(4);
     expect(pty.screen()).toMatch(/Declined: nothing was run/);
     expect(pty.screen()).not.toMatch(STACK);
-  }, 90_000);
+  }, 120_000);
 
   it('Ctrl-C at the menu is an interrupt: exit 130, no stack trace (160 columns)', async () => {
     const pty = doctor(160);
@@ -83,5 +83,13 @@ describe('runbook doctor on a small terminal', () => {
     expect(await pty.exit).toBe(130);
     expect(pty.screen()).toMatch(/interrupted at the prompt; nothing more was changed/);
     expect(pty.screen()).not.toMatch(STACK);
-  }, 90_000);
+  }, 120_000);
+
+  it('a report-only cluster-hygiene run in a terminal shows its verdict as findings, not as a failure', async () => {
+    const pty = startPty(['--state-dir', join(root, 'state-hygiene'), 'run', 'cluster-hygiene'], { env: { KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath, NO_COLOR: '1' }, cols: 80, rows: 24 });
+    expect(await pty.exit).toBe(7);
+    expect(pty.screen()).toMatch(/✔ Diagnose again and judge: the cluster has critical findings/);
+    expect(pty.screen()).toMatch(/finished with findings \(exit 7\)/);
+    expect(pty.screen()).not.toMatch(/✖|FAILED|not run/);
+  }, 120_000);
 });

@@ -19,12 +19,31 @@ describe('cluster-hygiene (unattended)', () => {
     const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--report-json', json, '--report-markdown', md, '--output', 'json'], { env: envOf(labs.incident) });
     expect(r.code).toBe(7);
     const outcome = JSON.parse(r.stdout) as { status: string; exitCode: number; message: string };
-    expect(outcome).toMatchObject({ status: 'failed', exitCode: 7 });
+    // Findings are the cluster's, not a failure of the run: its status says so.
+    expect(outcome).toMatchObject({ status: 'findings', exitCode: 7 });
     expect(outcome.message).toMatch(/the cluster has critical findings/);
     const report = JSON.parse(readFileSync(json, 'utf8')) as { worst: string; findings: unknown[]; proposals: { runbook: string }[] };
     expect(report.worst).toBe('critical');
     expect(report.proposals.map((p) => p.runbook)).toEqual(['fix-ballooning', 'purge-dead-node', 'unstick-metallb']);
     expect(readFileSync(md, 'utf8')).toMatch(/^# Cluster diagnosis .*\n\nWorst finding: \*\*critical\*\*/);
+  });
+
+  it('a report-only run with findings is not shown, nor listed in history, as failed', async () => {
+    const own = join(root, 'state-findings');
+    const r = await runCli(['--state-dir', own, 'run', 'cluster-hygiene'], { env: envOf(labs.incident) });
+    expect(r.code).toBe(7);
+    expect(r.stdout).toMatch(/Run \S+ finished with findings \(exit 7\): .*critical findings/);
+    expect(r.stdout).not.toMatch(/✖|FAILED|\bfailed\b/);
+    const history = await runCli(['--state-dir', own, 'history']);
+    expect(history.stdout).toMatch(/cluster-hygiene\s+findings\s/);
+    expect(history.stdout).not.toMatch(/failed/);
+  });
+
+  it('--fix safe plans its fixes at run time: the plan never says "Nothing to change"', async () => {
+    const r = await runCli(['plan', 'cluster-hygiene', '--fix', 'safe', '--policy', 'examples/hygiene-policy.yaml'], { env: envOf(labs.incident) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/Nothing to change/);
+    expect(r.stdout).toMatch(/Summary: .*, 1 planned at run time\./);
   });
 
   it('--fix safe without a policy runs nothing and says why', async () => {

@@ -62,7 +62,7 @@ describe('Ctrl-C and Esc at a run confirmation', () => {
     expect(pty.screen()).toMatch(/rolled back/i);
     expect(cordoned('k3s-replica-0')).toBe(false);
     expect(pty.raw()).not.toMatch(COLOUR);
-  }, 90_000);
+  }, 120_000);
 
   it('with --on-interrupt keep, Ctrl-C keeps what was done without asking, exit 130, lock released (160 columns)', async () => {
     const { state, pty } = rebootNode('k3s-server-1', ['--on-interrupt', 'keep'], 160);
@@ -75,7 +75,7 @@ describe('Ctrl-C and Esc at a run confirmation', () => {
     expect(pty.screen()).toMatch(/Undo: runbook rollback \S+/);
     expect(cordoned('k3s-server-1')).toBe(true); // kept, as asked
     expect(pty.raw()).not.toMatch(COLOUR);
-  }, 90_000);
+  }, 120_000);
 
   it('Ctrl-C before anything was applied ends interrupted (130) with nothing to ask', async () => {
     const { state, pty } = rebootNode('k3s-server-2', [], 80);
@@ -84,7 +84,7 @@ describe('Ctrl-C and Esc at a run confirmation', () => {
     await endsCleanly(pty, state, 'interrupted', 130);
     expect(pty.screen()).not.toMatch(/Roll back the steps completed so far/);
     expect(cordoned('k3s-server-2')).toBe(false);
-  }, 90_000);
+  }, 120_000);
 
   it('Esc is "no": the run ends declined (exit 4) and nothing changed', async () => {
     const { state, pty } = rebootNode('k3s-replica-0', [], 160);
@@ -94,5 +94,5 @@ describe('Ctrl-C and Esc at a run confirmation', () => {
     expect(pty.screen()).not.toMatch(/Cancelled prompt/);
     expect(pty.screen()).toMatch(/declined: drain/);
     expect(cordoned('k3s-replica-0')).toBe(false);
-  }, 90_000);
+  }, 120_000);
 });

@@ -57,7 +57,7 @@ export function startPty(args: string[], o: PtyOptions = {}): PtySession {
     raw: () => raw,
     write: (keys) => child.stdin.write(keys),
     exit,
-    waitFor(pattern, from = 0, timeoutMs = 30_000) {
+    waitFor(pattern, from = 0, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const m = screen().slice(from).match(pattern);
