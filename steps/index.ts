@@ -10,6 +10,7 @@ import { fluxReconcileDependents } from './flux/reconcile-dependents.js';
 import { diagnoseAssertHealthy } from './diagnose/assert-healthy.js';
 import { diagnoseRemediate } from './diagnose/remediate.js';
 import { diagnoseReport } from './diagnose/report.js';
+import { fluxMetallbValues } from './flux/metallb-values.js';
 import { fluxReconcile } from './flux/reconcile.js';
 import { fluxResume, fluxSuspend } from './flux/suspend.js';
 import { fluxWaitReady } from './flux/wait-ready.js';
@@ -47,6 +48,7 @@ export const builtinSteps: readonly StepDefinition[] = [
   diagnoseAssertHealthy,
   diagnoseRemediate,
   diagnoseReport,
+  fluxMetallbValues,
   fluxReconcile,
   fluxReconcileDependents,
   fluxResume,

@@ -217,7 +217,7 @@ export function syncHelmReleases(ctx: ControllerContext): boolean {
     const retrying = getCondition(status, 'Reconciling')?.reason === 'ProgressingWithRetry' && (!retry || ctx.now() >= retry.at);
     if (pendingRequest(hr) === undefined && status.observedGeneration === gen && !retrying) continue;
     const values = specOf(hr).values ?? {};
-    const w: Work = { hr, status, gen, nowIso: rfc3339(ctx.now()), desired: valuesDigest(values), events: [], rendered: renderChart(chartOf(hr).name, values, releaseNamespace(hr)) };
+    const w: Work = { hr, status, gen, nowIso: rfc3339(ctx.now()), desired: valuesDigest(values), events: [], rendered: renderChart(chartOf(hr).name, chartOf(hr).version, values, releaseNamespace(hr)) };
     const outcome = reconcile(ctx, w);
     const token = hr.metadata.annotations?.[REQUESTED_AT];
     if (token !== undefined) status.lastHandledReconcileAt = token;

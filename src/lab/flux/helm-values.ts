@@ -1,10 +1,11 @@
 // What the lab's Helm charts make of a HelmRelease's values, and the values digest Flux keeps.
-// Only the parts the incident turns on are rendered: for the metallb chart (charts/metallb,
-// templates/speaker.yaml) `speaker.resources`, `speaker.frr.resources`,
-// `speaker.reloader.resources` and `speaker.frrMetrics.resources` become the resources of the
-// speaker DaemonSet's speaker / frr / reloader / frr-metrics containers (toYaml: absent values
-// render no resources), and `speaker.priorityClassName` its pods' priorityClassName.
+// Only the parts the incident turns on are rendered: for the metallb chart, each container's
+// resources from the values path the chart version uses (src/metallb-chart.ts: the speaker's
+// frr / reloader / frr-metrics containers up to 0.15, the frr-k8s DaemonSet's from 0.16;
+// toYaml: absent values render no resources), and `speaker.priorityClassName` the speaker
+// pods' priorityClassName.
 import { createHash } from 'node:crypto';
+import { frrMode, metallbDaemonSets, valueAt as at } from '../../metallb-chart.js';
 import type { KubeObject } from '../kubelet/types.js';
 
 export type Values = Record<string, unknown>;
@@ -38,14 +39,6 @@ export function valuesDigest(values: Values | undefined): string {
   return `sha256:${createHash('sha256').update(canonicalJson(values ?? {})).digest('hex')}`;
 }
 
-function at(values: Values, path: string[]): unknown {
-  let cur: unknown = values;
-  for (const p of path) {
-    if (!cur || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[p];
-  }
-  return cur;
-}
 
 function resourcesAt(values: Values, path: string[]): Resources | undefined {
   const r = at(values, path);
@@ -53,27 +46,21 @@ function resourcesAt(values: Values, path: string[]): Resources | undefined {
 }
 
 /** The workloads a chart renders from the values; an unknown chart renders nothing the lab checks. */
-export function renderChart(chart: string, values: Values, namespace: string): RenderedWorkload[] {
+export function renderChart(chart: string, version: string, values: Values, namespace: string): RenderedWorkload[] {
   if (chart !== 'metallb') return [];
   const pc = at(values, ['speaker', 'priorityClassName']);
-  return [
-    {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      namespace,
-      labels: { 'app.kubernetes.io/name': 'metallb', 'app.kubernetes.io/component': 'speaker' },
-      resources: {
-        speaker: resourcesAt(values, ['speaker', 'resources']),
-        frr: resourcesAt(values, ['speaker', 'frr', 'resources']),
-        reloader: resourcesAt(values, ['speaker', 'reloader', 'resources']),
-        'frr-metrics': resourcesAt(values, ['speaker', 'frrMetrics', 'resources']),
-      },
-      ...(typeof pc === 'string' && pc ? { priorityClassName: pc } : {}),
-      // FRR 9.0.2 leaks (the incident): unlimited, its daemons grow until the kernel kills them,
-      // so the speakers never all become ready within Helm's wait.
-      mustLimitMemory: ['frr'],
-    },
-  ];
+  // A version range the lab cannot resolve renders as the incident's chart did (FRR in the speaker).
+  return metallbDaemonSets(frrMode(version, values) ?? 'frr').map((ds) => ({
+    apiVersion: 'apps/v1' as const,
+    kind: 'DaemonSet' as const,
+    namespace,
+    labels: ds.labels,
+    resources: Object.fromEntries(Object.entries(ds.resources).map(([c, path]) => [c, resourcesAt(values, path)])),
+    ...(ds.labels['app.kubernetes.io/component'] === 'speaker' && typeof pc === 'string' && pc ? { priorityClassName: pc } : {}),
+    // FRR leaks (the incident's 9.0.2): unlimited, its daemons grow until the kernel kills
+    // them, so the pods never all become ready within Helm's wait.
+    mustLimitMemory: 'frr' in ds.resources ? ['frr'] : [],
+  }));
 }
 
 /** The lab object a rendered workload stands for (by the chart's labels in the release namespace). */
