@@ -3,7 +3,8 @@
 // written to suit where it sits: "${X}" outside quotes, ${X} inside "...", '"${X}"' inside
 // '...' (close, expand quoted, reopen). bash never parses an expansion's result as code, except
 // where the text is parsed a second time (eval, `bash -c`, backticks...): those get a warning.
-import { evaluate, parseExpression, toText } from './expressions.js';
+import { isSecretKey } from '../engine/redact.js';
+import { evaluate, parseExpression, referencesOf, toText } from './expressions.js';
 
 const TEMPLATE = /\$\{\{([\s\S]*?)\}\}/g;
 export const SHELL_VAR_PREFIX = 'RUNBOOK_EXPR_';
@@ -42,6 +43,15 @@ function scan(text: string, state: ScanState): void {
   }
 }
 
+/** True when the expression reads a param whose name says it is a secret. */
+function readsSecret(src: string): boolean {
+  try {
+    return referencesOf(parseExpression(src)).some(([root, name]) => root === 'params' && name !== undefined && isSecretKey(name));
+  } catch {
+    return false; // a malformed template: validate reports it
+  }
+}
+
 const reference = (name: string, quote: Quote) => (quote === 'double' ? `\${${name}}` : quote === 'single' ? `'"\${${name}}"'` : `"\${${name}}"`);
 
 export interface ShellTemplate {
@@ -55,7 +65,11 @@ export interface ShellTemplate {
   reparsed?: string;
 }
 
-/** Rewrites the templates of one shell text into variable references, numbering from `first`. */
+/**
+ * Rewrites the templates of one shell text into variable references, numbering from `first`.
+ * A template that reads a secret param gets a name ending in _SECRET: the journal redacts it
+ * and the plan masks it (src/engine/redact.ts), as it does the param itself.
+ */
 export function rewriteShellText(text: string, first = 1): { text: string; templates: ShellTemplate[] } {
   const state: ScanState = { quote: 'none' };
   const templates: ShellTemplate[] = [];
@@ -64,7 +78,7 @@ export function rewriteShellText(text: string, first = 1): { text: string; templ
   for (const m of text.matchAll(TEMPLATE)) {
     const before = text.slice(last, m.index);
     scan(before, state);
-    const name = `${SHELL_VAR_PREFIX}${first + templates.length}`;
+    const name = `${SHELL_VAR_PREFIX}${first + templates.length}${readsSecret(m[1]!) ? '_SECRET' : ''}`;
     templates.push({ name, src: m[1]!, offset: m.index, ...(state.reparsed ? { reparsed: state.reparsed } : {}) });
     out += before + reference(name, state.quote);
     last = m.index + m[0].length;

@@ -3,6 +3,7 @@
 // `${{ }}` in `run:`/`rollback:` reach the command as environment variables, never as code.
 import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
+import { isSecretKey, REDACTED } from '../../src/engine/redact.js';
 import { SHELL_VAR_PREFIX } from '../../src/runbook/shell-templates.js';
 
 /** Extra environment variables: names a shell can read, none of the engine's own. */
@@ -35,7 +36,7 @@ type Undo = { rollback: string; cwd?: string; env?: Record<string, string> } | {
 /** The variables a command reads, for the plan: `(RUNBOOK_EXPR_1="hi; touch x")`. */
 function envNote(command: string, env: Record<string, string> | undefined): string {
   const used = Object.entries(env ?? {}).filter(([k]) => command.includes(`\${${k}}`) || command.includes(`$${k}`));
-  return used.length ? ` (${used.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')})` : '';
+  return used.length ? ` (${used.map(([k, v]) => `${k}=${isSecretKey(k) ? REDACTED : JSON.stringify(v)}`).join(' ')})` : '';
 }
 
 export const coreShell = defineStep({
@@ -62,6 +63,8 @@ export const coreShell = defineStep({
   async rollback({ adapters, signal }, undo: Undo) {
     if (!undo) return;
     if ('irreversible' in undo) throw new Error('this shell step declared itself irreversible: undo it by hand');
+    // Read back from the journal, a secret's value is redacted: never run the command with it.
+    if (Object.values(undo.env ?? {}).includes(REDACTED)) throw new Error(`the rollback command needs a secret param, which the journal never keeps: undo it by hand: ${undo.rollback}`);
     const result = await adapters.shell.run(undo.rollback, { signal, ...(undo.cwd ? { cwd: undo.cwd } : {}), ...(undo.env ? { env: undo.env } : {}) });
     if (result.exitCode !== 0) throw new Error(`rollback command exited ${result.exitCode}: ${undo.rollback}`);
   },

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { coreShell } from '../../steps/core/shell.js';
 import { HEAD, adapters, outputsOf, run } from './fixture.js';
 
 const provider = adapters({});
@@ -69,6 +70,39 @@ steps:
     const ok = await run(shellRunbook('x', '{ run: "echo \\"$GREETING\\"", readOnly: true, env: { GREETING: "${{ params.msg }}; echo no" } }'), provider);
     expect(outputsOf(ok, 'sh')).toEqual({ stdout: 'x; echo no', exitCode: 0 });
     await expect(run(shellRunbook('x', '{ run: "true", readOnly: true, env: { RUNBOOK_EXPR_1: y } }'), provider)).rejects.toThrow(/env\.RUNBOOK_EXPR_1`: names starting with RUNBOOK_EXPR_ carry the values/);
+  });
+});
+
+describe('core.shell: a template that reads a secret param', () => {
+  const secretRunbook = (d: string, then = '  - { id: boom, uses: test.fail, needs: [use] }\n') => `${HEAD}params:
+  api-token: { type: string, description: a secret, default: s3cr3t-value }
+steps:
+  - id: use
+    uses: core.shell
+    with: { run: 'echo "\${{ params.api-token }}" > "${d}/got"', rollback: 'echo "\${{ params.api-token }}" > "${d}/undone"' }
+${then}`;
+
+  test('reaches the command, and neither the plan nor the journal shows it', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'shell-secret-'));
+    writeFileSync(join(d, 'sec.yaml'), secretRunbook(d, '').replace('name: steps-test', 'name: sec'));
+    const p = await runCli(['--state-dir', d, '--runbooks-dir', d, 'plan', 'sec']);
+    expect(p.stdout).toContain('(RUNBOOK_EXPR_1_SECRET=<redacted>)');
+    expect(p.stdout).not.toContain('s3cr3t');
+    const out = await run(secretRunbook(d), provider);
+    expect(out.status).toBe('rolled-back');
+    expect(readFileSync(join(d, 'got'), 'utf8')).toBe('s3cr3t-value\n');
+    // The automatic rollback has the value in memory; the journal never does.
+    expect(readFileSync(join(d, 'undone'), 'utf8')).toBe('s3cr3t-value\n');
+    expect(JSON.stringify(out.journal)).not.toContain('s3cr3t');
+    expect(JSON.stringify(out.journal)).toContain('"RUNBOOK_EXPR_2_SECRET":"<redacted>"');
+  });
+
+  test('a rollback read back from the journal, its secret redacted, refuses to run and says what to undo', async () => {
+    const undo = { rollback: 'revoke "${RUNBOOK_EXPR_2_SECRET}"', env: { RUNBOOK_EXPR_2_SECRET: '<redacted>' } };
+    const ran: string[] = [];
+    const shell = { run: async (c: string) => { ran.push(c); return { exitCode: 0, stdout: '', stderr: '' }; } };
+    await expect(coreShell.rollback!({ adapters: { shell }, signal: new AbortController().signal } as never, undo)).rejects.toThrow('the rollback command needs a secret param, which the journal never keeps: undo it by hand: revoke "${RUNBOOK_EXPR_2_SECRET}"');
+    expect(ran).toEqual([]);
   });
 });
 
