@@ -2,7 +2,7 @@
 // are: on disk under the package root (a checkout, `npm install -g`), or inside the single
 // executable as SEA assets keyed by the same relative path (scripts/build-exe.mjs). An asset has
 // no path on disk, so it is named `exe:RELATIVE/PATH` (journals and `runbook list` show that).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getAsset, getAssetKeys, isSea } from 'node:sea';
 import { packageRoot } from './package-root.js';
@@ -31,13 +31,13 @@ export function shippedNames(relativeDir: string): string[] {
   }
 }
 
-export function isInExecutable(file: string): boolean {
+function isInExecutable(file: string): boolean {
   return inExecutable && file.startsWith(EXE_PREFIX);
 }
 
-/** Whether `file` (a path, or an `exe:` name) exists. */
-export function fileExists(file: string): boolean {
-  return isInExecutable(file) ? getAssetKeys().includes(file.slice(EXE_PREFIX.length)) : existsSync(file);
+/** RELATIVE/PATH of an `exe:` name (a journal written by the executable), else undefined. */
+export function shippedRelative(file: string): string | undefined {
+  return file.startsWith(EXE_PREFIX) ? file.slice(EXE_PREFIX.length) : undefined;
 }
 
 /** Reads `file` (a path, or an `exe:` name) as UTF-8; a missing one throws ENOENT like fs does. */

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { RunbookError } from '../errors.js';
-import { isInExecutable, shippedFile, shippedNames } from '../shipped.js';
+import { shippedFile, shippedNames, shippedRelative } from '../shipped.js';
 import { didYouMean } from '../suggest.js';
 
 export interface RunbookLocation {
@@ -46,8 +46,10 @@ export function listRunbooks(sp: SearchPath): RunbookLocation[] {
 }
 
 export function findRunbook(nameOrPath: string, sp: SearchPath): RunbookLocation {
-  // A journal's run-started record names a shipped runbook of the executable this way.
-  if (isInExecutable(nameOrPath)) return { name: basename(nameOrPath).replace(/\.ya?ml$/, ''), file: nameOrPath, origin: 'shipped' };
+  // A journal written by the executable names a shipped runbook `exe:runbooks/NAME.yaml`: this
+  // installation's copy (the run's digest tells whether it is the same).
+  const shipped = shippedRelative(nameOrPath);
+  if (shipped !== undefined) return { name: basename(shipped).replace(/\.ya?ml$/, ''), file: shippedFile(shipped), origin: 'shipped' };
   const looksLikePath = nameOrPath.includes('/') || /\.ya?ml$/.test(nameOrPath);
   if (looksLikePath) {
     const file = resolve(sp.cwd, nameOrPath);
