@@ -134,7 +134,11 @@ export function irreversibleLosses(records: readonly JournalRecord[]): Set<strin
   const out = new Set<string>();
   for (const r of records) {
     if (r.t !== 'object-saved' || !irreversibleKeys.has(r.key) || r.saved.source !== 'kube') continue;
-    out.add(id(r.saved.object as KubeObject));
+    const obj = r.saved.object as KubeObject;
+    out.add(id(obj));
+    // What goes with a deleted Node: k3s's node controller removes its node-password secret
+    // (k3s pkg/node/controller.go), as the lab does.
+    if (obj.kind === 'Node') out.add(`Secret/kube-system/${obj.metadata.name}.node-password.k3s`);
   }
   return out;
 }
@@ -166,6 +170,8 @@ export async function stable(lab: Lab, ms = 10_000): Promise<Record<string, unkn
   }
 }
 
+/** A state less the excluded objects (a volume goes with its claim: it is keyed by it). */
 export function without(state: Record<string, unknown>, excluded: ReadonlySet<string>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(state).filter(([k]) => !excluded.has(k)));
+  const gone = (k: string) => excluded.has(k) || (k.startsWith('PersistentVolume/for/') && excluded.has(`PersistentVolumeClaim/${k.slice('PersistentVolume/for/'.length)}`));
+  return Object.fromEntries(Object.entries(state).filter(([k]) => !gone(k)));
 }
