@@ -57,6 +57,13 @@ export function cliAdapters(io: CliIO, flags: AdapterFlags, events?: EventIdenti
   });
 }
 
+/** The kubeconfig context and API server the flags and environment select, as kubectl would. */
+export async function kubeTargetOf(io: CliIO, flags: AdapterFlags): Promise<{ context: string; server: string }> {
+  const { loadKubeConfig } = await import('../adapters/kube/config.js');
+  const kc = await loadKubeConfig({ env: io.env, ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
+  return { context: kc.getCurrentContext(), server: kc.getCurrentCluster()?.server ?? '?' };
+}
+
 /** The API call policy, with $RUNBOOK_REQUEST_TIMEOUT (per request, e.g. 10s) when set. */
 function callPolicy(env: Record<string, string | undefined>): CallPolicy | undefined {
   const ms = envDuration('RUNBOOK_REQUEST_TIMEOUT', env.RUNBOOK_REQUEST_TIMEOUT);

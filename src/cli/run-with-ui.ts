@@ -8,7 +8,7 @@ import { envDuration } from '../runbook/duration.js';
 import type { Runbook } from '../runbook/types.js';
 import type { AdapterProvider } from '../engine/adapters.js';
 import type { RunLock } from '../engine/run-lock.js';
-import { cliAdapters } from './adapters.js';
+import { cliAdapters, kubeTargetOf } from './adapters.js';
 import { crashPoints } from './crash-points.js';
 import type { GlobalFlags } from './context.js';
 import { stateDirOf } from './context.js';
@@ -60,6 +60,8 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
   const real = cliAdapters(io, opts, { runbook: runbook.name, runId: () => runId });
   const adapters = crash?.adapters(real) ?? real;
   const lock = opts.lock !== false && touchesKubernetes(runbook, registry) ? lazyLeaseLock(adapters, io) : undefined;
+  // Which cluster, for `runbook history`; a kubeconfig that cannot be read fails later, where it is used.
+  const target = touchesKubernetes(runbook, registry) ? await kubeTargetOf(io, opts).catch(() => undefined) : undefined;
   try {
     const outcome = await runRunbook({
       runbook: runbook,
@@ -68,6 +70,7 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
       adapters,
       ...(lock ? { lock } : {}),
       onRunId: (id) => (runId = id),
+      ...(target ? { target } : {}),
       ...(crash ? { onJournalRecord: crash.onJournalRecord } : {}),
       observer,
       signal: controller.signal,

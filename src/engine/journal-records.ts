@@ -13,6 +13,13 @@ export interface RunStartedRecord {
   params: Record<string, unknown>;
   mode: 'run' | 'resume';
   pid: number;
+  /** The cluster it ran against (kubeconfig context and API server), for `runbook history`. */
+  target?: RunTarget;
+}
+
+export interface RunTarget {
+  context: string;
+  server: string;
 }
 
 export interface PreflightRecord {

@@ -4,7 +4,7 @@ import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunbookError } from '../errors.js';
-import type { JournalRecord, RunStatus } from './journal-records.js';
+import type { JournalRecord, RunStatus, RunTarget } from './journal-records.js';
 import { redact } from './redact.js';
 import { runsDir } from './state-dir.js';
 
@@ -91,6 +91,8 @@ export interface RunSummary {
   finishedAt?: string;
   exitCode?: number;
   steps: number;
+  /** context @ server, when the run journaled its cluster. */
+  target?: RunTarget;
 }
 
 export function summarize(runId: string, records: JournalRecord[]): RunSummary {
@@ -107,6 +109,7 @@ export function summarize(runId: string, records: JournalRecord[]): RunSummary {
     ...(last?.time ? { finishedAt: last.time } : {}),
     ...(last && last.t === 'run-finished' ? { exitCode: last.exitCode } : {}),
     steps: applied.size,
+    ...(start && start.t === 'run-started' && start.target ? { target: start.target } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 import { EXIT, RunbookError, findingsExitCode } from '../errors.js';
 import type { HeldLock, RunLock } from './run-lock.js';
 import type { ExitCode } from '../errors.js';
+import type { RunTarget } from './journal-records.js';
 import { compile } from '../graph/compile.js';
 import type { StepGraph } from '../graph/compile.js';
 import { runbookDigest } from '../runbook/digest.js';
@@ -69,6 +70,8 @@ export interface RunOptions extends PipelineOptions {
   yes: boolean;
   /** What to do after Ctrl-C/SIGTERM: roll back what was applied, or keep it for `resume`. */
   onInterrupt: () => Promise<'rollback' | 'keep'>;
+  /** The cluster this run targets, journaled with its start. */
+  target?: RunTarget;
   rollbackOnFailure?: boolean;
   concurrency?: number;
   resume?: ResumeState;
@@ -118,7 +121,7 @@ export async function runRunbook(o: RunOptions): Promise<RunOutcome> {
   };
 
   try {
-    await journal.append({ t: 'run-started', runId, runbook: o.runbook.name, file: o.runbook.source.file, digest, params: o.params, mode: o.resume ? 'resume' : 'run', pid: process.pid });
+    await journal.append({ t: 'run-started', runId, runbook: o.runbook.name, file: o.runbook.source.file, digest, params: o.params, mode: o.resume ? 'resume' : 'run', pid: process.pid, ...(o.target ? { target: o.target } : {}) });
     observer.stage?.('preflight');
     const pre = await preflight({ graph, params: o.params, adapters: o.adapters, runId, signal });
     base.preflight = pre;

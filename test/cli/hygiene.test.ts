@@ -36,6 +36,8 @@ describe('cluster-hygiene (unattended)', () => {
     expect(r.stdout).not.toMatch(/✖|FAILED|\bfailed\b/);
     const history = await runCli(['--state-dir', own, 'history']);
     expect(history.stdout).toMatch(/cluster-hygiene\s+findings\s/);
+    // Which cluster each run targeted: the kubeconfig's context and API server.
+    expect(history.stdout).toContain(`runbook-lab (${labs.incident.kube.url})`);
     expect(history.stdout).not.toMatch(/failed/);
   });
 

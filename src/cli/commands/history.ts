@@ -18,8 +18,9 @@ export function registerHistory(program: Command, io: CliIO, _result: CommandRes
       const runs = (await listRuns(stateDirOf(io, globalFlags(cmd)))).slice(-Number(opts.limit));
       if (opts.output === 'json') return io.out(JSON.stringify(runs, null, 2) + '\n');
       if (!runs.length) return io.out('No runs yet.\n');
-      io.out(`${'RUN ID'.padEnd(26)} ${'RUNBOOK'.padEnd(22)} ${'STATUS'.padEnd(20)} STEPS  STARTED\n`);
-      for (const r of runs) io.out(`${r.runId.padEnd(26)} ${r.runbook.padEnd(22)} ${r.status.padEnd(20)} ${String(r.steps).padStart(5)}  ${r.startedAt}\n`);
+      // CLUSTER: the kubeconfig context and API server the run targeted ('-' when it touched none).
+      io.out(`${'RUN ID'.padEnd(26)} ${'RUNBOOK'.padEnd(22)} ${'STATUS'.padEnd(20)} STEPS  ${'STARTED'.padEnd(24)}  CLUSTER\n`);
+      for (const r of runs) io.out(`${r.runId.padEnd(26)} ${r.runbook.padEnd(22)} ${r.status.padEnd(20)} ${String(r.steps).padStart(5)}  ${r.startedAt.padEnd(24)}  ${r.target ? `${r.target.context} (${r.target.server})` : '-'}\n`);
     });
 
   program
