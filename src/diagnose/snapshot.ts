@@ -46,7 +46,20 @@ async function readProxmox(proxmox: ProxmoxReader, nodes: readonly KubeObject[])
   const byName = vmsByName(snap.vms);
   const backing = nodes.map((n) => byName.get(n.metadata.name)).filter((vm) => vm !== undefined);
   const hosts = [...new Set(snap.vms.map((vm) => vm.node))];
+  // Not listed is not absent (VM.Audit filters the list): the inventory's VM is asked directly,
+  // so a refusal is a read gap in PVE's words; "does not exist" is the VM really gone.
+  const unlisted = nodes.flatMap((n) => {
+    const k = proxmox.knownVm?.(n.metadata.name);
+    return k?.node !== undefined && !snap.vms.some((vm) => vm.vmid === k.vmid) ? [{ vmid: k.vmid, node: k.node }] : [];
+  });
   await Promise.all([
+    ...unlisted.map(async (k) => {
+      try {
+        await proxmox.getVmConfig(k.node, k.vmid);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.kind === 'not-found')) snap.errors.push(`config of VM ${k.vmid}: ${message(e)}`);
+      }
+    }),
     ...backing.map(async (vm) => {
       try {
         snap.configs.set(vm.vmid, await proxmox.getVmConfig(vm.node, vm.vmid));

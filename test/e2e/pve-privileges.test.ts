@@ -60,8 +60,9 @@ function aclOf(grants: Grant[], drop?: Drop): AclEntry[] {
   });
 }
 
-/** A fresh lab whose runbook token holds `grants` (less `drop`); then the runbook as that token. */
-async function runWith(runbook: string, args: string[], grants: Grant[], drop?: Drop): Promise<CliResult> {
+/** A fresh lab whose runbook token holds `grants` (less `drop`); then the runbook as that token,
+ * in `root` (its report files go there). */
+async function runWith(runbook: string, args: string[], grants: Grant[], drop?: Drop): Promise<{ r: CliResult; root: string }> {
   const root = mkdtempSync(join(tmpdir(), 'pve-privileges-'));
   const lab = await startLab({ dir: join(root, 'lab'), rebootSeconds: 0.2 });
   labs.push(lab);
@@ -74,7 +75,14 @@ async function runWith(runbook: string, args: string[], grants: Grant[], drop?: 
     .replace(/^PROXMOX_TOKEN_SECRET=.*$/m, `PROXMOX_TOKEN_SECRET=${TOKEN.secret}`);
   const envFile = join(root, 'runbook-token.env');
   writeFileSync(envFile, env, { mode: 0o600 });
-  return runCli(['--state-dir', join(root, 'state'), 'run', runbook, ...args, '--yes'], { env: { KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: envFile }, timeoutMs: 90_000 });
+  const r = await runCli(['--state-dir', join(root, 'state'), 'run', runbook, ...args.map((a) => a.replace('{root}', root)), '--yes'], { env: { KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: envFile }, timeoutMs: 90_000 });
+  return { r, root };
+}
+
+/** The evidence of cluster-hygiene's `read.proxmox` warnings in its JSON report. */
+function proxmoxReadGaps(root: string): string {
+  const report = JSON.parse(readFileSync(join(root, 'report.json'), 'utf8')) as { findings: Array<{ check: string; evidence: string[] }> };
+  return report.findings.filter((f) => f.check === 'read.proxmox').flatMap((f) => f.evidence).join('\n');
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -86,26 +94,30 @@ function refusal(drop: Drop): RegExp {
   return new RegExp(`Permission check failed \\(${base}(?:/[^,)]+)?, (?:[\\w.]+\\|)*${esc(drop.privilege)}(?:\\|[\\w.]+)*\\)`);
 }
 
-const RUNBOOKS: Array<{ runbook: string; args: string[] }> = [
+/** `diagnosis`: a refusal is a read gap in the report (the verdict, exit 7 for the incident's
+ * findings, stays), not a failed run; one that passed blind would show no gap. */
+const RUNBOOKS: Array<{ runbook: string; args: string[]; diagnosis?: true }> = [
   { runbook: 'reboot-node', args: ['--node', 'k3s-replica-0'] },
   { runbook: 'fix-ballooning', args: ['--nodes', 'k3s-replica-0,k3s-replica-1', '--memory', '2048'] },
   { runbook: 'purge-dead-node', args: ['--node', 'k3s-replica-2'] },
+  { runbook: 'cluster-hygiene', args: ['--report-json', '{root}/report.json'], diagnosis: true },
 ];
 
 describe('Proxmox privileges of the shipped runbooks: sufficient and minimal (lab, ACLs enforced)', () => {
-  for (const { runbook, args } of RUNBOOKS) {
+  for (const { runbook, args, diagnosis } of RUNBOOKS) {
     it(`${runbook}: succeeds with exactly the derived grants, fails in PVE's words without any one of them`, async () => {
       const grants = await derivedGrants(runbook);
       expect(grants.length).toBeGreaterThan(0);
       const ok = await runWith(runbook, args, grants);
-      expect(ok.code, `${ok.stdout.slice(-3000)}\n${ok.stderr.slice(-1000)}`).toBe(0);
-      expect(ok.stdout + ok.stderr).not.toMatch(/Permission check failed/);
+      expect(ok.r.code, `${ok.r.stdout.slice(-3000)}\n${ok.r.stderr.slice(-1000)}`).toBe(diagnosis ? 7 : 0);
+      expect(ok.r.stdout + ok.r.stderr).not.toMatch(/Permission check failed/);
+      if (diagnosis) expect(proxmoxReadGaps(ok.root)).toBe('');
 
       for (const g of grants) {
         for (const privilege of g.privileges) {
           const drop = { path: g.path, privilege };
-          const r = await runWith(runbook, args, grants, drop);
-          const out = r.stdout + r.stderr;
+          const { r, root } = await runWith(runbook, args, grants, drop);
+          const out = diagnosis ? proxmoxReadGaps(root) : r.stdout + r.stderr;
           expect(out, `without ${privilege} on ${g.path}`).toMatch(refusal(drop));
           expect(r.code, `without ${privilege} on ${g.path}`).not.toBe(0);
         }

@@ -31,6 +31,8 @@ export function toProxmoxError(e: unknown, what: string): Error {
   if (status === 403) return new ApiError('forbidden', `${what}: ${detail}`, { status, cause: e, hint: '`runbook rbac NAME` lists the Proxmox privileges a runbook needs' });
   if (status === 400) return new ApiError('invalid', `${what}: ${detail}`, { status, cause: e });
   if (/checksum mismatch|digest/i.test(detail)) return new ApiError('conflict', `${what}: ${detail}`, { status, cause: e, hint: 'the VM config changed meanwhile: re-read it and try again' });
-  if (/does not exist/i.test(detail)) return new ApiError('not-found', `${what}: ${detail}`, { status, cause: e });
+  // PVE dies with a 500 for a VM that does not exist: a final answer, so no status that the
+  // retry (src/transient.ts: 5xx are transient) would take for a server hiccup.
+  if (/does not exist/i.test(detail)) return new ApiError('not-found', `${what}: ${detail}`, { cause: e });
   return new ApiError('server', `${what}: ${detail}`, { status, cause: e });
 }
