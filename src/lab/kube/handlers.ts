@@ -155,17 +155,6 @@ function deleteOne(res: ServerResponse, store: KubeStore, r: ResourceRoute, opts
   sendJson(res, 200, { ...statusObject('Success', 0, '', ''), details: { name: r.name, ...(t.group ? { group: t.group } : {}), kind: t.plural, uid: out.metadata.uid } });
 }
 
-/**
- * The NamespaceLifecycle admission plugin: nothing is created in a namespace that does not
- * exist, dry run or not (k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go
- * answers with the NotFound of its live lookup). So `kubectl apply --dry-run=server` of a new
- * Namespace and objects in it fails for those objects, as on kube-apiserver v1.20.2.
- */
-function requireNamespace(store: KubeStore, t: ResourceType, o: KubeObject): void {
-  const ns = o.metadata.namespace ?? 'default';
-  if (t.namespaced && !store.get('v1', 'Namespace', ns)) throw notFound({ group: '', resource: 'namespaces' }, ns);
-}
-
 export async function handleResource(req: IncomingMessage, res: ServerResponse, store: KubeStore, r: ResourceRoute, q: URLSearchParams): Promise<void> {
   const t = r.t;
   const method = req.method ?? 'GET';
@@ -179,9 +168,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   if (!r.name) {
     if (method === 'GET') return isWatch ? watch(req, res, store, r, q) : list(req, res, store, r, q);
     if (method === 'POST') {
-      const o = bodyObject(r, await readJsonBody(req));
-      requireNamespace(store, t, o);
-      const created = store.create(o, { dryRun });
+      const created = store.create(bodyObject(r, await readJsonBody(req)), { dryRun });
       return sendJson(res, 201, created);
     }
     if (method === 'DELETE') {
