@@ -65,7 +65,7 @@ describe('Kubernetes adapter under injected faults', () => {
     expect([read.hits, got.notes.length]).toEqual([1, 1]);
     const create = lab.faults.add({ server: 'kube', method: 'POST', path: /\/configmaps$/, fault: { kind: 'reset' } });
     const made = await scoped(() => kube.writer.create(cm('e')));
-    await expect(made.result).rejects.toThrow(/create configmap default\/e: cannot reach the Kubernetes API \(ECONNRESET: the server closed the connection\)/);
+    await expect(made.result).rejects.toThrow(/create configmap default\/e: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(ECONNRESET: the server closed the connection\)/);
     expect([create.hits, made.notes.length]).toEqual([1, 0]);
   });
 
@@ -73,7 +73,7 @@ describe('Kubernetes adapter under injected faults', () => {
     lab.kube.store.create(cm('f'));
     const rule = lab.faults.add({ server: 'kube', method: 'PATCH', path: /\/configmaps\/f$/, fault: { kind: 'blackhole' } });
     const { result, notes } = await scoped(() => kube.writer.patch(ref('f'), { data: { x: '1' } }, 'merge'));
-    await expect(result).rejects.toThrow('patch configmap default/f: cannot reach the Kubernetes API (ETIMEDOUT: no answer within 0.4 s)');
+    await expect(result).rejects.toThrow(/^patch configmap default\/f: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT: no answer within 0\.4 s\)$/);
     expect(rule.hits).toBe(policy.retry.maximumAttempts);
     expect(notes).toHaveLength(policy.retry.maximumAttempts - 1);
   });
@@ -147,14 +147,14 @@ describe('Kubernetes adapter under injected faults', () => {
     expect(((await waited)?.data as Record<string, string>).ready).toBe('yes');
   });
 
-  it('a server that never answered is reported at once, without retries', async () => {
+  it('a server that never answered is reported at once, naming it, without retries', async () => {
     const closed = await closedPort();
     const dir = mkdtempSync(join(tmpdir(), 'runbook-faults-kc-'));
     const file = join(dir, 'kubeconfig');
     writeFileSync(file, readFileSync(lab.kubeconfigPath, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${closed}`));
     const dead = await createKubeAdapters({ kubeconfig: file }, policy);
     const { result, notes } = await scoped(() => dead.reader.get(ref('a')));
-    await expect(result).rejects.toThrow(/cannot reach the Kubernetes API \(ECONNREFUSED\)/);
+    await expect(result).rejects.toThrow(`get configmap default/a: cannot reach the Kubernetes API at https://127.0.0.1:${closed} (ECONNREFUSED)`);
     expect(notes).toEqual([]);
   });
 });

@@ -45,13 +45,13 @@ describe('outages during a run', () => {
     await new Promise((r) => setTimeout(r, 10_000)); // the outage itself is what is being simulated
     await outage.end();
     const r = await run.done;
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Run \S+ succeeded: 4 step\(s\) applied/);
     expect(reboots(l, 111)).toHaveLength(1);
     expect(l.kube.store.get('v1', 'Node', 'k3s-replica-0')?.spec).not.toMatchObject({ unschedulable: true });
     const retried = journal().filter((x) => x.t === 'call-retried');
     expect(retried.length).toBeGreaterThan(0);
-    expect(retried.map((x) => (x as { error: string }).error).join('\n')).toMatch(/cannot reach the Kubernetes API \(ECONN(REFUSED|RESET)/);
+    expect(retried.map((x) => (x as { error: string }).error).join('\n')).toMatch(/cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(ECONN(REFUSED|RESET)/);
     expect(lease(l)?.spec?.holderIdentity).toBeUndefined();
   }, 150_000);
 
@@ -64,7 +64,7 @@ describe('outages during a run', () => {
       then: { server: 'kube', times: 1, fault: { kind: 'outage', ms: 10_000 } },
     });
     const r = await runCli(['--state-dir', state, 'run', 'reboot-node', '--node', 'k3s-replica-1', '--yes'], { env, timeoutMs: 120_000 });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/reboot failed: .*start failed: QEMU exited with code 1/);
     expect(r.stdout).toMatch(/Rolled back \d+ step\(s\): .*drain/);
     expect(l.kube.store.get('v1', 'Node', 'k3s-replica-1')?.spec).not.toMatchObject({ unschedulable: true });
@@ -83,8 +83,8 @@ describe('outages during a run', () => {
     });
     const r = await runCli(['--state-dir', state, 'run', 'reboot-node', '--node', 'k3s-replica-1', '--yes'], { env: { ...env, RUNBOOK_REQUEST_TIMEOUT: '1s' }, timeoutMs: 120_000 });
     expect(r.signal).toBeNull();
-    expect(r.code).toBe(5);
-    expect(r.stdout + r.stderr).toMatch(/patch node k3s-replica-1: cannot reach the Kubernetes API \(ETIMEDOUT: no answer within 1 s\)/);
+    expect(r.code, r.stdout + r.stderr).toBe(5);
+    expect(r.stdout + r.stderr).toMatch(/patch node k3s-replica-1: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT: no answer within 1 s\)/);
     const blackholed = l.faults.active().find((f) => f.rule.fault.kind === 'blackhole')!;
     expect(blackholed.hits).toBe(8); // the default policy's maximumAttempts: bounded, not forever
     expect(journal().filter((x) => x.t === 'call-retried' && (x as { call: string }).call === 'patch node k3s-replica-1')).toHaveLength(7);
@@ -92,7 +92,7 @@ describe('outages during a run', () => {
     // The retries are visible in the run's story, not hidden.
     const runId = /Journal: .*\/([^/]+)\.jsonl/.exec(r.stdout)![1]!;
     const show = await runCli(['--state-dir', state, 'show', runId], { env });
-    expect(show.stdout).toMatch(/drain: retrying in 0\.3 s \(attempt 2\): patch node k3s-replica-1: cannot reach the Kubernetes API \(ETIMEDOUT: no answer within 1 s\)/);
+    expect(show.stdout).toMatch(/drain: retrying in 0\.3 s \(attempt 2\): patch node k3s-replica-1: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT: no answer within 1 s\)/);
     expect(show.stdout).toMatch(/drain: ROLLBACK FAILED: patch node k3s-replica-1/);
   }, 150_000);
 

@@ -34,7 +34,8 @@ const HINTS: Partial<Record<ApiErrorKind, string>> = {
   unavailable: 'the API server is not ready: retry when it is healthy',
 };
 
-export function toApiError(e: unknown, what: string): Error {
+/** `server`: the API server's URL, named when it cannot be reached. */
+export function toApiError(e: unknown, what: string, server?: string): Error {
   if (e instanceof ApiError) return e;
   const code = (e as { code?: unknown })?.code;
   if (typeof code === 'number' && code >= 400) {
@@ -44,7 +45,7 @@ export function toApiError(e: unknown, what: string): Error {
     return new ApiError(kind, `${what}: ${message}`, { status: code, cause: e, ...(hint ? { hint } : {}) });
   }
   const net = networkFailure(e);
-  if (net) return new ApiError('unavailable', `${what}: cannot reach the Kubernetes API (${net.label})`, { cause: e, hint: 'is the cluster up, and is this the right kubeconfig/context?' });
+  if (net) return new ApiError('unavailable', `${what}: cannot reach the Kubernetes API${server ? ` at ${server}` : ''} (${net.label})`, { cause: e, hint: 'is the cluster up, and is this the right kubeconfig/context?' });
   const tls = codeMatching(e, /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/);
   if (tls) {
     return new ApiError('unavailable', `${what}: TLS verification failed (${tls})`, { cause: e, hint: 'the kubeconfig\'s certificate-authority does not match the server' });

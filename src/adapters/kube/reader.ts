@@ -36,7 +36,7 @@ export class ClientNodeReader implements KubeReader {
 
   /** One call with the adapter's timeout and retry policy; `idempotent` says whether a reset or timeout may be retried. */
   protected call<T>(what: string, fn: () => Promise<T>, idempotent: boolean, until?: number): Promise<T> {
-    return apiCall(what, fn, { policy: this.policy, reach: this.reach, idempotent, mapError: (e) => toApiError(e, what), ...(until !== undefined ? { until } : {}) });
+    return apiCall(what, fn, { policy: this.policy, reach: this.reach, idempotent, mapError: (e) => toApiError(e, what, this.kc.getCurrentCluster()?.server), ...(until !== undefined ? { until } : {}) });
   }
 
   async get(ref: KubeRef, until?: number): Promise<KubeObject | undefined> {
