@@ -6,9 +6,9 @@
 // idempotent: a reboot that ran but whose reply was lost must not run twice.
 
 /** Connection failures, by Node's and undici's codes. */
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
+const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
 /** ...of which these mean the request never left: safe to send again whatever it does. */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 function* causes(e: unknown): Generator<Record<string, unknown>> {
   let cur: unknown = e;
@@ -49,6 +49,11 @@ export function networkFailure(e: unknown): { code: string; label: string } | un
     if (c.message === 'socket hang up') return { code: 'ECONNRESET', label: 'ECONNRESET: socket hang up' };
   }
   return undefined;
+}
+
+/** Nothing listens there (refused, no route, no such host): on first contact, a wrong URL or a server that is down. */
+export function nothingListening(e: unknown): boolean {
+  return /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/.test(networkFailure(e)?.code ?? '');
 }
 
 /** A code somewhere in the cause chain matching `pattern` (TLS failures: CERT_..., SELF_SIGNED...). */

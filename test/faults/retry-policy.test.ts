@@ -88,6 +88,7 @@ describe('the retry loop', () => {
 describe('transient classification (one place for both adapters)', () => {
   it.each([
     ['connection refused', net('ECONNREFUSED'), true, true],
+    ['no such host', net('ENOTFOUND'), true, true],
     ['connection reset', net('ECONNRESET'), true, false],
     ['socket hang up', Object.assign(new Error('x'), { cause: new Error('socket hang up') }), true, false],
     ['request timeout', net('ETIMEDOUT'), true, false],
