@@ -7,6 +7,7 @@ import { ballooning } from './checks/ballooning.js';
 import { capacityMismatch } from './checks/capacity-mismatch.js';
 import { crashLoops } from './checks/crash-loops.js';
 import { deadNodes } from './checks/dead-nodes.js';
+import { etcdQuorum } from './checks/etcd-quorum.js';
 import { helmReleases } from './checks/helm-releases.js';
 import { hostOvercommit } from './checks/host-overcommit.js';
 import { kustomizations } from './checks/kustomizations.js';
@@ -27,6 +28,7 @@ export const CHECKS: readonly Check[] = [
   ballooning,
   capacityMismatch,
   deadNodes,
+  etcdQuorum,
   noMemoryLimit,
   nodeMemoryPressure,
   nodeCommitment,

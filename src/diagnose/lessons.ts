@@ -17,6 +17,7 @@ export const LESSONS = {
   dependencyChain: 'Fix infrastructure issues first before troubleshooting apps: Kustomizations blocked on DependencyNotReady recover once the root of their chain does.',
   reservedPriorityClass: 'PriorityClass names with the `system-` prefix are reserved by Kubernetes: rename it (e.g. infrastructure-priority) in Git.',
   etcd: 'API/etcd instability is a symptom of starved control-plane nodes: stabilise node memory, then retry what failed during it.',
+  etcdQuorum: 'A dead server is still an etcd member: it counts against quorum until it is removed, so remove dead servers (their member goes with the Node) before another one fails.',
   apiUnready: 'An apiserver that is not ready makes every other reading unreliable: fix it before anything else.',
 } as const;
 

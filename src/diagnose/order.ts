@@ -11,6 +11,7 @@ export const CHECK_RANK: readonly string[] = [
   'proxmox.capacity-mismatch',
   'node.dead',
   'node.not-ready',
+  'etcd.quorum',
   'pod.no-memory-limit',
   'node.memory-pressure',
   'node.memory-commitment',

@@ -6,11 +6,10 @@
 import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
 import { SECRET, isEtcdMember, isNodeReady, nodeRef } from '../../src/kube-facts.js';
-import { nodePasswordSecretName } from '../../src/k3s-facts.js';
+import { finalizerOwner, missingEtcdAnnotations, nodePasswordSecretName, stuckFinalizers } from '../../src/k3s-facts.js';
 import { formatDuration } from '../../src/runbook/duration.js';
 import { duration, nodeName } from '../schemas.js';
 import { saveThenDelete } from './delete-saved.js';
-import { finalizerOwner, missingEtcdAnnotations, stuckFinalizers } from './k3s-node-finalizers.js';
 import { kube } from './permissions.js';
 
 export const k8sDeleteNode = defineStep({

@@ -1,6 +1,7 @@
 // object.stuck-terminating: objects deleted a while ago that stay because of finalizers
 // (the incident's PV held by kubernetes.io/pv-protection after its node was gone).
 import type { KubeObject } from '../../adapters/ports.js';
+import { stuckFinalizers } from '../../k3s-facts.js';
 import { pvPinnedNode } from '../../kube-facts.js';
 import { LESSONS, RUNBOOKS } from '../lessons.js';
 import { claimPinnedNode } from '../node-facts.js';
@@ -38,6 +39,8 @@ export const stuckTerminating: Check = ({ snap }) => {
       evidence: [
         `deletionTimestamp ${obj.metadata.deletionTimestamp}, finalizers ${finalizers.join(', ')}`,
         ...(node ? [`bound to node ${node}${nodeDown ? ' (not Ready or gone)' : ''}`] : []),
+        // a Node held by k3s's own controllers: which one, and what is known to block it
+        ...(obj.kind === 'Node' ? [stuckFinalizers(obj)] : []),
       ],
       lesson: LESSONS.stuckTerminating,
       ...(nodeDown && node && obj.kind !== 'Node' ? { fix: { runbook: RUNBOOKS.purgeDeadNode, params: { node } } } : {}),
