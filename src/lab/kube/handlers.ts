@@ -34,13 +34,14 @@ function listItem(t: ResourceType, o: KubeObject): unknown {
   return rest;
 }
 
-function readAll(store: KubeStore, t: ResourceType, r: ResourceRoute, q: URLSearchParams): KubeObject[] {
+/** The stored objects themselves (frozen): a response only serialises them, so a page of 500 no longer copies all 10k. */
+function readAll(store: KubeStore, t: ResourceType, r: ResourceRoute, q: URLSearchParams): readonly KubeObject[] {
   if (!t.writable) {
     const labels = parseLabelSelector(q.get('labelSelector') ?? undefined);
     const fields = parseFieldSelector(t.kind, q.get('fieldSelector') ?? undefined);
     return staticCrds().filter((o) => labels(o.metadata.labels) && fields(o));
   }
-  return store.list(apiVersionOf(t), t.kind, { namespace: r.namespace, labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined });
+  return store.view(apiVersionOf(t), t.kind, { namespace: r.namespace, labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined });
 }
 
 function readOne(store: KubeStore, r: ResourceRoute): KubeObject {

@@ -12,7 +12,7 @@ export interface WatchRequest {
   resourceVersion?: string;
   timeoutSeconds?: number;
   /** Current objects that match (for the initial ADDED events). */
-  initial: () => KubeObject[];
+  initial: () => readonly KubeObject[];
   /** Whether an object belongs to this watch (type, namespace, selectors). */
   matches: (o: KubeObject) => boolean;
   /** Whether an event is about this resource type at all. */
