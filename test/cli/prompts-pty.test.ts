@@ -3,12 +3,13 @@
 // exit 130, run lock released, journal finished); Esc is "no" (declined, exit 4). Never a
 // stack trace: before, Ctrl-C here crashed with ERR_USE_AFTER_CLOSE and left the node
 // cordoned and the lock held.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../src/lab/lab.js';
 import { startLab } from '../../src/lab/lab.js';
+import { runCli } from '../support/cli.js';
 import type { PtySession } from '../support/pty.js';
 import { KEY, startPty } from '../support/pty.js';
 
@@ -48,6 +49,14 @@ function rebootNode(node: string, extra: string[], cols: number) {
   return { state, pty: startPty(['--state-dir', state, 'run', 'reboot-node', '--node', node, ...extra], { env: env(), cols, rows: 24 }) };
 }
 
+/** reboot-node, answered with `key` at its first confirmation (drain's). */
+async function keyAtFirstConfirmation(node: string, cols: number, key: string) {
+  const run = rebootNode(node, [], cols);
+  await run.pty.waitFor(/\? Run drain \(k8s\.drain\)\? It changes/);
+  run.pty.write(key);
+  return run;
+}
+
 describe('Ctrl-C and Esc at a run confirmation', () => {
   it('Ctrl-C after a step was applied asks keep/rollback; rollback uncordons, exit 130, lock released (80x24)', async () => {
     const { state, pty } = rebootNode('k3s-replica-0', [], 80);
@@ -78,21 +87,48 @@ describe('Ctrl-C and Esc at a run confirmation', () => {
   }, 120_000);
 
   it('Ctrl-C before anything was applied ends interrupted (130) with nothing to ask', async () => {
-    const { state, pty } = rebootNode('k3s-server-2', [], 80);
-    await pty.waitFor(/\? Run drain \(k8s\.drain\)\? It changes/);
-    pty.write(KEY.ctrlC);
+    const { state, pty } = await keyAtFirstConfirmation('k3s-server-2', 80, KEY.ctrlC);
     await endsCleanly(pty, state, 'interrupted', 130);
     expect(pty.screen()).not.toMatch(/Roll back the steps completed so far/);
     expect(cordoned('k3s-server-2')).toBe(false);
   }, 120_000);
 
   it('Esc is "no": the run ends declined (exit 4) and nothing changed', async () => {
-    const { state, pty } = rebootNode('k3s-replica-0', [], 160);
-    await pty.waitFor(/\? Run drain \(k8s\.drain\)\? It changes/);
-    pty.write(KEY.esc);
+    const { state, pty } = await keyAtFirstConfirmation('k3s-replica-0', 160, KEY.esc);
     await endsCleanly(pty, state, 'declined', 4);
     expect(pty.screen()).not.toMatch(/Cancelled prompt/);
     expect(pty.screen()).toMatch(/declined: drain/);
     expect(cordoned('k3s-replica-0')).toBe(false);
+  }, 120_000);
+});
+
+describe('Ctrl-C and Esc at `runbook rollback`\'s question', () => {
+  const RUNBOOK = `apiVersion: runbook.dev/v1
+name: two-files
+description: Two undoable steps.
+params:
+  dir: { type: string, required: true, description: work dir }
+steps:
+  - { id: one, uses: core.shell, with: { run: "touch a", rollback: "rm a", cwd: "\${{ params.dir }}" } }
+  - { id: two, uses: core.shell, needs: [one], with: { run: "touch b", rollback: "rm b", cwd: "\${{ params.dir }}" } }
+`;
+
+  it.each([
+    ['Esc declines (exit 4)', KEY.esc, 4, /Roll back 2 step\(s\)/],
+    ['Ctrl-C is an interrupt (exit 130)', KEY.ctrlC, 130, /interrupted at the prompt; nothing more was changed/],
+  ])('%s and nothing is undone', async (_name, key, code, says) => {
+    const dir = mkdtempSync(join(root, 'rollback-'));
+    writeFileSync(join(dir, 'two-files.yaml'), RUNBOOK);
+    const state = join(dir, 'state');
+    const run = await runCli(['--state-dir', state, 'run', join(dir, 'two-files.yaml'), '--dir', dir, '--yes']);
+    expect(run.code).toBe(0);
+    const runId = /Run (\S+) succeeded/.exec(run.stdout)![1]!;
+    const pty = startPty(['--state-dir', state, 'rollback', runId], { env: { NO_COLOR: '1' }, cols: 80, rows: 24 });
+    await pty.waitFor(/\? Roll back 2 step\(s\)/);
+    pty.write(key);
+    expect(await pty.exit).toBe(code);
+    expect(pty.screen()).toMatch(says);
+    expect(pty.screen()).not.toMatch(STACK);
+    expect(existsSync(join(dir, 'a')) && existsSync(join(dir, 'b'))).toBe(true);
   }, 120_000);
 });
