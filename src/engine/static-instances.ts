@@ -16,6 +16,8 @@ const infoOf = (node: GraphNode): InstanceInfo => ({ key: node.id, stepId: node.
 function groupEntries(group: GraphNode, items: unknown[], scope: Scope): StaticNode[] {
   const children = group.children ?? [];
   return children.map((child): StaticNode => {
+    // No items: nothing runs, even a step that reads a sibling's outputs (not "deferred").
+    if (!items.length) return { node: child, kind: 'instances', instances: [] };
     const itemScope = (item: unknown): Scope => ({ ...scope, item });
     const missing = missingStepRefs(child.spec, itemScope(items[0]));
     if (missing.length) return { node: child, kind: 'deferred', reason: `known after ${missing.join(', ')} ran`, info: infoOf(child) };

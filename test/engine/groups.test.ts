@@ -3,8 +3,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
 import { readJournal } from '../../src/engine/journal.js';
+import { staticInstances } from '../../src/engine/static-instances.js';
+import { compile } from '../../src/graph/compile.js';
 import { parseRunbook } from '../../src/runbook/load.js';
-import { log, registry, resetLog, run, tempDir } from './harness.js';
+import { log, parse, registry, resetLog, run, tempDir } from './harness.js';
 
 const HEAD = 'apiVersion: runbook.dev/v1\nname: t\ndescription: test\nparams:\n  nodes: { type: list, default: [n1, n2, n3], description: nodes }\n';
 
@@ -47,6 +49,20 @@ describe('groups', () => {
     expect(log).toEqual(['+n1', '+n2', '-n2']);
     const records = await readJournal(stateDir, out.runId);
     expect(records.filter((r) => r.t === 'item-committed')).toEqual([expect.objectContaining({ key: 'roll[n1]', keys: ['roll.first[n1]'] })]);
+  });
+
+  it('over no items plans nothing, not even a step that reads a sibling\'s outputs', () => {
+    const graph = compile(parse(`${HEAD}steps:
+  - id: roll
+    forEach: params.nodes
+    steps:
+      - { id: first, uses: test.record, with: { name: "\${{ item }}" } }
+      - { id: second, uses: test.record, needs: [first], with: { name: "\${{ steps.first.outputs.name }}" } }
+`), registry);
+    expect(staticInstances(graph, { nodes: [] }).map((e) => [e.node.id, e.kind, e.kind === 'instances' ? e.instances.length : e.reason])).toEqual([
+      ['roll.first', 'instances', 0],
+      ['roll.second', 'instances', 0],
+    ]);
   });
 
   it('validate: a group needs forEach, its steps may use item and their siblings, nothing else', () => {
