@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createKubeAdapters } from '../../src/adapters/kube/adapter.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
+import { deadServerScenario } from '../support/k3s-scenarios.js';
 
 let lab: Lab | undefined;
 let dir: string | undefined;
@@ -20,20 +21,7 @@ afterEach(async () => {
 /** Three servers; k3s-server-2's VM is gone and, with `annotated: false`, k3s never annotated its member. */
 async function servers(annotated: boolean) {
   dir = mkdtempSync(join(tmpdir(), 'runbook-diag-k3s-'));
-  writeFileSync(join(dir, 'scenario.yaml'), `
-name: servers
-proxmox:
-  nodes: [{ name: pve, memoryMiB: 8192 }]
-  vms:
-    - { vmid: 101, name: k3s-server-0, node: pve, memory: 2048 }
-    - { vmid: 102, name: k3s-server-1, node: pve, memory: 2048 }
-  tokens: [{ id: 'root@pam!runbook', secret: 6f1d1c9e-3b1a-4f5e-9c2d-7a8b9c0d1e2f }]
-kubernetes:
-  nodes:
-    - { name: k3s-server-0, role: control-plane, vmid: 101 }
-    - { name: k3s-server-1, role: control-plane, vmid: 102 }
-    - { name: k3s-server-2, role: control-plane, vmid: 103, vm: absent, etcdAnnotations: ${annotated} }
-`);
+  writeFileSync(join(dir, 'scenario.yaml'), deadServerScenario(annotated));
   lab = await startLab({ dir: join(dir, 'lab'), scenario: join(dir, 'scenario.yaml') });
   lab.settle();
   return createKubeAdapters({ kubeconfig: lab.kubeconfigPath });

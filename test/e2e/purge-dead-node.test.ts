@@ -11,28 +11,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { runCli } from '../support/cli.js';
+import { deadServerScenario } from '../support/k3s-scenarios.js';
 
 const labs: Lab[] = [];
 afterEach(async () => {
   await Promise.all(labs.splice(0).map((l) => l.stop()));
 });
 const exec = promisify(execFile);
-
-/** Three k3s servers with embedded etcd; k3s-server-2's VM was deleted in Proxmox. */
-const DEAD_SERVER = (annotated: boolean) => `
-name: dead-server
-proxmox:
-  nodes: [{ name: pve, memoryMiB: 8192 }]
-  vms:
-    - { vmid: 101, name: k3s-server-0, node: pve, memory: 2048 }
-    - { vmid: 102, name: k3s-server-1, node: pve, memory: 2048 }
-  tokens: [{ id: 'root@pam!runbook', secret: 6f1d1c9e-3b1a-4f5e-9c2d-7a8b9c0d1e2f }]
-kubernetes:
-  nodes:
-    - { name: k3s-server-0, role: control-plane, vmid: 101 }
-    - { name: k3s-server-1, role: control-plane, vmid: 102 }
-    - { name: k3s-server-2, role: control-plane, vmid: 103, vm: absent, etcdAnnotations: ${annotated} }
-`;
 
 async function lab(scenario?: string) {
   const root = mkdtempSync(join(tmpdir(), 'runbook-purge-'));
@@ -94,7 +79,7 @@ describe('purge-dead-node against k3s finalizers', () => {
   }, 60_000);
 
   it('a dead server: preflight says k3s removes its etcd member; the purge removes it from the etcd member list', async () => {
-    const { lab: l, cli, kubectl } = await lab(DEAD_SERVER(true));
+    const { lab: l, cli, kubectl } = await lab(deadServerScenario(true));
     const r = await cli(['run', 'purge-dead-node', '--node', 'k3s-server-2', '--vm-gone', '--yes']);
     expect(r.code, r.stdout.slice(-1500)).toBe(EXIT.ok);
     expect(r.stdout).toMatch(/etcd keeps quorum: 2\/2 remaining members Ready/);
@@ -104,7 +89,7 @@ describe('purge-dead-node against k3s finalizers', () => {
   }, 120_000);
 
   it("a dead server without k3s's etcd annotations is refused before anything changes, naming them", async () => {
-    const { lab: l, cli, kubectl } = await lab(DEAD_SERVER(false));
+    const { lab: l, cli, kubectl } = await lab(deadServerScenario(false));
     const r = await cli(['run', 'purge-dead-node', '--node', 'k3s-server-2', '--vm-gone', '--yes']);
     expect(r.code, r.stdout.slice(-1500)).toBe(EXIT.preflightFailed);
     expect(r.stdout).toMatch(/FAIL node k3s-server-2 is an etcd member without etcd\.k3s\.cattle\.io\/node-name \/ etcd\.k3s\.cattle\.io\/node-address/);

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { runCli } from '../support/cli.js';
+import { proxmoxSection } from '../support/k3s-scenarios.js';
 
 const labs: Lab[] = [];
 afterEach(async () => {
@@ -21,13 +22,7 @@ const exec = promisify(execFile);
 
 const SCENARIO = `
 name: metallb-0-16
-proxmox:
-  nodes: [{ name: pve, memoryMiB: 8192 }]
-  vms:
-    - { vmid: 101, name: k3s-server-0, node: pve, memory: 2048 }
-    - { vmid: 111, name: k3s-replica-0, node: pve, memory: 2048 }
-  tokens: [{ id: 'root@pam!runbook', secret: 6f1d1c9e-3b1a-4f5e-9c2d-7a8b9c0d1e2f }]
-kubernetes:
+${proxmoxSection([[101, 'k3s-server-0'], [111, 'k3s-replica-0']])}kubernetes:
   nodes:
     - { name: k3s-server-0, role: control-plane, vmid: 101 }
     - { name: k3s-replica-0, role: worker, vmid: 111 }
