@@ -33,7 +33,7 @@ describe('doctor --report-prometheus', () => {
   it('writes findings by check and severity, the worst severity, duration, exit code and the last success', async () => {
     const file = join(root, 'runbook.prom');
     const r = await runCli(['doctor', '--output', 'json', '--report-prometheus', file], { env: { KUBECONFIG: labs.lab.kubeconfigPath, PROXMOX_ENV_FILE: labs.lab.proxmoxEnvPath } });
-    expect(r.code).toBe(7);
+    expect(r.code, r.stderr).toBe(7);
     const text = readFileSync(file, 'utf8');
     const check = promtool(text);
     expect(check.out).toBe('');
@@ -57,7 +57,7 @@ describe('doctor --report-prometheus', () => {
     const dead = join(root, 'dead-kubeconfig');
     writeFileSync(dead, readFileSync(labs.lab.kubeconfigPath, 'utf8').replace(/server: \S+/, `server: https://127.0.0.1:${closedPort()}`));
     const failed = await runCli(['doctor', '--output', 'json', '--no-proxmox', '--report-prometheus', file], { env: { KUBECONFIG: dead } });
-    expect(failed.code).toBe(3);
+    expect(failed.code, failed.stderr).toBe(3);
     const after = readFileSync(file, 'utf8');
     expect(promtool(after).code).toBe(0);
     const again = samples(after);
@@ -72,7 +72,7 @@ describe('run cluster-hygiene --report-prometheus (the scheduled hygiene)', () =
     const file = join(root, 'hygiene.prom');
     const state = mkdtempSync(join(tmpdir(), 'runbook-prom-state-'));
     const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--yes', '--output', 'json', '--no-lock', '--report-prometheus', file], { env: { KUBECONFIG: labs.lab.kubeconfigPath, PROXMOX_ENV_FILE: labs.lab.proxmoxEnvPath } });
-    expect(r.code).toBe(7);
+    expect(r.code, r.stderr).toBe(7);
     const text = readFileSync(file, 'utf8');
     expect(promtool(text)).toEqual({ code: 0, out: '' });
     const got = samples(text);
