@@ -68,6 +68,8 @@ export interface ProxmoxVmSummary {
   vmid: number;
   name: string;
   status: string;
+  /** From the VM's config, so still listed when the name has expired with its node's RRD data. */
+  tags?: string[];
 }
 
 export interface ProxmoxVmConfig {

@@ -8,10 +8,13 @@
 import type { ProxmoxReader, ProxmoxVmSummary } from '../../src/adapters/ports.js';
 import { ApiError } from '../../src/errors.js';
 
+/** By name, else by a tag that is the node's name: tags come from the config, so they are still
+ * listed when the name has expired (its PVE node silent for 5 minutes). */
 export async function findVm(proxmox: ProxmoxReader, nodeName: string): Promise<ProxmoxVmSummary | undefined> {
   const vms = await proxmox.listVms();
-  const matches = vms.filter((v) => v.name === nodeName);
-  if (matches.length > 1) throw new Error(`${matches.length} Proxmox VMs are named ${nodeName} (${matches.map((m) => m.vmid).join(', ')}): map the node in an inventory file`);
+  const byName = vms.filter((v) => v.name === nodeName);
+  const matches = byName.length ? byName : vms.filter((v) => v.tags?.includes(nodeName));
+  if (matches.length > 1) throw new Error(`${matches.length} Proxmox VMs are named or tagged ${nodeName} (${matches.map((m) => m.vmid).join(', ')}): map the node in an inventory file`);
   return matches[0];
 }
 

@@ -20,12 +20,13 @@ beforeAll(async () => {
     vms: [
       { vmid: 111, name: 'worker-a', node: 'pve1', memory: 2048 },
       { vmid: 112, name: 'worker-b', node: 'pve2', memory: 2048 },
+      { vmid: 115, name: 'worker-e', node: 'pve2', memory: 2048, tags: 'k3s;worker-e' },
       { vmid: 114, name: 'worker-d', node: 'pve1', memory: 2048, status: 'stopped' },
     ],
   });
   pve.state.addToken({ ...OPS, privsep: true });
   const tenMinutesAgo = new Date(Date.now() - 10 * 60_000).toISOString();
-  for (const name of ['worker-a', 'worker-b', 'worker-c', 'worker-d']) {
+  for (const name of ['worker-a', 'worker-b', 'worker-c', 'worker-d', 'worker-e']) {
     kube.store.create({ apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: {}, status: { conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', lastTransitionTime: tenMinutesAgo }] } });
   }
 });
@@ -85,6 +86,9 @@ describe('k8s.assert-node-dead: evidence that the VM is gone', () => {
     expect(byName.vm).toMatchObject({ ok: false, message: expect.stringMatching(/no Proxmox VM named worker-b is listed/) });
     const mapped = await check('worker-b', await provider({ inventory: { nodes: { 'worker-b': { vmid: 112, node: 'pve2' } } } }));
     expect(mapped.vm).toMatchObject({ ok: false, message: 'its VM 112 on pve2 is unknown: that PVE node has not reported for 5 minutes, the VM may still run' });
+    // Tags come from the config, not the RRD data: a VM tagged with the node's name is still found.
+    const tagged = await check('worker-e', await provider());
+    expect(tagged.vm).toMatchObject({ ok: false, message: 'its VM 115 on pve2 is unknown: that PVE node has not reported for 5 minutes, the VM may still run' });
   });
 
   test('a listed stopped VM is evidence; a running one refuses', async () => {

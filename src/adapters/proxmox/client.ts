@@ -58,7 +58,7 @@ export class ProxmoxApiClient implements ProxmoxWriter {
       const all = await this.api.cluster.resources.$get({ type: 'vm' });
       return all
         .filter((r) => r.type === 'qemu' && r.vmid !== undefined)
-        .map((r) => ({ node: String(r.node), vmid: Number(r.vmid), name: String(r.name ?? ''), status: String(r.status ?? 'unknown') }));
+        .map((r) => ({ node: String(r.node), vmid: Number(r.vmid), name: String(r.name ?? ''), status: String(r.status ?? 'unknown'), ...(r.tags ? { tags: String(r.tags).split(/[;,\s]+/).filter(Boolean) } : {}) }));
     });
   }
 

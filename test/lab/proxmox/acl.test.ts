@@ -129,12 +129,12 @@ describe('Proxmox simulator: stale RRD data, version, unreachable node', () => {
     sim = await startSim(spec({ vms: [{ vmid: 103, name: 'k3s-server-1', node: 'pve2', memory: 2048, tags: 'k3s;server' }] }));
     const client = await sim.client();
     sim.state.setNodeOnline('pve2', false, Date.now() - 60_000);
-    expect(await client.listVms()).toEqual([{ node: 'pve2', vmid: 103, name: 'k3s-server-1', status: 'running' }]);
+    expect(await client.listVms()).toEqual([{ node: 'pve2', vmid: 103, name: 'k3s-server-1', status: 'running', tags: ['k3s', 'server'] }]);
     sim.state.setNodeOnline('pve2', true);
     sim.state.setNodeOnline('pve2', false, Date.now() - 6 * 60_000);
     const entry = ((await sim.raw('GET', '/cluster/resources?type=vm', { headers: tokenHeader })).json().data as unknown[])[0];
     expect(entry).toEqual({ id: 'qemu/103', type: 'qemu', vmid: 103, node: 'pve2', status: 'unknown', tags: 'k3s;server' });
-    expect(await client.listVms()).toEqual([{ node: 'pve2', vmid: 103, name: '', status: 'unknown' }]);
+    expect(await client.listVms()).toEqual([{ node: 'pve2', vmid: 103, name: '', status: 'unknown', tags: ['k3s', 'server'] }]);
   });
 
   it('reports the 8.x line by default, another release when the spec says so', async () => {
