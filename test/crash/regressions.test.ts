@@ -136,6 +136,50 @@ describe('every object a step deletes is journaled before the first delete (issu
   }
 });
 
+/** Another run, alive, holds the cluster's run lock. */
+function foreignLock(lab: Lab): void {
+  const now = new Date().toISOString().replace(/Z$/, '000Z');
+  lab.kube.store.mutate('coordination.k8s.io/v1', 'Lease', 'runbook-run-lock', 'kube-system', (o) => {
+    o.spec = { holderIdentity: 'reboot-node/20261204-000000Z-othr@elsewhere:1', leaseDurationSeconds: 600, acquireTime: now, renewTime: now };
+  });
+}
+
+describe('rollback and restore write through the guarded path (issue 12)', () => {
+  it('rollback waits for the run lock (another run holds it: exit 3, nothing undone), then undoes with Events', () =>
+    withLab(async (c) => {
+      const run = await c.killWhen(['run', 'drain-node', '--node', 'k3s-replica-0', '--yes'], (lab) => unschedulable(lab, 'k3s-replica-0'));
+      expect(run.signal).toBe('SIGKILL');
+      foreignLock(c.lab);
+      const refused = await c.cli(['rollback', c.runId(), '--yes']);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr + refused.stdout).toMatch(/another run holds this cluster's run lock: reboot-node\//);
+      expect(unschedulable(c.lab, 'k3s-replica-0')).toBe(true);
+      c.lab.kube.store.delete('coordination.k8s.io/v1', 'Lease', 'runbook-run-lock', 'kube-system');
+      // The run's cordon was one such Event already: the uncordon is one more.
+      const patched = () => c.lab.kube.store.list('v1', 'Event').filter((e) => (e as { message?: string }).message === `runbook drain-node (run ${c.runId()}) patched node/k3s-replica-0`).reduce((n, e) => n + ((e as { count?: number }).count ?? 1), 0);
+      const before = patched();
+      const back = await c.cli(['rollback', c.runId(), '--yes']);
+      expect(back.code, back.stdout + back.stderr).toBe(0);
+      expect(unschedulable(c.lab, 'k3s-replica-0')).toBe(false);
+      expect(patched()).toBe(before + 1);
+    }));
+
+  it('restore is refused while another run holds the lock, and records an Event per object it re-creates', () =>
+    withLab(async (c) => {
+      const run = await c.cli(PURGE);
+      expect(run.code, run.stdout.slice(-400)).toBe(0);
+      foreignLock(c.lab);
+      const refused = await c.cli(['restore', c.runId(), '--object', 'node/*']);
+      expect(refused.code).toBe(3);
+      expect(c.lab.kube.store.get('v1', 'Node', 'k3s-replica-2')).toBeUndefined();
+      c.lab.kube.store.delete('coordination.k8s.io/v1', 'Lease', 'runbook-run-lock', 'kube-system');
+      const restored = await c.cli(['restore', c.runId(), '--object', 'node/*']);
+      expect(restored.code, restored.stdout + restored.stderr).toBe(0);
+      const events = c.lab.kube.store.list('v1', 'Event').map((e) => String((e as { message?: string }).message));
+      expect(events).toContain(`runbook purge-dead-node (run ${c.runId()}) created node/k3s-replica-2`);
+    }));
+});
+
 describe('a resume and its own lease (issue 11 item 5)', () => {
   it('a resume right after a kill takes over the dead process\'s lease of the same run and finishes', () =>
     withLab(async (c) => {
@@ -152,11 +196,7 @@ describe('a resume and its own lease (issue 11 item 5)', () => {
     withLab(async (c) => {
       const run = await c.killWhen(['run', 'drain-node', '--node', 'k3s-replica-0', '--yes'], (lab) => unschedulable(lab, 'k3s-replica-0'));
       expect(run.signal).toBe('SIGKILL');
-      // Another run, alive, holds the lock now.
-      const now = new Date().toISOString().replace(/Z$/, '000Z');
-      c.lab.kube.store.mutate('coordination.k8s.io/v1', 'Lease', 'runbook-run-lock', 'kube-system', (o) => {
-        o.spec = { holderIdentity: 'reboot-node/20261204-000000Z-othr@elsewhere:1', leaseDurationSeconds: 600, acquireTime: now, renewTime: now };
-      });
+      foreignLock(c.lab);
       const refused = await c.cli(['resume', c.runId(), '--yes']);
       expect(refused.code).toBe(3);
       expect(refused.stdout).toMatch(/another run holds this cluster's run lock: reboot-node\//);

@@ -2,14 +2,13 @@
 // through the guarded write path: an Event per re-created object, the cluster's run lock held
 // on behalf of that run (a dead run's own lease is taken over, another run's is respected).
 import type { Command } from 'commander';
-import { readJournal } from '../../engine/journal.js';
-import type { RunStartedRecord } from '../../engine/journal-records.js';
 import { RunbookError } from '../../errors.js';
 import { cliAdapters } from '../adapters.js';
 import type { AdapterFlags } from '../adapters.js';
 import type { CommandResult } from '../context.js';
 import { globalFlags, stateDirOf } from '../context.js';
 import type { CliIO } from '../io.js';
+import { loadPastRun } from '../journal-run.js';
 import { restoreObjects, savedObjects } from '../restore-objects.js';
 import type { RestoreResult } from '../restore-objects.js';
 import { lazyLeaseLock } from '../run-with-ui.js';
@@ -32,12 +31,13 @@ Examples:
 `);
   addTargetOptions(cmd);
   cmd.action(async (runId: string, opts: AdapterFlags & { object?: string[]; dryRun?: boolean; output: string }, c: Command) => {
-    const records = await readJournal(stateDirOf(io, globalFlags(c)), runId);
+    // Refused while the run is still in progress: restore takes the lock on its behalf.
+    const { records, start } = await loadPastRun(stateDirOf(io, globalFlags(c)), runId);
     const saved = savedObjects(records, opts.object ?? []);
     if (!saved.length) {
       throw new RunbookError('E_NOTHING_SAVED', `run ${runId} saved no Kubernetes objects${opts.object?.length ? ` matching ${opts.object.join(', ')}` : ''}`, { hint: `see \`runbook show ${runId}\`` });
     }
-    const runbook = records.find((r): r is RunStartedRecord => r.t === 'run-started')?.runbook ?? 'restore';
+    const runbook = start.runbook;
     const adapters = cliAdapters(io, opts, { runbook, runId: () => runId });
     const kube = await adapters.writer(['kube']);
     const held = opts.dryRun ? undefined : await lazyLeaseLock(adapters, io).acquire(runId, runbook);
