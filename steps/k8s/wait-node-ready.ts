@@ -34,7 +34,7 @@ function satisfied(node: KubeObject | undefined, p: Params): boolean {
 
 export const k8sWaitNodeReady = defineStep({
   type: 'k8s.wait-node-ready',
-  description: 'Waits until a node is Ready (and reports at least minMemoryMiB of memory capacity).',
+  description: 'Waits until a node is Ready (with at least minMemoryMiB of memory capacity, and a new boot id after a reboot).',
   params,
   outputs: z.object({ memoryMiB: z.number() }),
   uses: ['kube'],
