@@ -24,7 +24,7 @@ describe('node status across a reboot', () => {
       nodes: [{ name: 'pve', memoryMiB: 16384 }],
       vms: [{ vmid: 101, name: 'k3s-server-0', node: 'pve', memory: 4096, balloon: 3072 }],
       rebootSeconds: 0.2,
-      guestBootSeconds: 2,
+      guestBootSeconds: 3,
     });
     const h = harness({ grace: 40 });
     const ctx: ControllerContext = { ...h.ctx, proxmox: state, now: () => Date.now() };
