@@ -1,9 +1,9 @@
-// The scripts `runbook completion bash|zsh|fish` prints. Each asks the program itself for the
+// The scripts `runbook completion bash|zsh|fish|kubectl` prints. Each asks the program itself for the
 // candidates (`runbook __complete -- WORDS...`, the last word being the one under the cursor),
 // so names, flags, params and enum values always match the installed version. The same
 // function serves `kubectl-runbook`.
 
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export const SHELLS = ['bash', 'zsh', 'fish', 'kubectl'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 const bash = `# runbook completion for bash. Load it now:  source <(runbook completion bash)
@@ -38,4 +38,13 @@ complete -c runbook -f -a '(__runbook_complete)'
 complete -c kubectl-runbook -f -a '(__runbook_complete)'
 `;
 
-export const COMPLETION_SCRIPTS: Record<Shell, string> = { bash, zsh, fish };
+// kubectl 1.26+ completes a plugin's arguments by running `kubectl_complete-PLUGIN ARGS...` and
+// reading one candidate a line (kubernetes PR 105867; staging/src/k8s.io/kubectl/pkg/cmd/plugin).
+const kubectl = `#!/bin/sh
+# Completion of \`kubectl runbook ...\` (kubectl 1.26+ runs this for it). Save it on your PATH:
+#   runbook completion kubectl > ~/.local/bin/kubectl_complete-runbook
+#   chmod +x ~/.local/bin/kubectl_complete-runbook
+exec kubectl-runbook __complete -- "$@"
+`;
+
+export const COMPLETION_SCRIPTS: Record<Shell, string> = { bash, zsh, fish, kubectl };

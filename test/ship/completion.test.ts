@@ -2,7 +2,8 @@
 // bash's programmable completion asks (COMP_WORDS/COMP_CWORD, then the registered function):
 // commands, flags, runbook names from the search path, a runbook's params and enum values,
 // node names from the lab cluster, nothing (and no wait beyond the bound) from a dead one.
-// fish answers the same through its own `complete -C`; the zsh script is only parsed (zsh -n).
+// fish answers the same through its own `complete -C`; the zsh script is only parsed (zsh -n);
+// kubectl asks the kubectl_complete-runbook script for `kubectl runbook ...`.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -59,9 +60,9 @@ describe('runbook completion', () => {
     expect(await complete(['runbook', 'run', 'purge-dead-node', '--no-w'])).toEqual(['--no-wait-scheduled']);
     expect(await complete(['runbook', 'plan', 'cluster-hygiene', '--fi'])).toEqual(['--fix']);
     expect(await complete(['runbook', 'run', 'cluster-hygiene', '--fix', ''])).toEqual(['none', 'safe']);
-    expect(await complete(['runbook', 'completion', ''])).toEqual(['bash', 'zsh', 'fish']);
+    expect(await complete(['runbook', 'completion', ''])).toEqual(['bash', 'zsh', 'fish', 'kubectl']);
     expect(await complete(['runbook', 'lab', 'st'])).toEqual(['start', 'status', 'stop']);
-  });
+  }, 120_000); // nine completions, each a fresh process: room for a loaded CI machine
 
   it('finds user runbooks on the search path (--runbooks-dir, $RUNBOOK_PATH) and their params', async () => {
     const dir = join(root, 'mine');
@@ -78,6 +79,15 @@ describe('runbook completion', () => {
     const zsh = join(root, '_runbook');
     writeFileSync(zsh, (await exec('runbook', ['completion', 'zsh'], { encoding: 'utf8', env })).stdout);
     await expect(exec('zsh', ['-n', zsh], { env })).resolves.toMatchObject({ stderr: '' });
+  });
+
+  it('kubectl runbook: kubectl (1.26+) asks the kubectl_complete-runbook script it prints', async () => {
+    const bin = binDirWith(join(root, 'kubectl-bin'), ['kubectl'], { 'kubectl-runbook': builtExe() });
+    const script = join(bin, 'kubectl_complete-runbook');
+    writeFileSync(script, (await exec('runbook', ['completion', 'kubectl'], { encoding: 'utf8', env })).stdout, { mode: 0o755 });
+    // kubectl's own hidden completion entry point, as its shell scripts call it.
+    const { stdout } = await exec('kubectl', ['__complete', 'runbook', 'run', 'cluster-hygiene', '--fix', ''], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, HOME: root } });
+    expect(stdout.split('\n').filter(Boolean)).toEqual(['none', 'safe', ':0']);
   });
 
   it('offers the node names of the current cluster for --node/--nodes, and nothing from a cluster that hangs', async () => {

@@ -1,4 +1,4 @@
-// `runbook completion bash|zsh|fish` prints the shell's completion script; the hidden
+// `runbook completion bash|zsh|fish|kubectl` prints a completion script; the hidden
 // `runbook __complete -- WORDS...` answers it, one candidate a line (src/cli/completion-*.ts).
 import { Argument } from 'commander';
 import type { Command } from 'commander';
@@ -6,6 +6,7 @@ import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
 import type { CompletionSources } from '../completion-candidates.js';
 import type { CliIO } from '../io.js';
+import { COMPLETION_SCRIPTS, SHELLS, type Shell } from '../completion-scripts.js';
 
 /** The cluster gets this long to list its nodes ($RUNBOOK_COMPLETION_TIMEOUT): a person is waiting. */
 const NODE_LOOKUP_MS = 300;
@@ -37,15 +38,15 @@ export function registerCompletion(program: Command, io: CliIO, _result: Command
   program
     .command('completion')
     .description('print the shell completion script (commands, flags, runbooks, params, node names)')
-    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .addArgument(new Argument('<shell>', 'bash, zsh, fish, or kubectl (for `kubectl runbook`)').choices(SHELLS))
     .addHelpText('after', `
 Examples:
   source <(runbook completion bash)            this shell; add the line to ~/.bashrc to keep it
   runbook completion zsh > "\${fpath[1]}/_runbook"
   runbook completion fish > ~/.config/fish/completions/runbook.fish
+  runbook completion kubectl > ~/.local/bin/kubectl_complete-runbook && chmod +x ~/.local/bin/kubectl_complete-runbook
 `)
-    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
-      const { COMPLETION_SCRIPTS } = await import('../completion-scripts.js');
+    .action((shell: Shell) => {
       io.out(COMPLETION_SCRIPTS[shell]);
     });
   program
