@@ -3,7 +3,7 @@
 import type { StepRegistry } from '../engine/define-step.js';
 import type { EngineObserver } from '../engine/events.js';
 import type { ResumeState } from '../engine/run.js';
-import { isSecretKey } from '../engine/redact.js';
+import { isSecretKey } from '../redact.js';
 import { envDuration } from '../runbook/duration.js';
 import type { Runbook } from '../runbook/types.js';
 import type { AdapterProvider } from '../engine/adapters.js';

@@ -5,7 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunbookError } from '../errors.js';
 import type { JournalRecord, RunStatus, RunTarget } from './journal-records.js';
-import { redact } from './redact.js';
+import { redact } from '../redact.js';
 import { runsDir } from './state-dir.js';
 
 export class Journal {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { RunbookError } from '../errors.js';
 import { GROUP_USES } from '../runbook/types.js';
 import type { PreflightSpec, Runbook, StepCall, StepSpec } from '../runbook/types.js';
-import { topologicalOrder } from './order.js';
+import { topologicalOrder } from '../dependency-order.js';
 
 export interface GraphNode {
   id: string;

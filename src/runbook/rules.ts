@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { StepDefinition, StepRegistry } from '../engine/define-step.js';
 import { RESERVED_PARAM_NAMES } from '../command-flags.js';
-import { findCycle } from '../graph/order.js';
+import { findCycle } from '../dependency-order.js';
 import { didYouMean } from '../suggest.js';
 import { formatDuration, parseWaitDuration } from './duration.js';
 import type { Expr, TemplateSite } from './expressions.js';

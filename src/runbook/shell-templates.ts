@@ -3,7 +3,7 @@
 // written to suit where it sits: "${X}" outside quotes, ${X} inside "...", '"${X}"' inside
 // '...' (close, expand quoted, reopen). bash never parses an expansion's result as code, except
 // where the text is parsed a second time (eval, `bash -c`, backticks...): those get a warning.
-import { isSecretKey } from '../engine/redact.js';
+import { isSecretKey } from '../redact.js';
 import { evaluate, parseExpression, referencesOf, toText } from './expressions.js';
 
 const TEMPLATE = /\$\{\{([\s\S]*?)\}\}/g;

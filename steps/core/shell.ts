@@ -3,7 +3,7 @@
 // `${{ }}` in `run:`/`rollback:` reach the command as environment variables, never as code.
 import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
-import { isSecretKey, REDACTED } from '../../src/engine/redact.js';
+import { isSecretKey, REDACTED } from '../../src/redact.js';
 import { SHELL_VAR_PREFIX } from '../../src/runbook/shell-templates.js';
 
 /** Extra environment variables: names a shell can read, none of the engine's own. */

@@ -2,7 +2,7 @@
 // which blocked Kustomizations must be reconciled (the incident's "fix infrastructure before
 // apps": MetalLB failure -> infrastructure failure -> apps blocked).
 import type { KubeObject } from '../../src/adapters/ports.js';
-import { topologicalOrder } from '../../src/graph/order.js';
+import { topologicalOrder } from '../../src/dependency-order.js';
 
 export function keyOf(k: KubeObject): string {
   return `${k.metadata.namespace}/${k.metadata.name}`;

@@ -2,7 +2,7 @@
 // serial batches for rolling fan-out, and cycles found with their path.
 import { describe, expect, it } from 'vitest';
 import { batchesOf, compile } from '../../src/graph/compile.js';
-import { findCycle, topologicalOrder } from '../../src/graph/order.js';
+import { findCycle, topologicalOrder } from '../../src/dependency-order.js';
 import { staticInstances } from '../../src/engine/static-instances.js';
 import { parse, registry } from '../engine/harness.js';
 

@@ -2,7 +2,7 @@
 // shaped like what Flux installs (apiextensions.k8s.io/v1), so `kubectl get crd` and clients
 // that look for installed CRDs see them.
 import { isCustom, RESOURCES } from './resources.js';
-import type { KubeObject } from './store.js';
+import type { KubeObject } from './types.js';
 
 const CREATED = '2025-01-01T00:00:00Z';
 

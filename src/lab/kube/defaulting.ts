@@ -3,7 +3,7 @@
 // DefaultTolerationSeconds admission plugins add to a pod). Checked against kube-apiserver
 // v1.20 in test/lab/kube: what `kubectl get -o yaml` shows on a real cluster, the lab shows too,
 // and code that saves and restores objects (the run journal) meets the same fields.
-import type { KubeObject } from './store.js';
+import type { KubeObject } from './types.js';
 
 type Obj = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // tools/record: name `<object>.<hex>`, involvedObject, source.component, count, timestamps).
 import { randomBytes } from 'node:crypto';
 import { now } from './object-meta.js';
-import type { KubeObject, KubeStore } from './store.js';
+import type { KubeObject, ObjectWriter } from './types.js';
 
 export interface EventSpec { type: 'Normal' | 'Warning'; reason: string; message: string; component: string }
 
@@ -30,7 +30,7 @@ function isRepeatOf(existing: KubeObject, involved: KubeObject, e: EventSpec): b
 }
 
 /** KubeStore.recordEvent: events about cluster-scoped objects (nodes) go to "default", like the kubelet's. */
-export function recordEventIn(store: KubeStore, involved: KubeObject, e: EventSpec): KubeObject {
+export function recordEventIn(store: ObjectWriter, involved: KubeObject, e: EventSpec): KubeObject {
   const namespace = involved.metadata.namespace ?? 'default';
   if (!store.get('v1', 'Namespace', namespace)) store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   // client-go's EventCorrelator: a repeat of the same event bumps count and lastTimestamp.

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { byKind } from './resources.js';
 import type { ResourceType } from './resources.js';
 import { badRequest } from './status.js';
-import type { KubeObject } from './store.js';
+import type { KubeObject } from './types.js';
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789'; // apiserver/pkg/storage/names: no vowels, 5 chars
 

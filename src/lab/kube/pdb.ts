@@ -5,7 +5,7 @@
 import { canonical } from './object-meta.js';
 import { isEmptyLabelSelector, labelSelectorObjectMatcher } from './selectors.js';
 import type { LabelSelectorObject } from './selectors.js';
-import type { KubeObject } from './store.js';
+import type { KubeObject } from './types.js';
 
 interface PdbSpec { selector?: LabelSelectorObject; minAvailable?: number | string; maxUnavailable?: number | string }
 

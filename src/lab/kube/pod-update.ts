@@ -6,7 +6,7 @@
 // posts to pods/binding.
 import { canonical } from './object-meta.js';
 import { invalid } from './status.js';
-import type { KubeObject } from './store.js';
+import type { KubeObject } from './types.js';
 
 type Spec = Record<string, unknown> & { containers?: Record<string, unknown>[]; initContainers?: Record<string, unknown>[]; tolerations?: unknown[] };
 

@@ -4,7 +4,7 @@
 import { parseRequirements } from './label-selector.js';
 import type { Op, Requirement } from './label-selector.js';
 import { badRequest } from './status.js';
-import type { KubeObject } from './store.js';
+import type { KubeObject } from './types.js';
 
 export type LabelMatcher = (labels: Record<string, string> | undefined) => boolean;
 

@@ -2,7 +2,7 @@
 // (k8s.io/apimachinery/pkg/api/errors/errors.go: NewNotFound, NewAlreadyExists, NewConflict,
 // NewInvalid, NewTooManyRequests, ...). Clients (kubectl, client-node, our adapter) print
 // `message` verbatim and branch on `code`/`reason`, so both must match the real server.
-import type { KubeObject } from './store.js';
+import type { KubeObject } from './types.js';
 
 export interface StatusCause { reason?: string; message: string; field?: string }
 export interface StatusDetails { name?: string; group?: string; kind?: string; uid?: string; causes?: StatusCause[]; retryAfterSeconds?: number }

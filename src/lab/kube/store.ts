@@ -18,20 +18,9 @@ import { requireName, validate } from './validation.js';
 
 export { KubeStatusError };
 
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>;
-    annotations?: Record<string, string>; finalizers?: string[]; deletionTimestamp?: string; creationTimestamp?: string;
-    ownerReferences?: unknown[]; generation?: number; [k: string]: unknown;
-  };
-  [k: string]: unknown;
-}
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-/** `oldObject` (the state before a MODIFIED/DELETED) lets watches with selectors emit the right type. */
-export interface StoreEvent { type: WatchEventType; object: KubeObject; oldObject?: KubeObject }
-export interface KubeStoreSnapshot { resourceVersion: number; objects: KubeObject[] }
+import type { KubeObject, KubeStoreSnapshot, StoreEvent } from './types.js';
+
+export type { KubeObject, KubeStoreSnapshot, StoreEvent, WatchEventType } from './types.js';
 
 export interface WriteOptions {
   /** dryRun=All: validate and answer, persist nothing. */

@@ -1,5 +1,5 @@
 // Cell helpers shared by the Table printers: column definitions, ages, safe lookups.
-import type { KubeObject } from './store.js';
+import type { KubeObject } from './types.js';
 
 export interface Column { name: string; type: string; format?: string; priority?: number; description?: string }
 export type Cells = (o: KubeObject) => unknown[];

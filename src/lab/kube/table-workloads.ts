@@ -1,7 +1,7 @@
 // Table columns of workloads, volumes claims, services and config objects
 // (pkg/printers/internalversion/printers.go: printDeployment, printReplicaSet, printStatefulSet,
 // printDaemonSet, printPersistentVolumeClaim, printService, printConfigMap, printSecret, printLease).
-import type { KubeObject } from './store.js';
+import type { KubeObject } from './types.js';
 import { AGE, age, col, get, NAME, str } from './table-cells.js';
 import type { Cells, Column } from './table-cells.js';
 

@@ -2,7 +2,7 @@
 // Columns and cell values follow pkg/printers/internalversion/printers.go for the kinds we
 // show in the lab; other kinds get Name + Age, CRDs their additionalPrinterColumns.
 import type { ResourceType } from './resources.js';
-import type { KubeObject } from './store.js';
+import type { KubeObject } from './types.js';
 import { AGE, age, col, get, NAME, str } from './table-cells.js';
 import type { Cells, Column } from './table-cells.js';
 import { WORKLOAD_TABLES } from './table-workloads.js';

@@ -4,7 +4,7 @@
 import type { ResourceType } from './resources.js';
 import { invalid } from './status.js';
 import type { FieldError } from './status.js';
-import type { KubeObject } from './store.js';
+import type { KubeObject } from './types.js';
 
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
