@@ -61,6 +61,11 @@ execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: '
 rmSync(output, { force: true });
 copyFileSync(process.execPath, output);
 chmodSync(output, 0o755);
-execFileSync('strip', ['--strip-debug', output]);
+try {
+  execFileSync('strip', ['--strip-debug', output]);
+} catch (e) {
+  if (e.code !== 'ENOENT') throw e;
+  process.stderr.write('build:exe: no `strip` (binutils) here: the debug sections stay in\n');
+}
 await inject(output, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: FUSE });
 process.stdout.write(`built ${relative(root, output)} (Node ${process.versions.node})\n`);
