@@ -17,6 +17,8 @@ missing=()
 for pair in kubectl:kubernetes-client buildah:buildah podman:podman runc:runc promtool:prometheus fish:fish zsh:zsh; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
+# The image carries the machine's CA bundle.
+[ -f /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "prepare-test-machine: installing ${missing[*]} (Debian packages)" >&2
   "${SUDO[@]}" apt-get update -qq
