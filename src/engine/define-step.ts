@@ -43,8 +43,21 @@ export interface StepIO<P> {
   log(message: string): void;
 }
 
+/** What an earlier step instance of the same run plans to do. */
+export interface PlannedStep {
+  key: string;
+  uses: string;
+  changes: readonly PlannedChange[];
+}
+
 export interface ReadContext<P, A extends AdapterName> extends StepIO<P> {
   adapters: Pick<ReadAdapters, A>;
+  /**
+   * In `plan()` only: what the instances planned before this one will change, in order. A step
+   * whose effect depends on an earlier one (a reboot that applies set-memory's pending change)
+   * plans what it will really do, not what today's cluster alone would make it do.
+   */
+  planned?: readonly PlannedStep[];
 }
 
 export interface ApplyContext<P, A extends AdapterName> extends StepIO<P> {

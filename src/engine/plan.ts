@@ -62,7 +62,7 @@ export async function plan(o: PlanOptions): Promise<PlanEntry[]> {
     }
     for (const inst of entry.instances) {
       const ctx = await readContext(inst.def, inst.params, { runId: o.runId, stepId: inst.stepId, key: inst.key, signal: o.signal, log: () => {} }, o.adapters);
-      out.push({ ...pick(inst), destructive: isDestructive(inst.def, inst.params), changes: await inst.def.plan(ctx), ...cannotUndo(inst.def) });
+      out.push({ ...pick(inst), destructive: isDestructive(inst.def, inst.params), changes: await inst.def.plan({ ...ctx, planned: out.slice() }), ...cannotUndo(inst.def) });
     }
   }
   return out;

@@ -2,6 +2,7 @@
 // merge patch of spec.unschedulable. Undo restores what it was before.
 import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
+import { plannedEarlier } from '../../src/engine/planned.js';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { nodeName } from '../schemas.js';
 import { nodeRef } from '../../src/kube-facts.js';
@@ -23,9 +24,13 @@ function schedulingStep(type: 'k8s.cordon' | 'k8s.uncordon', target: boolean) {
       const node = await adapters.kube.get(nodeRef(params.node));
       return [{ ok: Boolean(node), message: node ? `node ${params.node} exists` : `node ${params.node} not found` }];
     },
-    async plan({ params, adapters }) {
+    async plan({ params, adapters, planned }) {
+      const ref = `node/${params.node}`;
       const was = unschedulable(await adapters.kube.get(nodeRef(params.node)));
-      return [was === target ? { op: 'noop', target: `node/${params.node}`, summary: target ? 'already cordoned' : 'already schedulable' } : { op: 'update', target: `node/${params.node}`, summary: 'spec.unschedulable', before: was, after: target }];
+      // A drain (or cordon) earlier in this run flips it first: then this step flips it back.
+      const flipped = plannedEarlier(planned, ref, target ? ['k8s.uncordon'] : ['k8s.drain', 'k8s.cordon']);
+      if (flipped) return [{ op: 'update', target: ref, summary: `${target ? 'cordon' : 'uncordon'} (${target ? 'uncordoned' : 'cordoned'} earlier in this run by ${flipped.step.key})`, before: !target, after: target }];
+      return [was === target ? { op: 'noop', target: ref, summary: target ? 'already cordoned' : 'already schedulable' } : { op: 'update', target: ref, summary: 'spec.unschedulable', before: was, after: target }];
     },
     async apply({ params, adapters, checkpoint }) {
       const was = unschedulable(await adapters.kube.get(nodeRef(params.node)));

@@ -7,6 +7,7 @@
 // reboot); its rollback starts a VM that was left stopped, and can't undo the reboot itself.
 import { z } from 'zod';
 import { defineStep } from '../../src/engine/define-step.js';
+import { plannedEarlier } from '../../src/engine/planned.js';
 import { nodeRef } from '../../src/kube-facts.js';
 import { duration, nodeName } from '../schemas.js';
 import { nodeBootID } from '../k8s/boot-id.js';
@@ -41,12 +42,16 @@ export const proxmoxRebootVm = defineStep({
     const vm = await requireVm(adapters.proxmox, params.node);
     return [{ ok: true, message: `VM ${vm.vmid} on ${vm.node} is ${vm.status}` }];
   },
-  async plan({ params, adapters }) {
+  async plan({ params, adapters, planned }) {
     const vm = await requireVm(adapters.proxmox, params.node);
+    const target = `pve:${vm.node}/qemu/${vm.vmid}`;
     const pending = await adapters.proxmox.getVmPending(vm.node, vm.vmid);
     const changes = pending.filter((p) => p.pending !== undefined || p.delete).map((p) => p.key);
-    if (params.onlyIfPending && !changes.length) return [{ op: 'noop', target: `pve:${vm.node}/qemu/${vm.vmid}`, summary: 'no pending changes' }];
-    return [{ op: 'action', target: `pve:${vm.node}/qemu/${vm.vmid}`, summary: `reboot ${params.node}${changes.length ? ` (applies pending: ${changes.join(', ')})` : ''}` }];
+    // Pending only once an earlier step of this run has set it: the reboot applies that change.
+    const setEarlier = plannedEarlier(planned, target, ['proxmox.set-memory']);
+    if (setEarlier) return [{ op: 'action', target, summary: `reboot ${params.node}: applies the memory change set by ${setEarlier.step.key} (${setEarlier.change.summary})` }];
+    if (params.onlyIfPending && !changes.length) return [{ op: 'noop', target, summary: 'no pending changes' }];
+    return [{ op: 'action', target, summary: `reboot ${params.node}${changes.length ? ` (applies pending: ${changes.join(', ')})` : ''}` }];
   },
   async apply({ params, adapters, signal, checkpoint }) {
     const vm = await requireVm(adapters.proxmox, params.node);
