@@ -47,8 +47,10 @@ export async function crashCase(rb: CrashRunbook, point: CrashPoint, recovery: R
     const run = await c.cli(['run', rb.name, ...rb.args, '--yes'], crashEnv(point));
     if (run.signal !== 'SIGKILL') return { name, crashed: false };
     const runId = c.runId();
+    // Killed after its last record (releasing the lock): finished, nothing left to resume.
+    const finished = c.journal().some((r) => r.t === 'run-finished' && r.status === 'succeeded');
     if (recovery === 'resume') {
-      const resumed = await c.cli(['resume', runId, '--yes']);
+      const resumed = finished ? { code: 0, stdout: '', stderr: '' } : await c.cli(['resume', runId, '--yes']);
       if (resumed.code !== 0) return { name, crashed: true, failure: `resume exit ${resumed.code}: ${resumed.stdout.slice(-500)}${resumed.stderr.slice(-300)}` };
       const got = await settledTo(c.lab, ref.post);
       if (!same(got, ref.post)) return { name, crashed: true, failure: `after resume: ${diff(got, ref.post)}` };
