@@ -131,6 +131,12 @@ export function isDestructive<P>(def: StepDefinition<P>, params: P): boolean {
   return typeof def.destructive === 'function' ? def.destructive(params) : def.destructive;
 }
 
+/** Why a rollback would leave this step as it is (irreversible, or the run's point of no return); undefined when it undoes it. */
+export function cannotUndoReason(def: StepDefinition): string | undefined {
+  if (def.pointOfNoReturn) return `point of no return: ${def.pointOfNoReturn}; a rollback keeps it and every step before it`;
+  return def.irreversible ? 'irreversible: a rollback cannot undo it' : undefined;
+}
+
 export function permissionsOf<P>(def: StepDefinition<P>, params: P): readonly Permission[] {
   return typeof def.permissions === 'function' ? def.permissions(params) : def.permissions;
 }

@@ -6,7 +6,7 @@ import { batchesOf } from '../graph/compile.js';
 import type { AdapterProvider } from './adapters.js';
 import type { AppliedEntry } from './applied.js';
 import type { CheckResult, PlannedChange } from './define-step.js';
-import { isDestructive } from './define-step.js';
+import { cannotUndoReason, isDestructive } from './define-step.js';
 import type { Confirmer, EngineObserver, InstanceInfo } from './events.js';
 import { conditionHolds, forEachItems, instanceKey, makeInstance, resolveParams } from './instances.js';
 import type { Scope, StepInstance } from './instances.js';
@@ -96,7 +96,8 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
   async function confirmIfNeeded(inst: StepInstance): Promise<boolean> {
     const destructive = isDestructive(inst.def, inst.params);
     if (!destructive && inst.confirm === undefined) return true;
-    const message = inst.confirm ?? `Run ${inst.title} (${inst.uses})? It changes the cluster.`;
+    const noUndo = cannotUndoReason(inst.def);
+    const message = `${inst.confirm ?? `Run ${inst.title} (${inst.uses})? It changes the cluster.`}${noUndo ? ` It cannot be undone: ${noUndo}.` : ''}`;
     return o.confirm({ instance: inst, message, changes: o.planned?.get(inst.key) ?? [] });
   }
 

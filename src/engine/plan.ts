@@ -3,7 +3,7 @@
 import type { StepGraph } from '../graph/compile.js';
 import type { AdapterProvider } from './adapters.js';
 import type { PlannedChange, StepDefinition } from './define-step.js';
-import { isDestructive } from './define-step.js';
+import { cannotUndoReason, isDestructive } from './define-step.js';
 import { readContext } from './step-context.js';
 import type { Scope } from './instances.js';
 import { staticInstances } from './static-instances.js';
@@ -69,8 +69,8 @@ export async function plan(o: PlanOptions): Promise<PlanEntry[]> {
 }
 
 function cannotUndo(def: StepDefinition): { cannotUndo?: string } {
-  if (def.pointOfNoReturn) return { cannotUndo: `point of no return: ${def.pointOfNoReturn}; a rollback keeps it and every step before it` };
-  return def.irreversible ? { cannotUndo: 'irreversible: a rollback cannot undo it' } : {};
+  const reason = cannotUndoReason(def);
+  return reason ? { cannotUndo: reason } : {};
 }
 
 function pick(i: { key: string; stepId: string; title: string; uses: string }) {
