@@ -28,7 +28,8 @@ const params = z
   })
   .strict();
 
-type Undo = { pveNode: string; vmid: number };
+/** startGraceMs: absent in journals written before it existed */
+type Undo = { pveNode: string; vmid: number; startGraceMs?: number };
 
 export const proxmoxRebootVm = defineStep({
   type: 'proxmox.reboot-vm',
@@ -60,7 +61,7 @@ export const proxmoxRebootVm = defineStep({
       if (!pending.some((p) => p.pending !== undefined || p.delete)) return { outputs: { upid: '', bootID: null as string | null } };
     }
     const bootID = nodeBootID(await adapters.kube.get(nodeRef(params.node)));
-    const undo: Undo = { pveNode: vm.node, vmid: vm.vmid };
+    const undo: Undo = { pveNode: vm.node, vmid: vm.vmid, startGraceMs: params.startGrace };
     await checkpoint(undo);
     const upid = await rebootAndWait(adapters.proxmox, vm.node, vm.vmid, {
       timeoutMs: params.timeout,
@@ -71,6 +72,6 @@ export const proxmoxRebootVm = defineStep({
     return { outputs: { upid, bootID }, undo };
   },
   async rollback({ adapters, signal }, undo: Undo) {
-    await ensureRunning(adapters.proxmox, undo.pveNode, undo.vmid, 10 * 60_000, signal);
+    await ensureRunning(adapters.proxmox, undo.pveNode, undo.vmid, { timeoutMs: 10 * 60_000, startGraceMs: undo.startGraceMs ?? DEFAULT_START_GRACE_MS, signal });
   },
 });

@@ -66,8 +66,11 @@ export async function rebootAndWait(proxmox: ProxmoxWriter, pveNode: string, vmi
   return upid;
 }
 
-/** Rollback of a reboot: a VM left stopped is started; a running one is left alone. */
-export async function ensureRunning(proxmox: ProxmoxWriter, pveNode: string, vmid: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  if ((await proxmox.getVmStatus(pveNode, vmid)).status === 'running') return;
-  await startAndWait(proxmox, pveNode, vmid, timeoutMs, signal, 'after an interrupted reboot');
+/**
+ * Rollback of a reboot: a VM left stopped is started; a running one is left alone. A reboot
+ * interrupted between its stop and Proxmox's start gets the same grace first.
+ */
+export async function ensureRunning(proxmox: ProxmoxWriter, pveNode: string, vmid: number, o: Omit<RebootOptions, 'shutdownTimeoutMs'>): Promise<void> {
+  if (await vmRunningWithin(proxmox, pveNode, vmid, Math.min(o.startGraceMs, o.timeoutMs), o.signal)) return;
+  await startAndWait(proxmox, pveNode, vmid, o.timeoutMs, o.signal, `after an interrupted reboot (Proxmox did not start it within ${o.startGraceMs / 1000}s)`);
 }
