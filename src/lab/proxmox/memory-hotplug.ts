@@ -39,3 +39,12 @@ export function hotplugMemory(vm: SimVm, value: string | number): { applied: str
   const dimm = Math.max(0, Math.ceil((oldMiB - STATIC_MEMORY_MIB) / FIRST_DIMM_MIB) - 1);
   return { error: `400 Parameter verification failed.\ndimm${dimm}: error unplug memory module\n` };
 }
+
+/** Memory::config at VM start (config_to_command): what a VM with memory hotplug must have. */
+export function startMemoryError(vm: SimVm): string | undefined {
+  if (!hotplugFeatures(vm).has('memory')) return undefined;
+  if (!Number(vm.config.numa ?? 0)) return 'NUMA needs to be enabled for memory hotplug';
+  const memory = parseMemory(vm.config.memory ?? 512) ?? 512;
+  if (memory < STATIC_MEMORY_MIB) return `minimum memory must be ${STATIC_MEMORY_MIB}MB`;
+  return undefined;
+}

@@ -15,6 +15,7 @@
 import { fail } from './errors.js';
 import type { ProxmoxState, SimVm } from './state.js';
 import type { TaskRecord } from './tasks.js';
+import { startMemoryError } from './memory-hotplug.js';
 import { applyPending, applyUpdate, parseUpdate } from './vm-config.js';
 
 export interface TaskStep {
@@ -73,7 +74,17 @@ export function planTask(state: ProxmoxState, task: TaskRecord): TaskStep[] {
           checkLock(vm);
           if (vm.status === 'running') throw fail(`VM ${vmid} already running`);
         } },
-        { afterSeconds: secs, run: () => setRunning(state, load()) },
+        { afterSeconds: secs, run: () => {
+          const vm = load();
+          // vm_start_nolock applies pending changes, then config_to_command may refuse the config.
+          applyPending(vm);
+          const refused = startMemoryError(vm);
+          if (refused) {
+            state.changed(vm);
+            throw fail(refused);
+          }
+          setRunning(state, vm);
+        } },
       ];
     case 'qmstop':
       return [

@@ -3,7 +3,7 @@
 // VM takes an increase at once; a decrease needs DIMMs back from the guest and below 1024 MB
 // fails; the errors are a 400 that comes after the pending values were written.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spec, startSim, tokenHeader, type Sim } from './fixture.js';
+import { restartUpid, spec, startSim, tokenHeader, waitTask, type Sim } from './fixture.js';
 
 let sim: Sim;
 beforeEach(async () => {
@@ -39,5 +39,14 @@ describe('Proxmox simulator: memory hotplug', () => {
     delete sim.state.vm(101)!.config.hotplug;
     expect((await put({ memory: '2048' })).status).toBe(200);
     expect(sim.state.vm(101)).toMatchObject({ config: { memory: 4096 }, pending: { memory: 2048 } });
+  });
+
+  it('will not start a VM with memory hotplug but without NUMA (Memory.pm config at start)', async () => {
+    sim.state.vm(101)!.config.numa = 0;
+    const client = await sim.client();
+    const upid = await client.vmAction('pve1', 101, 'reboot');
+    expect(await waitTask(sim, 'pve1', upid)).toMatchObject({ exitstatus: 'OK' });
+    expect(await waitTask(sim, 'pve1', restartUpid(sim, 101))).toMatchObject({ exitstatus: 'NUMA needs to be enabled for memory hotplug' });
+    expect(sim.state.vm(101)!.status).toBe('stopped');
   });
 });
