@@ -17,6 +17,8 @@ interface Entry {
   removed: boolean;
 }
 
+const TERMINAL = new Set<Fault['kind']>(['status', 'reset', 'blackhole', 'outage']);
+
 /** POST /nodes/{node}/qemu/{vmid}/status/{action}: the request that forks a power task (qm<action>). */
 const POWER_TASK = /\/nodes\/[^/]+\/qemu\/(\d+)\/status\/(\w+)$/;
 
@@ -110,13 +112,15 @@ export class LabFaults {
       if (e.hits === 1 && e.rule.then) this.add(e.rule.then);
       if (e.rule.times !== undefined && e.hits >= e.rule.times) this.entries = this.entries.filter((x) => x !== e);
       out.push(e.rule.fault);
+      // A fault that answers (or never does) ends the request: later rules are not reached.
+      if (TERMINAL.has(e.rule.fault.kind)) break;
     }
     return out;
   }
 
   /**
    * Applies the faults for one request before the server handles it: true when a fault answered
-   * it (or never will), false when the server should go on (after any latency).
+   * it (or never will), false when the server should go on (its answer perhaps delayed or cut).
    */
   async intercept(name: LabServerName, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (!this.entries.length) return false;
