@@ -45,6 +45,15 @@ describe('lab faults', () => {
     expect(rule.hits).toBe(2);
   });
 
+  it('a fault that answers ends the request: rules after it are neither applied nor counted', async () => {
+    const answered = lab.faults.add({ server: 'kube', path: /^\/version$/, times: 1, fault: { kind: 'status', status: 503 } });
+    const later = lab.faults.add({ server: 'kube', path: /^\/version$/, fault: { kind: 'latency', ms: 0 } });
+    expect((await kube('/version')).status).toBe(503);
+    expect([answered.hits, later.hits]).toEqual([1, 0]);
+    expect((await kube('/version')).status).toBe(200);
+    expect(later.hits).toBe(1);
+  });
+
   it('a chained rule starts when its parent first fires; reset lifts both', async () => {
     lab.faults.add({ server: 'proxmox', path: /^\/api2\/json\/version$/, times: 1, fault: { kind: 'latency', ms: 0 }, then: { server: 'kube', path: /^\/version$/, fault: { kind: 'status', status: 500 } } });
     expect((await kube('/version')).status).toBe(200);
