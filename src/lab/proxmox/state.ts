@@ -84,6 +84,21 @@ export class ProxmoxState extends EventEmitter implements AccessModel {
   private taskList: TaskRecord[] = [];
   private nextPid = 2000;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Task steps due while tasks are held (holdTasks): run, in order, on release. */
+  private held: Array<() => void> | undefined;
+
+  /**
+   * Holds every task where it is (a test's way to look at a running task without racing its
+   * timer on a loaded machine); the returned function releases them, running what fell due.
+   */
+  holdTasks(): () => void {
+    this.held ??= [];
+    return () => {
+      const due = this.held ?? [];
+      this.held = undefined;
+      for (const go of due) go();
+    };
+  }
   private readonly faults: { type: string; vmid?: number; exitstatus: string }[] = [];
   private readonly queues = new Map<number, string[]>();
   /** simulated duration of power tasks, seconds */
@@ -274,7 +289,11 @@ export class ProxmoxState extends EventEmitter implements AccessModel {
     const next = (): void => {
       const step = steps[i++];
       if (!step) return this.finish(task, 'OK');
-      const go = () => {
+      const go = (): void => {
+        if (this.held) {
+          this.held.push(go);
+          return;
+        }
         let done: boolean | void;
         try {
           done = step.run();

@@ -13,6 +13,8 @@ describe('Proxmox simulator: power actions and tasks', () => {
   it('returns a real-format UPID for a reboot; the task goes running -> stopped/OK', async () => {
     const client = await sim.client();
     const before = Math.floor(Date.now() / 1000);
+    // Held while the test looks at it running: a 0.2 s task can end between two calls on a loaded machine.
+    const release = sim.state.holdTasks();
     const upid = await client.vmAction('pve1', 101, 'reboot');
     const m = UPID.exec(upid);
     expect(m).not.toBeNull();
@@ -25,16 +27,19 @@ describe('Proxmox simulator: power actions and tasks', () => {
     expect(await client.getTaskStatus('pve1', upid)).toEqual({ upid, status: 'running' });
     const raw = await sim.raw('GET', `/nodes/pve1/tasks/${encodeURIComponent(upid)}/status`, { headers: tokenHeader });
     expect(raw.json().data).toMatchObject({ upid, node: 'pve1', type: 'qmreboot', id: '101', status: 'running' });
+    release();
     expect(await waitTask(sim, 'pve1', upid)).toEqual({ upid, status: 'stopped', exitstatus: 'OK' });
     expect(sim.state.vm(101)!.status).toBe('stopped'); // a reboot task ends with QEMU's exit (reboot.test.ts)
   });
 
   it('lists running tasks only with source=active|all, finished ones in the default archive', async () => {
     const client = await sim.client();
+    const release = sim.state.holdTasks();
     const upid = await client.vmAction('pve1', 101, 'reboot');
     const list = async (q: string) => (await sim.raw('GET', `/nodes/pve1/tasks?vmid=101&typefilter=qmreboot${q}`, { headers: tokenHeader })).json().data as Array<Record<string, unknown>>;
     expect(await list('')).toEqual([]);
     expect(await list('&source=all')).toEqual([expect.objectContaining({ upid, status: 'RUNNING' })]);
+    release();
     await waitTask(sim, 'pve1', upid);
     expect(await list('')).toEqual([expect.objectContaining({ upid, status: 'OK', endtime: expect.any(Number) })]);
   });
@@ -97,10 +102,12 @@ describe('Proxmox simulator: power actions and tasks', () => {
 
   it('does not reboot twice when the response is lost while the reboot is still running', async () => {
     const client = await sim.client();
-    // Lost at once: the task is still running, so only `source=all` lists it.
+    // Lost at once: the task is still running (held there), so only `source=all` lists it.
+    const release = sim.state.holdTasks();
     sim.server.dropNextResponse({ method: 'POST', path: /\/qemu\/101\/status\/reboot$/ });
     const upid = await client.vmAction('pve1', 101, 'reboot');
     const reboots = sim.state.tasks().filter((t) => t.type === 'qmreboot' && t.id === '101');
-    expect(reboots.map((t) => t.upid)).toEqual([upid]);
+    expect(reboots.map((t) => [t.upid, t.endtime])).toEqual([[upid, undefined]]);
+    release();
   });
 });
