@@ -12,6 +12,8 @@ import { duration, nodeName } from '../schemas.js';
 import { saveThenDelete } from './delete-saved.js';
 import { kube } from './permissions.js';
 
+const PROGRESS_MS = 10_000;
+
 export const k8sDeleteNode = defineStep({
   type: 'k8s.delete-node',
   description: "Deletes a Node object after saving it to the journal, then waits until k3s's finalizers let it go; refuses a Ready node.",
@@ -53,11 +55,20 @@ export const k8sDeleteNode = defineStep({
     await checkpoint({ node: params.node });
     const pending = node.metadata.finalizers ?? [];
     if (pending.length) log(`waiting up to ${formatDuration(params.timeout)} for ${pending.map(finalizerOwner).join(' and ')}`);
-    await adapters.kube.waitFor(ref, (n) => !n, { timeoutMs: params.timeout, signal }).catch(async (e: Error) => {
-      const left = await adapters.kube.get(ref);
-      if (!left) return;
-      throw new Error(`node ${params.node} is still Terminating after ${formatDuration(params.timeout)} (${e.message}): ${stuckFinalizers(left)}`);
-    });
+    // Progress while waiting: which finalizers are still there, every PROGRESS_MS.
+    const started = Date.now();
+    const progress = setInterval(() => {
+      adapters.kube.get(ref).then((n) => n && log(`still Terminating after ${formatDuration(Math.round((Date.now() - started) / 1000) * 1000)}: ${stuckFinalizers(n)}`), () => {});
+    }, PROGRESS_MS);
+    try {
+      await adapters.kube.waitFor(ref, (n) => !n, { timeoutMs: params.timeout, signal }).catch(async (e: Error) => {
+        const left = await adapters.kube.get(ref);
+        if (!left) return;
+        throw new Error(`node ${params.node} is still Terminating after ${formatDuration(params.timeout)} (${e.message}): ${stuckFinalizers(left)}`);
+      });
+    } finally {
+      clearInterval(progress);
+    }
     log(`node ${params.node} is gone`);
     return { undo: { node: params.node } };
   },
