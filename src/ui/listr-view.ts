@@ -39,6 +39,8 @@ interface Row {
   error?: Error;
   /** The step judged the cluster (exit 6/7): it worked, the cluster has findings. */
   findings?: string;
+  /** A person said no to one of its instances: shown as declined, never with a check mark. */
+  declined?: string;
   items: number;
 }
 
@@ -91,6 +93,10 @@ export function createListrView(renderer: RendererKind, prompts: PromptWiring): 
       const row = rowFor(info.stepId);
       if (row && findingsExitCode(error) !== undefined) row.findings = error.message;
       else if (row && !row.error) row.error = new Error(`${info.title}: ${error.message}`);
+    },
+    stepSkipped(info, reason) {
+      const row = rowFor(info.stepId);
+      if (row && reason === 'declined') row.declined ??= info.title;
     },
     stepLog(info, message) {
       const row = rowFor(info.stepId);
@@ -153,6 +159,7 @@ export function createListrView(renderer: RendererKind, prompts: PromptWiring): 
             const outcome = await row.finished.promise;
             task.title = r.title;
             if (row.error) throw row.error;
+            if (row.declined) return task.skip(`${r.title} (declined${row.declined === r.title ? '' : `: ${row.declined}`})`);
             // It ran and judged: the verdict (before its list of findings) is the row's title.
             if (row.findings) task.title = `${r.title}: ${row.findings.split(': ')[0]}`;
             else if (outcome === 'skipped') task.skip(`${r.title} (skipped: condition is false)`);

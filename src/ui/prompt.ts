@@ -10,14 +10,32 @@ export type Answer<T> = { ok: true; value: T } | { ok: false; end: PromptEnd };
 /** The part of an enquirer prompt this module drives. */
 interface PromptHandle {
   cancel(): unknown;
-  once(event: 'run', listener: () => void): unknown;
+  once(event: 'run' | 'close', listener: () => void): unknown;
   state?: { cancelled?: boolean };
+}
+
+interface CursorPrompt {
+  stdout: NodeJS.WritableStream;
+  cursorShow(): void;
+  once(event: 'close', listener: () => void): unknown;
 }
 
 /** Options every prompt is created with: the guarded input and a handle on the prompt. */
 export interface PromptHooks {
   stdin?: NodeJS.ReadableStream;
   onRun(prompt: PromptHandle): void;
+  cursorHide(this: CursorPrompt): void;
+}
+
+/**
+ * Replaces enquirer's cursorHide, which also installs SIGTERM/SIGINT handlers that call
+ * process.exit(143/130) on the spot: a SIGTERM during a question killed the run with the lock
+ * held and the journal unfinished. Without them the signal takes the run's interrupt path,
+ * which closes the prompt (and shows the cursor again).
+ */
+function cursorHide(this: CursorPrompt): void {
+  this.stdout.write('\x1b[?25l');
+  this.once('close', () => this.cursorShow());
 }
 
 /**
@@ -37,6 +55,7 @@ export async function ask<T>(input: TtyInput | undefined, run: (hooks: PromptHoo
   try {
     const value = await run({
       ...(guard ? { stdin: guard.stream } : {}),
+      cursorHide,
       onRun: (p) => {
         prompt = p;
         // Ctrl-C before the prompt was listening: cancel it as soon as it runs.

@@ -49,10 +49,23 @@ function rebootNode(node: string, extra: string[], cols: number) {
   return { state, pty: startPty(['--state-dir', state, 'run', 'reboot-node', '--node', node, ...extra], { env: env(), cols, rows: 24 }) };
 }
 
+/**
+ * Waits for drain's own confirmation. Where the run first asks for the whole plan at once, the
+ * answer is "Step by step", so each step still asks (the questions these tests answer).
+ */
+async function firstStepQuestion(pty: PtySession): Promise<void> {
+  const first = await pty.waitFor(/\? Run drain \(k8s\.drain\)\? It changes|\? Apply this plan[^\n]*\n((?:.*\n){2}.*No[^\n]*)/);
+  if (first[0].startsWith('? Run drain')) return;
+  const choices = first[1]!.split('\n');
+  const moves = choices.findIndex((c) => /Step by step/.test(c)) - choices.findIndex((c) => c.startsWith('▸'));
+  pty.write((moves > 0 ? KEY.down : KEY.up).repeat(Math.abs(moves)) + KEY.enter);
+  await pty.waitFor(/\? Run drain \(k8s\.drain\)\? It changes/, first.index! + first[0].length);
+}
+
 /** reboot-node, answered with `key` at its first confirmation (drain's). */
 async function keyAtFirstConfirmation(node: string, cols: number, key: string) {
   const run = rebootNode(node, [], cols);
-  await run.pty.waitFor(/\? Run drain \(k8s\.drain\)\? It changes/);
+  await firstStepQuestion(run.pty);
   run.pty.write(key);
   return run;
 }
@@ -60,7 +73,7 @@ async function keyAtFirstConfirmation(node: string, cols: number, key: string) {
 describe('Ctrl-C and Esc at a run confirmation', () => {
   it('Ctrl-C after a step was applied asks keep/rollback; rollback uncordons, exit 130, lock released (80x24)', async () => {
     const { state, pty } = rebootNode('k3s-replica-0', [], 80);
-    await pty.waitFor(/\? Run drain \(k8s\.drain\)\? It changes/);
+    await firstStepQuestion(pty);
     pty.write(KEY.right + KEY.enter);
     const at = (await pty.waitFor(/\? Run reboot \(proxmox\.reboot-vm\)\? It changes/)).index!;
     expect(cordoned('k3s-replica-0')).toBe(true);
@@ -75,7 +88,7 @@ describe('Ctrl-C and Esc at a run confirmation', () => {
 
   it('with --on-interrupt keep, Ctrl-C keeps what was done without asking, exit 130, lock released (160 columns)', async () => {
     const { state, pty } = rebootNode('k3s-server-1', ['--on-interrupt', 'keep'], 160);
-    await pty.waitFor(/\? Run drain \(k8s\.drain\)\? It changes/);
+    await firstStepQuestion(pty);
     pty.write(KEY.right + KEY.enter);
     await pty.waitFor(/\? Run reboot \(proxmox\.reboot-vm\)\? It changes/);
     pty.write(KEY.ctrlC);
@@ -91,6 +104,15 @@ describe('Ctrl-C and Esc at a run confirmation', () => {
     await endsCleanly(pty, state, 'interrupted', 130);
     expect(pty.screen()).not.toMatch(/Roll back the steps completed so far/);
     expect(cordoned('k3s-server-2')).toBe(false);
+  }, 120_000);
+
+  it('SIGTERM while a confirmation is open is the same interrupt: the question closes, exit 130', async () => {
+    const { state, pty } = rebootNode('k3s-server-0', [], 80);
+    await firstStepQuestion(pty);
+    pty.signal('SIGTERM');
+    await endsCleanly(pty, state, 'interrupted', 130);
+    expect(pty.screen()).toMatch(/SIGTERM: stopping/);
+    expect(cordoned('k3s-server-0')).toBe(false);
   }, 120_000);
 
   it('Esc is "no": the run ends declined (exit 4) and nothing changed', async () => {

@@ -1,7 +1,7 @@
 // The built `runbook` in a real pseudo-terminal (util-linux `script`), sized like a person's
 // terminal: keys are written as a person types them, the screen is read as text (ANSI
 // sequences stripped). Waits are on what the screen says, bounded, never on time.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { BIN, ROOT } from './cli.js';
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>78]/g; // eslint-disable-line no-control-regex
@@ -24,6 +24,8 @@ export interface PtySession {
   /** Resolves once the screen (after `from` characters) matches; rejects after the timeout. */
   waitFor(pattern: RegExp, from?: number, timeoutMs?: number): Promise<RegExpMatchArray>;
   exit: Promise<number | null>;
+  /** Sends a signal to `runbook` itself (the process `script` runs), as `kill` from another shell would. */
+  signal(sig: NodeJS.Signals): void;
 }
 
 const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
@@ -57,6 +59,11 @@ export function startPty(args: string[], o: PtyOptions = {}): PtySession {
     raw: () => raw,
     write: (keys) => child.stdin.write(keys),
     exit,
+    signal(sig) {
+      // `script` execs the command in its child: that child is runbook.
+      const pid = Number(execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
+      process.kill(pid, sig);
+    },
     waitFor(pattern, from = 0, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
