@@ -130,7 +130,11 @@ export function createListrView(renderer: RendererKind, prompts: PromptWiring): 
     const changes = request.changes.filter((c) => c.op !== 'noop').map((c) => `  ${c.op} ${c.target}: ${c.summary}`);
     const message = [request.message, ...changes].join('\n');
     if (!task) return false;
-    const answer = await ask(prompts.input, (hooks) => task.prompt(ListrEnquirerPromptAdapter).run<boolean>({ type: 'Toggle', message, enabled: 'Yes', disabled: 'No', initial: false, ...hooks } as never), prompts.signal);
+    const adapter = task.prompt(ListrEnquirerPromptAdapter);
+    const answer = await ask(prompts.input, (hooks) => adapter.run<boolean>({ type: 'Toggle', message, enabled: 'Yes', disabled: 'No', initial: false, ...hooks } as never), prompts.signal);
+    // The adapter keeps listening after its prompt ended: skipping the task later "cancels" that
+    // prompt and restores the task to STARTED, so a declined step ended with a check mark.
+    (adapter as unknown as { prompt?: unknown }).prompt = undefined;
     if (answer.ok) return answer.value;
     // Esc is "no" (the run ends declined); Ctrl-C is the run's interrupt, so this step ends
     // interrupted and the keep/rollback question (or --on-interrupt) follows.

@@ -106,6 +106,18 @@ describe('Ctrl-C and Esc at a run confirmation', () => {
     expect(cordoned('k3s-server-2')).toBe(false);
   }, 120_000);
 
+  it('Ctrl-C at the keep/rollback question itself keeps: nothing more changes, exit 130', async () => {
+    const { state, pty } = rebootNode('k3s-server-2', [], 80);
+    await firstStepQuestion(pty);
+    pty.write(KEY.right + KEY.enter);
+    const at = (await pty.waitFor(/\? Run reboot \(proxmox\.reboot-vm\)\? It changes/)).index!;
+    pty.write(KEY.ctrlC);
+    await pty.waitFor(/Interrupted\. Roll back the steps completed so far\?/, at);
+    pty.write(KEY.ctrlC);
+    await endsCleanly(pty, state, 'interrupted', 130);
+    expect(cordoned('k3s-server-2')).toBe(true);
+  }, 120_000);
+
   it('SIGTERM while a confirmation is open is the same interrupt: the question closes, exit 130', async () => {
     const { state, pty } = rebootNode('k3s-server-0', [], 80);
     await firstStepQuestion(pty);
