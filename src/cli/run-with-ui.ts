@@ -34,14 +34,14 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
   const [{ createListrView }, { askYesNoAnswer }, { runRunbook }] = await Promise.all([import('../ui/listr-view.js'), import('../ui/prompt.js'), import('../engine/run.js')]);
   const controller = new AbortController();
   let interrupts = 0;
-  const interrupt = (what: string) => {
+  const interrupt = (what: string, doing = 'stopping after the running step') => {
     interrupts++;
-    if (!json) io.err(`\n${what}: stopping after the running step${interrupts > 1 ? ' (again: aborting it)' : ''}...\n`);
+    if (!json) io.err(`\n${what}: ${doing}${interrupts > 1 ? ' (again: aborting it)' : ''}...\n`);
     controller.abort(new Error(what));
   };
   // Ctrl-C at a confirmation takes the same path as SIGINT (a prompt puts the terminal in raw
   // mode, so the key arrives as a byte instead of a signal).
-  const view = createListrView(renderer, { ...(io.stdin ? { input: io.stdin } : {}), signal: controller.signal, interrupt: () => controller.signal.aborted || interrupt('Ctrl-C') });
+  const view = createListrView(renderer, { ...(io.stdin ? { input: io.stdin } : {}), signal: controller.signal, interrupt: () => controller.signal.aborted || interrupt('Ctrl-C at the question', 'starting nothing more') });
   const text: EngineObserver = json
     ? {}
     : {

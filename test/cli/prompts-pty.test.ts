@@ -103,6 +103,7 @@ describe('Ctrl-C and Esc at a run confirmation', () => {
     const { state, pty } = await keyAtFirstConfirmation('k3s-server-2', 80, KEY.ctrlC);
     await endsCleanly(pty, state, 'interrupted', 130);
     expect(pty.screen()).not.toMatch(/Roll back the steps completed so far/);
+    expect(pty.screen()).toMatch(/Ctrl-C at the question: starting nothing more/);
     expect(cordoned('k3s-server-2')).toBe(false);
   }, 120_000);
 
