@@ -2,12 +2,13 @@
 // the lab's start), the finalizers k3s puts on every Node, the etcd annotations of the servers,
 // and a deletion that waits for k3s's controllers (real HTTP through kubectl).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/lab.js';
+import { deadServerScenario } from '../support/k3s-scenarios.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'runbook-k3s-lab-'));
@@ -46,5 +47,29 @@ describe('k3s Nodes in the incident lab', () => {
     await kubectl('wait', '--for=delete', 'node/k3s-replica-2', '--timeout=20s');
     await expect(kubectl('get', 'secret', '-n', 'kube-system', 'k3s-replica-2.node-password.k3s')).rejects.toThrow(/NotFound/);
     expect(await kubectl('get', 'configmap', '-n', 'kube-system', 'coredns', '-o', 'jsonpath={.data.NodeHosts}')).not.toContain('k3s-replica-2');
+  });
+});
+
+describe('the lab etcd member list', () => {
+  it('is lab state, kept across restarts: a member k3s could not remove outlives its Node when the finalizer is removed by hand', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'runbook-k3s-etcd-'));
+    try {
+      writeFileSync(join(root, 'scenario.yaml'), deadServerScenario(false)); // k3s never annotated k3s-server-2's member
+      let l = await startLab({ dir: join(root, 'lab'), scenario: join(root, 'scenario.yaml') });
+      l.settle();
+      const kc = ['--kubeconfig', l.kubeconfigPath];
+      await run('kubectl', [...kc, 'delete', 'node', 'k3s-server-2', '--wait=false']);
+      // what people do with a Node stuck Terminating: drop its finalizers; its etcd member stays behind
+      await run('kubectl', [...kc, 'patch', 'node', 'k3s-server-2', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}']);
+      await run('kubectl', [...kc, 'wait', '--for=delete', 'node/k3s-server-2', '--timeout=20s']);
+      const stale = ['k3s-server-0', 'k3s-server-1', 'k3s-server-2'];
+      expect(l.etcd!.members.list().map((m) => m.node)).toEqual(stale);
+      await l.stop();
+      l = await startLab({ dir: join(root, 'lab') });
+      expect(l.etcd!.members.list().map((m) => m.node)).toEqual(stale);
+      await l.stop();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
