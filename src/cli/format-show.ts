@@ -13,18 +13,20 @@ export function formatShow(runId: string, records: readonly JournalRecord[]): st
   const s = summarize(runId, [...records]);
   const out = [`Run ${runId}: ${s.runbook}, ${s.status}${s.exitCode !== undefined ? ` (exit ${s.exitCode})` : ''}`];
   // Steps started and never ended: their process died inside them (or is still in them).
-  const open = new Map<string, number>();
+  const open = new Map<string, { checkpoints: number; saved: number }>();
   const flagOpen = () => {
-    for (const [key, checkpoints] of open) {
-      out.push(`          ${key}: OPEN: the process ended inside this step; ${checkpoints ? `rollback undoes the ${checkpoints} checkpoint(s) of what it did` : 'it journaled no change'}`);
+    for (const [key, { checkpoints, saved }] of open) {
+      const what = checkpoints ? `rollback undoes what its last of ${checkpoints} checkpoint(s) records` : saved ? `it saved ${saved} object(s) it may have deleted (runbook restore)` : 'it journaled no change';
+      out.push(`          ${key}: OPEN: the process ended inside this step; ${what}`);
     }
     open.clear();
   };
   for (const r of records) {
     const at = r.time ? r.time.slice(11, 19) : '        ';
     if (r.t === 'run-started') flagOpen();
-    else if (r.t === 'step-started') open.set(r.key, 0);
-    else if (r.t === 'step-checkpoint' && open.has(r.key)) open.set(r.key, open.get(r.key)! + 1);
+    else if (r.t === 'step-started') open.set(r.key, { checkpoints: 0, saved: 0 });
+    else if (r.t === 'step-checkpoint' && open.has(r.key)) open.get(r.key)!.checkpoints++;
+    else if (r.t === 'object-saved' && open.has(r.key)) open.get(r.key)!.saved++;
     else if (r.t === 'step-applied' || r.t === 'step-failed' || r.t === 'step-succeeded' || r.t === 'step-skipped') open.delete(r.key);
     switch (r.t) {
       case 'run-started':

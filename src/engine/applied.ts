@@ -21,11 +21,15 @@ interface OpenAttempt {
   uses: string;
   params: unknown;
   checkpoint?: { undo: unknown };
+  /** It journaled a copy of an object: it was about to delete or replace it, and may have. */
+  saved?: boolean;
 }
 
 function partialOf(a: OpenAttempt): AppliedEntry | undefined {
-  if (!a.checkpoint) return undefined;
-  return { key: a.key, stepId: a.stepId, uses: a.uses, params: a.params, outputs: {}, undo: a.checkpoint.undo, partial: true };
+  if (!a.checkpoint && !a.saved) return undefined;
+  // Without a checkpoint there is nothing to undo, but the entry still counts: a rollback must
+  // know the step may have acted (a Node deletion is a point of no return).
+  return { key: a.key, stepId: a.stepId, uses: a.uses, params: a.params, outputs: {}, undo: a.checkpoint ? a.checkpoint.undo : null, partial: true };
 }
 
 /** Applied instances not yet rolled back, in the order they were applied. */
@@ -56,6 +60,11 @@ export function appliedFromJournal(records: readonly JournalRecord[]): AppliedEn
       case 'step-checkpoint': {
         const a = open.get(r.key);
         if (a) a.checkpoint = { undo: r.undo };
+        break;
+      }
+      case 'object-saved': {
+        const a = open.get(r.key);
+        if (a) a.saved = true;
         break;
       }
       case 'step-applied':

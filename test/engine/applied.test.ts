@@ -21,6 +21,11 @@ describe('appliedFromJournal', () => {
     expect(appliedFromJournal([run('run'), started('a')])).toEqual([]);
   });
 
+  it('a step open after saving a copy may have deleted it: an entry with nothing to undo (a point of no return still counts)', () => {
+    const saved: JournalRecord = { t: 'object-saved', key: 'node', saved: { source: 'kube', ref: 'v1/Node/n', object: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' } } } };
+    expect(appliedFromJournal([run('run'), started('node'), saved])).toEqual([{ key: 'node', stepId: 'node', uses: 'k8s.cordon', params: { node: 'node' }, outputs: {}, undo: null, partial: true }]);
+  });
+
   it('a step resumed after a crash keeps the crashed attempt and the new one, in that order', () => {
     const records: JournalRecord[] = [run('run'), started('a'), { t: 'step-checkpoint', key: 'a', undo: { was: false } }, run('resume'), started('a'), applied('a', null)];
     expect(appliedFromJournal(records).map((e) => [e.key, e.undo, e.partial ?? false])).toEqual([
