@@ -102,6 +102,25 @@ describe('crash recovery of the running step (issue 11 item 1)', () => {
     }));
 });
 
+describe('a step killed after saving a copy may have acted (issue 11 item 1)', () => {
+  it('purge-dead-node killed right after the Node\'s DELETE: rollback keeps the purge (point of no return), no volume pinned to the gone node comes back', () =>
+    withLab(async (c) => {
+      const gone = (lab: Lab) => {
+        const node = lab.kube.store.get('v1', 'Node', 'k3s-replica-2');
+        return !node || Boolean(node.metadata.deletionTimestamp);
+      };
+      const run = await c.killWhen(PURGE, gone);
+      expect(run.signal).toBe('SIGKILL');
+      expect(openStep(c)).toEqual(['node']);
+      const back = await c.cli(['rollback', c.runId(), '--yes']);
+      expect(back.code, back.stdout + back.stderr).toBe(0);
+      expect(back.stdout).toMatch(/^kept node/m);
+      c.lab.settle();
+      const pinned = c.lab.kube.store.list('v1', 'PersistentVolume').filter((pv) => JSON.stringify(pv.spec).includes('k3s-replica-2'));
+      expect(pinned.map((pv) => pv.metadata.name)).toEqual([]);
+    }));
+});
+
 describe('every object a step deletes is journaled before the first delete (issue 11 item 2)', () => {
   // The claims and volumes pinned to the dead node, and how many of them the run has deleted
   // (gone, or newly Terminating): one of the volumes was Terminating before the run.
