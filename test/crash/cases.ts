@@ -28,7 +28,7 @@ export async function reference(rb: CrashRunbook): Promise<Reference> {
     if (r.code !== 0) throw new Error(`${rb.name} does not succeed uninterrupted (exit ${r.code}): ${r.stdout.slice(-600)}${r.stderr.slice(-600)}`);
     return { pre, post: await stable(c.lab), records: c.journal().length };
   } finally {
-    await c.lab.stop();
+    await c.stop();
   }
 }
 
@@ -66,6 +66,6 @@ export async function crashCase(rb: CrashRunbook, point: CrashPoint, recovery: R
     if (!same(got, want)) return { name, crashed: true, failure: `after rollback: ${diff(got, want)}` };
     return { name, crashed: true };
   } finally {
-    await c.lab.stop();
+    await c.stop();
   }
 }

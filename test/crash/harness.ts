@@ -1,7 +1,7 @@
 // The crash matrix's harness: a fresh lab per case, the real CLI killed with SIGKILL at a
 // crash point (src/cli/crash-points.ts), then `rollback` / `resume` from the journal, and the
 // cluster and the Proxmox VMs compared with the pre-run and post-run states.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/adapters/ports.js';
@@ -41,6 +41,8 @@ export interface CaseLab {
   /** The one run in this case's state dir. */
   runId(): string;
   journal(): JournalRecord[];
+  /** Stops the lab and removes its directory and the state dir. */
+  stop(): Promise<void>;
 }
 
 export async function caseLab(scenario?: string): Promise<CaseLab> {
@@ -56,6 +58,10 @@ export async function caseLab(scenario?: string): Promise<CaseLab> {
   };
   return {
     lab,
+    async stop() {
+      await lab.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
     cli: (args, extra = {}) => runCli(['--state-dir', state, ...args], { env: { ...env, ...extra }, timeoutMs: 90_000 }),
     async killWhen(args, when) {
       const { child, done } = startCli(['--state-dir', state, ...args], { env, timeoutMs: 90_000 });

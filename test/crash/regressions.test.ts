@@ -21,7 +21,7 @@ async function withLab(test: (c: CaseLab) => Promise<void>): Promise<void> {
   try {
     await test(c);
   } finally {
-    await c.lab.stop();
+    await c.stop();
   }
 }
 
@@ -61,7 +61,7 @@ describe('crash recovery of the running step (issue 11 item 1)', () => {
         await reference.cli(PURGE);
         at = reference.journal().findIndex((x) => x.t === 'step-checkpoint' && x.key === 'volumes') + 1;
       } finally {
-        await reference.lab.stop();
+        await reference.stop();
       }
       expect(at).toBeGreaterThan(0);
       const run = await c.cli(PURGE, crashEnv({ afterRecord: at }));
