@@ -36,6 +36,9 @@ export const TARGET_FLAGS: readonly FlagSpec[] = [
 /** `runbook plan NAME` and `runbook run NAME`, besides the target flags. */
 export const PLAN_FLAGS: readonly FlagSpec[] = [{ flags: '-o, --output <format>', description: 'output format', default: 'text', choices: ['text', 'json'] }];
 
+/** `runbook plan NAME` only. */
+export const PLAN_OUT_FLAGS: readonly FlagSpec[] = [{ flags: '--out <file>', description: 'also save the plan to FILE: `runbook run --plan FILE` runs exactly it' }];
+
 /** `runbook run NAME` only. */
 export const RUN_FLAGS: readonly FlagSpec[] = [
   { flags: '-y, --yes', description: 'approve every confirmation (needed without a terminal)' },
@@ -43,6 +46,7 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
   { flags: '--no-rollback', description: 'on failure, leave completed steps in place instead of undoing them' },
   { flags: '--no-lock', description: 'do not take the cluster run lock (a Lease in kube-system; $RUNBOOK_LOCK_TTL, default 60s)' },
   { flags: '--concurrency <n>', description: 'steps running at once', default: '4' },
+  { flags: '--plan <file>', description: 'run the plan `runbook plan --out FILE` saved (its runbook and params; refused, exit 4, if the plan now differs)' },
 ];
 
 /** Long names a flags string claims: `--no-lock` claims `no-lock` and `lock`. */
@@ -56,4 +60,4 @@ export function flagNames(spec: FlagSpec): string[] {
 const BUILT_IN = ['help', 'version'];
 
 /** Names a runbook param may not take: they are flags of `runbook run|plan` or of the program. */
-export const RESERVED_PARAM_NAMES: readonly string[] = [...new Set([...BUILT_IN, ...[...GLOBAL_FLAGS, ...TARGET_FLAGS, ...PLAN_FLAGS, ...RUN_FLAGS].flatMap(flagNames)])];
+export const RESERVED_PARAM_NAMES: readonly string[] = [...new Set([...BUILT_IN, ...[...GLOBAL_FLAGS, ...TARGET_FLAGS, ...PLAN_FLAGS, ...PLAN_OUT_FLAGS, ...RUN_FLAGS].flatMap(flagNames)])];

@@ -9,6 +9,7 @@ import type { Runbook } from '../runbook/types.js';
 import type { AdapterProvider } from '../engine/adapters.js';
 import type { RunLock } from '../engine/run-lock.js';
 import { cliAdapters, kubeTargetOf } from './adapters.js';
+import { planApprover } from './approve-plan.js';
 import { crashPoints } from './crash-points.js';
 import type { GlobalFlags } from './context.js';
 import { stateDirOf } from './context.js';
@@ -25,9 +26,11 @@ export interface RunWithUiOptions {
   params: Record<string, unknown>;
   opts: Record<string, unknown>;
   resume?: ResumeState;
+  /** `run --plan FILE`: the plan digest that file approved. */
+  savedPlanDigest?: string;
 }
 
-export async function runWithUi({ io, flags, runbook, registry, params, opts, resume }: RunWithUiOptions): Promise<number> {
+export async function runWithUi({ io, flags, runbook, registry, params, opts, resume, savedPlanDigest }: RunWithUiOptions): Promise<number> {
   const json = opts.output === 'json';
   const interactive = io.stdinIsTTY && !json;
   const renderer = json ? 'silent' : io.stdoutIsTTY && !isCI(io.env) ? 'default' : 'simple';
@@ -76,6 +79,8 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
       signal: controller.signal,
       stateDir: stateDirOf(io, flags),
       confirm: view.confirm,
+      approve: planApprover(io),
+      ...(savedPlanDigest !== undefined ? { savedPlanDigest } : {}),
       ...(resume ? { resume } : {}),
       interactive,
       yes: Boolean(opts.yes),

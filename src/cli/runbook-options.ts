@@ -2,7 +2,7 @@
 // `--nodes a,b` or `--nodes a --nodes b`, `--force/--no-force`. Commander then gives us
 // per-runbook --help and "unknown option (did you mean ...)" for free.
 import { Command, Option } from 'commander';
-import { PLAN_FLAGS, RUN_FLAGS } from '../command-flags.js';
+import { PLAN_FLAGS, PLAN_OUT_FLAGS, RUN_FLAGS } from '../command-flags.js';
 import { RunbookError } from '../errors.js';
 import type { ParamSpec, Runbook } from '../runbook/types.js';
 import { positionOf } from '../runbook/types.js';
@@ -55,6 +55,7 @@ export function runbookCommand(kind: InvocationKind, io: CliIO, runbook?: Runboo
   addFlags(cmd, PLAN_FLAGS);
   addTargetOptions(cmd);
   if (kind === 'run') addFlags(cmd, RUN_FLAGS);
+  else addFlags(cmd, PLAN_OUT_FLAGS);
   if (runbook) {
     for (const p of runbook.params) addParamOption(cmd, runbook, p);
     const example = runbook.params.filter((p) => p.required).map((p) => `--${p.name} ${p.type === 'int' ? '3' : 'VALUE'}`).join(' ');

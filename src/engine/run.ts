@@ -12,6 +12,8 @@ import type { AdapterProvider } from './adapters.js';
 import type { AppliedEntry } from './applied.js';
 import type { StepRegistry } from './define-step.js';
 import type { Confirmer, EngineObserver } from './events.js';
+import { approvePlan, coveredBy } from './approval.js';
+import type { Approver } from './approval.js';
 import { execute } from './execute.js';
 import type { ExecuteResult } from './execute.js';
 import { Journal, newRunId } from './journal.js';
@@ -83,6 +85,10 @@ export interface RunOptions extends PipelineOptions {
   lock?: RunLock;
   /** Sees each journal record once it is on disk (test-only crash points, src/cli/crash-points.ts). */
   onJournalRecord?: (record: JournalRecord) => void;
+  /** Asks to approve the whole plan once (interactive runs without --yes). */
+  approve?: Approver;
+  /** `run --plan FILE`: the plan digest approved then; the run is refused if the plan differs now. */
+  savedPlanDigest?: string;
 }
 
 export interface RunOutcome extends Omit<PlanOutcome, 'exitCode'> {
@@ -130,12 +136,29 @@ export async function runRunbook(o: RunOptions): Promise<RunOutcome> {
     if (!pre.ok) return await finish({ status: 'preflight-failed', exitCode: EXIT.preflightFailed, message: 'preflight failed: nothing was changed' });
 
     observer.stage?.('plan');
-    const entries = await plan({ graph, params: o.params, adapters: o.adapters, runId, signal });
+    const planNow = () => plan({ graph, params: o.params, adapters: o.adapters, runId, signal });
+    const journalPlan = (es: readonly PlanEntry[]) => journal.append({ t: 'plan', changes: es.flatMap((e) => e.changes.map((c) => ({ ...c, key: e.key }))) });
+    let entries = await planNow();
     base.plan = entries;
     observer.planned?.(entries);
-    await journal.append({ t: 'plan', changes: entries.flatMap((e) => e.changes.map((c) => ({ ...c, key: e.key }))) });
+    await journalPlan(entries);
 
-    const gated = needsConfirmation(graph, entries).filter((k) => !o.resume?.completed.has(k));
+    const approval = await approvePlan({
+      entries,
+      runbookDigest: digest,
+      needs: needsConfirmation(graph, entries).filter((k) => !o.resume?.completed.has(k)),
+      ...(o.savedPlanDigest !== undefined ? { savedPlanDigest: o.savedPlanDigest } : {}),
+      ...(o.approve && o.interactive && !o.yes ? { ask: o.approve } : {}),
+      replan: planNow,
+      replanned: async (es) => {
+        observer.planned?.(es);
+        await journalPlan(es);
+      },
+    });
+    if (approval.kind === 'refused') return await finish({ status: approval.status, exitCode: approval.exitCode, message: approval.message });
+    const approved = approval.kind === 'approved' ? approval.keys : undefined;
+    if (approval.kind === 'approved') base.plan = entries = approval.entries;
+    const gated = needsConfirmation(graph, entries).filter((k) => !o.resume?.completed.has(k) && !(approved && coveredBy(approved, { key: k, stepId: k })));
     if (gated.length && !o.yes && !o.interactive) {
       return await finish({
         status: 'declined',
@@ -152,7 +175,7 @@ export async function runRunbook(o: RunOptions): Promise<RunOutcome> {
       return await finish({ status: 'preflight-failed', exitCode: EXIT.preflightFailed, message: `${e.message}; nothing was changed${e.hint ? ` (${e.hint})` : ''}` });
     }
     try {
-      return await applyAndSettle(o, { graph, journal, observer, signal, runId, entries, finish });
+      return await applyAndSettle(o, { graph, journal, observer, signal, runId, entries, finish, ...(approved ? { approved } : {}) });
     } finally {
       await held?.release();
     }
@@ -172,11 +195,13 @@ interface ApplyStage {
   runId: string;
   entries: PlanEntry[];
   finish: Parameters<typeof settle>[5];
+  /** Keys the whole-plan approval covers: they are not asked again. */
+  approved?: ReadonlySet<string>;
 }
 
-async function applyAndSettle(o: RunOptions, { graph, journal, observer, signal, runId, entries, finish }: ApplyStage): Promise<RunOutcome> {
+async function applyAndSettle(o: RunOptions, { graph, journal, observer, signal, runId, entries, finish, approved }: ApplyStage): Promise<RunOutcome> {
   observer.stage?.('apply');
-  const confirm = o.yes ? async () => true : o.confirm;
+  const confirm: Confirmer = o.yes ? async () => true : approved ? async (r) => coveredBy(approved, r.instance) || o.confirm(r) : o.confirm;
   const execution = await execute({
     graph,
     params: o.params,

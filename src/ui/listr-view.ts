@@ -53,6 +53,12 @@ export interface PromptWiring {
   interrupt(): void;
 }
 
+/** Enquirer marks every answered question ✔, a "No" too: a declined step gets ✖ (as Esc does). */
+function answeredPrefix(this: { value?: unknown }, state: { status: string }): string {
+  if (state.status === 'submitted') return this.value ? '✔' : '✖';
+  return state.status === 'cancelled' ? '✖' : '?';
+}
+
 export function createListrView(renderer: RendererKind, prompts: PromptWiring): ListrView {
   const rows = new Map<string, Row>();
   const titles = new Map<string, string>();
@@ -131,7 +137,7 @@ export function createListrView(renderer: RendererKind, prompts: PromptWiring): 
     const message = [request.message, ...changes].join('\n');
     if (!task) return false;
     const adapter = task.prompt(ListrEnquirerPromptAdapter);
-    const answer = await ask(prompts.input, (hooks) => adapter.run<boolean>({ type: 'Toggle', message, enabled: 'Yes', disabled: 'No', initial: false, ...hooks } as never), prompts.signal);
+    const answer = await ask(prompts.input, (hooks) => adapter.run<boolean>({ type: 'Toggle', message, enabled: 'Yes', disabled: 'No', initial: false, prefix: answeredPrefix, ...hooks } as never), prompts.signal);
     // The adapter keeps listening after its prompt ended: skipping the task later "cancels" that
     // prompt and restores the task to STARTED, so a declined step ended with a check mark.
     (adapter as unknown as { prompt?: unknown }).prompt = undefined;

@@ -10,7 +10,7 @@ import { startLab } from '../../src/lab/lab.js';
 import { BIN } from '../support/cli.js';
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g; // eslint-disable-line no-control-regex
-const RIGHT_THEN_ENTER = '\x1b[C\r';
+const UP_UP_THEN_ENTER = '\x1b[A\x1b[A\r'; // from the default (No) to "Yes: the whole plan"
 let lab: Lab | undefined;
 
 afterAll(async () => {
@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('runbook doctor in a terminal', () => {
-  it('proposes the fixes, runs them after each confirmation, and ends with the cluster fixed', async () => {
+  it('proposes the fixes, runs each after one approval of its plan, and ends with the cluster fixed', async () => {
     const root = mkdtempSync(join(tmpdir(), 'runbook-doctor-pty-'));
     lab = await startLab({ dir: join(root, 'lab'), rebootSeconds: 0.2 });
     lab.settle();
@@ -37,11 +37,11 @@ describe('runbook doctor in a terminal', () => {
         menuAnswered = true;
         child.stdin.write('\r'); // the first choice: run the proposed fixes in order
       }
-      // Each confirmation is answered once, however often the prompt re-renders.
-      for (const m of screen.matchAll(/\? (Run [^\n]*?\?) It changes/g)) {
+      // Each plan's approval is answered once (the whole plan), however often the prompt re-renders.
+      for (const m of screen.matchAll(/\? Apply this plan \(plan digest ([0-9a-f]{12})\)\?/g)) {
         if (answered.has(m[1]!)) continue;
         answered.add(m[1]!);
-        child.stdin.write(RIGHT_THEN_ENTER);
+        child.stdin.write(UP_UP_THEN_ENTER);
       }
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
@@ -54,7 +54,9 @@ describe('runbook doctor in a terminal', () => {
     expect(screen).toMatch(/Run \S+ succeeded: 4 step\(s\) applied\./); // unstick-metallb
     expect(screen).toMatch(/Resolved \(\d+\):[\s\S]*balloons down to 516 MiB[\s\S]*Still there/);
     expect(screen).toMatch(/No runbook fixes what is left/);
-    expect(answered.size).toBeGreaterThanOrEqual(15);
+    // One approval per plan: fix-ballooning, purge-dead-node and unstick-metallb, never a question per step.
+    expect(answered.size).toBe(3);
+    expect(screen).not.toMatch(/It changes the cluster/);
     // What is left is the memory limits no runbook sets: warnings, exit 6.
     expect(code).toBe(6);
   }, 120_000);

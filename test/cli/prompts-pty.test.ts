@@ -4,28 +4,14 @@
 // stack trace: before, Ctrl-C here crashed with ERR_USE_AFTER_CLOSE and left the node
 // cordoned and the lock held.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab } from '../../src/lab/lab.js';
-import { startLab } from '../../src/lab/lab.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { PtySession } from '../support/pty.js';
+import { sharedHealthyLab } from '../support/lab-facts.js';
 import { KEY, startPty } from '../support/pty.js';
 
-const root = mkdtempSync(join(tmpdir(), 'runbook-prompts-pty-'));
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab({ dir: join(root, 'lab'), scenario: 'healthy', rebootSeconds: 0.2 });
-  lab.settle();
-});
-afterAll(async () => {
-  await lab?.stop();
-});
-
-const env = () => ({ KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath, NO_COLOR: '1' });
-const cordoned = (node: string) => Boolean((lab.kube.store.get('v1', 'Node', node) as { spec?: { unschedulable?: boolean } } | undefined)?.spec?.unschedulable);
-const lockHolder = () => (lab.kube.store.get('coordination.k8s.io/v1', 'Lease', 'runbook-run-lock', 'kube-system') as { spec?: { holderIdentity?: string } } | undefined)?.spec?.holderIdentity;
+const { root, env, cordoned, lockHolder } = sharedHealthyLab('runbook-prompts-pty-');
 const COLOUR = /\x1b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;5;\d+)m/; // eslint-disable-line no-control-regex
 const STACK = /ERR_USE_AFTER_CLOSE|internal error|\n\s+at \S+ \(/;
 

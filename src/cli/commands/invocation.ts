@@ -17,7 +17,8 @@ export interface Invocation {
 }
 
 /** Returns undefined when only help was asked for (and printed). */
-export async function parseInvocation(kind: InvocationKind, args: readonly string[], io: CliIO, flags: GlobalFlags): Promise<Invocation | undefined> {
+/** `saved`: the params of a saved plan (`run --plan`), typed already; the flags then set none. */
+export async function parseInvocation(kind: InvocationKind, args: readonly string[], io: CliIO, flags: GlobalFlags, saved?: Record<string, unknown>): Promise<Invocation | undefined> {
   const { name, rest } = splitInvocation(args);
   if (!name) {
     if (rest.includes('--help') || rest.includes('-h')) {
@@ -30,6 +31,12 @@ export async function parseInvocation(kind: InvocationKind, args: readonly strin
   const { runbook } = await loadRunbook(name, io, flags, registry);
   const cmd: Command = runbookCommand(kind, io, runbook);
   cmd.parse(rest, { from: 'user' });
+  if (saved) {
+    const isParam = (long: string | undefined) => runbook.params.some((p) => long === `--${p.name}` || long === `--no-${p.name}`);
+    const given = cmd.options.find((o) => isParam(o.long) && cmd.getOptionValueSource(o.attributeName()) === 'cli');
+    if (given) throw new RunbookError('E_USAGE', `${given.long}: a saved plan runs with the params it was planned with`, { hint: `plan again with the new value (runbook plan ${runbook.name} ... --out FILE)` });
+    return { runbook, registry, params: saved, opts: cmd.opts() };
+  }
   const { coerceParams } = await import('../../runbook/params.js');
   const coerced = coerceParams(runbook, rawParamValues(cmd, runbook));
   if (coerced.errors.length) {

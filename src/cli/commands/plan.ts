@@ -7,6 +7,7 @@ import type { CommandResult } from '../context.js';
 import { globalFlags } from '../context.js';
 import { formatPlan, formatPreflight } from '../format-plan.js';
 import type { CliIO } from '../io.js';
+import { writeSavedPlan } from '../saved-plan.js';
 import { parseInvocation } from './invocation.js';
 
 export function registerPlan(program: Command, io: CliIO, result: CommandResult): void {
@@ -27,10 +28,13 @@ export function registerPlan(program: Command, io: CliIO, result: CommandResult)
         if (e instanceof ApiError) throw new RunbookError(e.code, `could not plan: ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}), exitCode: EXIT.preflightFailed, cause: e });
         throw e;
       });
-      if (inv.opts.output === 'json') io.out(JSON.stringify(outcome, null, 2) + '\n');
+      const out = typeof inv.opts.out === 'string' && outcome.exitCode === EXIT.ok ? inv.opts.out : undefined;
+      const savedDigest = out ? writeSavedPlan(out, io.cwd, inv.runbook, inv.params, outcome.digest, outcome.plan) : undefined;
+      if (inv.opts.output === 'json') io.out(JSON.stringify({ ...outcome, ...(savedDigest ? { planDigest: savedDigest } : {}) }, null, 2) + '\n');
       else {
         io.out(formatPreflight(outcome.preflight));
         if (outcome.exitCode === EXIT.ok) io.out(formatPlan(outcome.runbook, outcome.plan, outcome.digest));
+        if (out) io.out(`Saved the plan to ${out} (plan digest ${savedDigest!.slice(0, 12)}): \`runbook run --plan ${out}\` runs exactly it.\n`);
       }
       result.exitCode = outcome.exitCode;
     });

@@ -1,0 +1,23 @@
+// The one question before a run changes anything: the whole plan (bound to its digest), step by
+// step, or nothing. Esc is "no", Ctrl-C the run's interrupt (nothing was changed yet: exit 130).
+import type { Approver, PlanAnswer } from '../engine/approval.js';
+import type { CliIO } from './io.js';
+
+export function planApprover(io: CliIO): Approver {
+  return async ({ planDigest, needs, changed }) => {
+    const { pickOne } = await import('../ui/prompt.js');
+    if (changed) io.out('The cluster changed while the plan was on screen: the plan above is the one that would run now.\n');
+    const answer = await pickOne(
+      `Apply this plan (plan digest ${planDigest.slice(0, 12)})?`,
+      [
+        { name: 'all', message: `Yes: the whole plan, asked once (${needs.length} step(s) change the cluster)` },
+        { name: 'each', message: 'Step by step: ask before each of them' },
+        { name: 'no', message: 'No: change nothing' },
+      ],
+      io.stdin,
+      'no',
+    );
+    if (answer.ok) return answer.value as PlanAnswer;
+    return answer.end === 'interrupt' ? 'interrupt' : 'no';
+  };
+}
