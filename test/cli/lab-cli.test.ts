@@ -95,7 +95,7 @@ describe('runbook lab', () => {
     expect(runs[0]).toMatch(/^[^\n]*\nPreflight: all checks passed[\s\S]*Run \S+ succeeded: 26 step\(s\) applied\./);
     // purge-dead-node ends by seeing the monitoring pods scheduled again on live nodes.
     expect(runs[1]).toMatch(/monitoring\/prometheus-kube-prometheus-stack-prometheus-0 scheduled on k3s-server-\d[\s\S]*Run \S+ succeeded: 4 step\(s\) applied\./);
-    expect(runs[2]).toMatch(/^[^\n]*\nPreflight: all checks passed[\s\S]*Run \S+ succeeded: 4 step\(s\) applied\./);
+    expect(runs[2]).toMatch(/^[^\n]*\nPreflight: all checks passed[\s\S]*Run \S+ succeeded: 5 step\(s\) applied\./);
     // After: five 2 GiB nodes Ready, no dead node, everything running, Flux Ready.
     expect(after!.match(/^k3s-\S+\s+Ready\s+1948Mi/gm)).toHaveLength(5);
     expect(after).not.toMatch(/k3s-replica-2/);
