@@ -43,17 +43,12 @@ const UNDICI_LABELS: Record<string, string> = {
 export function networkFailure(e: unknown): { code: string; label: string } | undefined {
   for (const c of causes(e)) {
     if (typeof c.code === 'string' && NETWORK.has(c.code)) {
-      const own = c.code === 'ETIMEDOUT' && String(c.message ?? '').startsWith('no answer within');
-      return { code: c.code, label: UNDICI_LABELS[c.code] ?? (own ? `ETIMEDOUT: ${String(c.message)}` : c.code) };
+      const own = typeof c.timeoutMs === 'number' ? `ETIMEDOUT: no answer within ${c.timeoutMs / 1000} s` : undefined;
+      return { code: c.code, label: UNDICI_LABELS[c.code] ?? own ?? c.code };
     }
     if (c.message === 'socket hang up') return { code: 'ECONNRESET', label: 'ECONNRESET: socket hang up' };
   }
   return undefined;
-}
-
-/** Nothing listens there (refused, no route, no such host): on first contact, a wrong URL or a server that is down. */
-export function nothingListening(e: unknown): boolean {
-  return /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/.test(networkFailure(e)?.code ?? '');
 }
 
 /** A code somewhere in the cause chain matching `pattern` (TLS failures: CERT_..., SELF_SIGNED...). */

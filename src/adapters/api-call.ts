@@ -1,11 +1,11 @@
 // One API call as the Kubernetes and Proxmox adapters make it: every request has a timeout,
 // transient failures are retried on an explicit policy within the running step's deadline, and
-// each retry is reported (the engine journals it). An endpoint refusing connections before it
-// ever answered is not retried: a wrong URL or a server down from the start is reported at once.
+// each retry is reported (the engine journals it). An endpoint that has never answered is not
+// retried: a wrong URL or a server down from the start is reported at once, naming it.
 import { currentCallScope } from '../call-scope.js';
 import { compileRetryPolicy, retrying } from '../retry-policy.js';
 import type { RetryPolicy } from '../retry-policy.js';
-import { askedDelayMs, isTransient, nothingListening } from '../transient.js';
+import { askedDelayMs, isTransient } from '../transient.js';
 
 export interface CallPolicy {
   /** Connect plus complete answer, per request. */
@@ -25,8 +25,9 @@ export class Reachability {
 }
 
 /** A timeout as a network error (code ETIMEDOUT), so the mappers and the retry treat it as one. */
-export function requestTimeoutError(ms: number): Error & { code: string } {
-  return Object.assign(new Error(`no answer within ${ms / 1000} s`), { code: 'ETIMEDOUT' });
+export function requestTimeoutError(ms: number): Error & { code: string; timeoutMs: number } {
+  // timeoutMs, not the message, tells it apart: client-node rewrites the message of errors it passes on.
+  return Object.assign(new Error(`no answer within ${ms / 1000} s`), { code: 'ETIMEDOUT', timeoutMs: ms });
 }
 
 /**
@@ -78,9 +79,9 @@ export function apiCall<T>(call: string, fn: () => Promise<T>, o: ApiCallOptions
     {
       policy: o.until === undefined ? o.policy.retry : { ...o.policy.retry, maximumAttempts: Number.MAX_SAFE_INTEGER },
       call,
-      // Refused before the endpoint ever answered: a wrong URL or a server down from the start,
-      // said at once. A slow first answer (a timeout on a loaded server) is still retried.
-      retryable: (e) => isTransient(e, { idempotent: o.idempotent }) && (o.reach.reached || !nothingListening(e)),
+      // Before the endpoint ever answered, a failure is a wrong URL, a server down or a firewall
+      // dropping packets: said at once (after one request timeout at most), not retried for minutes.
+      retryable: (e) => o.reach.reached && isTransient(e, { idempotent: o.idempotent }),
       askedDelayMs: (e) => askedDelayMs(e),
       ...(scope.signal ? { signal: scope.signal } : {}),
       ...(deadline !== Infinity ? { deadline } : {}),
