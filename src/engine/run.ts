@@ -104,7 +104,8 @@ export interface RunOutcome extends Omit<PlanOutcome, 'exitCode'> {
 function needsConfirmation(graph: StepGraph, entries: readonly PlanEntry[]): string[] {
   const keys = entries.filter((e) => e.destructive && (e.changes.some((c) => c.op !== 'noop') || e.deferred)).map((e) => e.key);
   for (const node of graph.nodes.values()) {
-    for (const n of [node, ...(node.children ?? [])]) if (n.spec.confirm && !keys.includes(n.id)) keys.push(n.id);
+    // A step with `confirm:` asks even when it plans no change; named once, by its instances if planned.
+    for (const n of [node, ...(node.children ?? [])]) if (n.spec.confirm && !keys.some((k) => k === n.id || k.startsWith(`${n.id}[`))) keys.push(n.id);
   }
   return keys;
 }
