@@ -50,7 +50,7 @@ export const proxmoxRebootVm = defineStep({
     const changes = pending.filter((p) => p.pending !== undefined || p.delete).map((p) => p.key);
     // Pending only once an earlier step of this run has set it: the reboot applies that change.
     const setEarlier = plannedEarlier(planned, target, ['proxmox.set-memory']);
-    if (setEarlier) return [{ op: 'action', target, summary: `reboot ${params.node}: applies the memory change set by ${setEarlier.step.key} (${setEarlier.change.summary})` }];
+    if (setEarlier) return [{ op: 'action', target, summary: `reboot ${params.node}: applies the memory change set by ${setEarlier.step.key}${typeof setEarlier.change.after === 'string' ? ` (${setEarlier.change.after})` : ''}` }];
     if (params.onlyIfPending && !changes.length) return [{ op: 'noop', target, summary: 'no pending changes' }];
     return [{ op: 'action', target, summary: `reboot ${params.node}${changes.length ? ` (applies pending: ${changes.join(', ')})` : ''}` }];
   },
