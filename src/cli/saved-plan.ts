@@ -23,13 +23,13 @@ export interface SavedPlan {
   plan: PlanEntry[];
 }
 
-export function writeSavedPlan(path: string, cwd: string, runbook: Runbook, params: Record<string, unknown>, digest: string, plan: PlanEntry[]): string {
+export function writeSavedPlan(path: string, cwd: string, runbook: Runbook, params: Record<string, unknown>, outcome: { digest: string; plan: PlanEntry[]; planDigest?: string }): void {
   // The file is not a journal: a secret written there would sit in clear text.
   const secret = runbook.params.find((p) => isSecretKey(p.name) && params[p.name] !== undefined && params[p.name] !== '');
   if (secret) throw new RunbookError('E_USAGE', `plan --out cannot save a plan with the secret param --${secret.name}: it would be written to ${path} in clear text`, { hint: `run it with \`runbook run ${runbook.name}\` instead` });
-  const saved: SavedPlan = { format: FORMAT, runbook: runbook.name, file: runbook.source.file, params, digest, planDigest: planDigest(digest, plan), plan };
+  const { digest, plan } = outcome;
+  const saved: SavedPlan = { format: FORMAT, runbook: runbook.name, file: runbook.source.file, params, digest, planDigest: outcome.planDigest ?? planDigest(digest, plan), plan };
   writeFileSync(resolve(cwd, path), JSON.stringify(saved, null, 2) + '\n');
-  return saved.planDigest;
 }
 
 export function readSavedPlan(path: string, cwd: string): SavedPlan {

@@ -15,6 +15,7 @@ import type { Confirmer, EngineObserver } from './events.js';
 import { approvePlan, coveredBy } from './approval.js';
 import type { Approver } from './approval.js';
 import { execute } from './execute.js';
+import { planDigest } from './plan-digest.js';
 import type { ExecuteResult } from './execute.js';
 import { Journal, newRunId } from './journal.js';
 import type { JournalRecord, RunStatus } from './journal-records.js';
@@ -39,6 +40,8 @@ export interface PlanOutcome {
   digest: string;
   preflight: PreflightOutcome;
   plan: PlanEntry[];
+  /** What an approval of this plan is bound to (src/engine/plan-digest.ts). */
+  planDigest?: string;
   exitCode: ExitCode;
 }
 
@@ -53,7 +56,7 @@ export async function planRunbook(o: PipelineOptions): Promise<PlanOutcome> {
   if (!pre.ok) return { runbook: o.runbook.name, digest, preflight: pre, plan: [], exitCode: EXIT.preflightFailed };
   o.observer?.stage?.('plan');
   const entries = await plan({ graph, params: o.params, adapters: o.adapters, runId: 'plan', signal });
-  return { runbook: o.runbook.name, digest, preflight: pre, plan: entries, exitCode: EXIT.ok };
+  return { runbook: o.runbook.name, digest, preflight: pre, plan: entries, planDigest: planDigest(digest, entries), exitCode: EXIT.ok };
 }
 
 export interface ResumeState {

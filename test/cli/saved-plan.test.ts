@@ -44,6 +44,9 @@ describe('runbook plan --out / runbook run --plan', () => {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { runbook: string; params: Record<string, unknown>; planDigest: string; plan: { key: string }[] };
     expect(saved).toMatchObject({ runbook: 'drain-node', params: { node: 'k3s-replica-0' }, planDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(saved.plan.map((e) => e.key)).toContain('drain');
+    // `plan -o json` says the same digest: what a pipeline compares before `run --plan`.
+    const json = await cli(['plan', 'drain-node', '--node', 'k3s-replica-0', '-o', 'json']);
+    expect((JSON.parse(json.stdout) as { planDigest: string }).planDigest).toBe(saved.planDigest);
     expect(cordoned('k3s-replica-0')).toBe(false); // planning changed nothing
 
     // The same run without --plan has no terminal to ask and no --yes: refused.

@@ -29,12 +29,12 @@ export function registerPlan(program: Command, io: CliIO, result: CommandResult)
         throw e;
       });
       const out = typeof inv.opts.out === 'string' && outcome.exitCode === EXIT.ok ? inv.opts.out : undefined;
-      const savedDigest = out ? writeSavedPlan(out, io.cwd, inv.runbook, inv.params, outcome.digest, outcome.plan) : undefined;
-      if (inv.opts.output === 'json') io.out(JSON.stringify({ ...outcome, ...(savedDigest ? { planDigest: savedDigest } : {}) }, null, 2) + '\n');
+      if (out) writeSavedPlan(out, io.cwd, inv.runbook, inv.params, outcome);
+      if (inv.opts.output === 'json') io.out(JSON.stringify(outcome, null, 2) + '\n');
       else {
         io.out(formatPreflight(outcome.preflight));
         if (outcome.exitCode === EXIT.ok) io.out(formatPlan(outcome.runbook, outcome.plan, outcome.digest));
-        if (out) io.out(`Saved the plan to ${out} (plan digest ${savedDigest!.slice(0, 12)}): \`runbook run --plan ${out}\` runs exactly it.\n`);
+        if (out) io.out(`Saved the plan to ${out} (plan digest ${outcome.planDigest!.slice(0, 12)}): \`runbook run --plan ${out}\` runs exactly it.\n`);
       }
       result.exitCode = outcome.exitCode;
     });
