@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../src/engine/journal-records.js';
 import { startLab } from '../../src/lab/lab.js';
+import type { FaultRule } from '../../src/lab/faults/rules.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { runCli, startCli } from '../support/cli.js';
 import { closedPort, until } from '../support/faults.js';
@@ -29,6 +30,13 @@ async function lab() {
     readdirSync(join(state, 'runs')).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readFileSync(join(state, 'runs', f), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as JournalRecord));
   return { lab: l, state, env, journal };
 }
+
+/** k3s-replica-1's reboot fails as a refused QEMU start does; `then` starts at that moment. */
+const failedRebootThen = (then: FaultRule): FaultRule => ({
+  server: 'proxmox', method: 'POST', path: /\/qemu\/112\/status\/reboot$/, times: 1,
+  fault: { kind: 'task-fails', exitstatus: 'start failed: QEMU exited with code 1' },
+  then,
+});
 
 const reboots = (l: Lab, vmid: number) => l.proxmox.state.tasks().filter((t) => t.type === 'qmreboot' && t.id === String(vmid));
 const lease = (l: Lab) => l.kube.store.get('coordination.k8s.io/v1', 'Lease', 'runbook-run-lock', 'kube-system') as { spec?: { holderIdentity?: string } } | undefined;
@@ -58,11 +66,7 @@ describe('outages during a run', () => {
   it('a reboot that fails, then a 10 s API restart: the rollback rides it out and uncordons the node (issue 11 item 4)', async () => {
     const { lab: l, state, env, journal } = await lab();
     // The reboot's task fails; the next Kubernetes request meets an API server restarting for 10 s.
-    l.faults.add({
-      server: 'proxmox', method: 'POST', path: /\/qemu\/112\/status\/reboot$/, times: 1,
-      fault: { kind: 'task-fails', exitstatus: 'start failed: QEMU exited with code 1' },
-      then: { server: 'kube', times: 1, fault: { kind: 'outage', ms: 10_000 } },
-    });
+    l.faults.add(failedRebootThen({ server: 'kube', times: 1, fault: { kind: 'outage', ms: 10_000 } }));
     const r = await runCli(['--state-dir', state, 'run', 'reboot-node', '--node', 'k3s-replica-1', '--yes'], { env, timeoutMs: 120_000 });
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/reboot failed: .*start failed: QEMU exited with code 1/);
@@ -76,11 +80,7 @@ describe('outages during a run', () => {
   it('a black-holed PATCH during rollback is reported within the request timeouts; the lease is released (issue 11 item 3)', async () => {
     const { lab: l, state, env, journal } = await lab();
     // The reboot fails (as a refused QEMU start does); from then on the node's PATCHes get no answer.
-    l.faults.add({
-      server: 'proxmox', method: 'POST', path: /\/qemu\/112\/status\/reboot$/, times: 1,
-      fault: { kind: 'task-fails', exitstatus: 'start failed: QEMU exited with code 1' },
-      then: { server: 'kube', method: 'PATCH', path: /^\/api\/v1\/nodes\/k3s-replica-1$/, fault: { kind: 'blackhole' } },
-    });
+    l.faults.add(failedRebootThen({ server: 'kube', method: 'PATCH', path: /^\/api\/v1\/nodes\/k3s-replica-1$/, fault: { kind: 'blackhole' } }));
     // 2 s per request: short for the test, long enough that a loaded machine does not time out the rest of the run.
     const r = await runCli(['--state-dir', state, 'run', 'reboot-node', '--node', 'k3s-replica-1', '--yes'], { env: { ...env, RUNBOOK_REQUEST_TIMEOUT: '2s' }, timeoutMs: 120_000 });
     expect(r.signal).toBeNull();
