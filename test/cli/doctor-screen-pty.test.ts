@@ -85,6 +85,24 @@ describe('runbook doctor on a small terminal', () => {
     expect(pty.screen()).not.toMatch(STACK);
   }, 120_000);
 
+  it('Ctrl-C at the first fix\'s question ends the run interrupted and doctor with it (130)', async () => {
+    const pty = doctor(80);
+    await untilMenu(pty);
+    await pty.waitFor(/What next\?[\s\S]*Quit/);
+    pty.write(KEY.enter); // run the proposed fixes
+    // The run's first question (the whole plan, or its first step's; listr2 wraps it at 80 columns).
+    await pty.waitFor(/\$ runbook run fix-ballooning[\s\S]*\? (?:Apply this plan|Run [\s\S]*?It\s+changes)/);
+    const at = pty.screen().length;
+    pty.write(KEY.ctrlC);
+    // fix-ballooning has applied its read-only selection by then: the run may ask keep/rollback.
+    const next = await pty.waitFor(/Roll back the steps completed so far\?/, at).then(() => 'asked', () => 'exited');
+    if (next === 'asked') pty.write(KEY.enter);
+    expect(await pty.exit).toBe(130);
+    expect(pty.screen().slice(at)).toMatch(/Run \S+ (?:interrupted|rolled back)|interrupted/);
+    expect(pty.screen()).not.toMatch(/Diagnosis again|\$ runbook run purge-dead-node/);
+    expect(pty.screen()).not.toMatch(STACK);
+  }, 120_000);
+
   it('a report-only cluster-hygiene run in a terminal shows its verdict as findings, not as a failure', async () => {
     const pty = startPty(['--state-dir', join(root, 'state-hygiene'), 'run', 'cluster-hygiene'], { env: { KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath, NO_COLOR: '1' }, cols: 80, rows: 24 });
     expect(await pty.exit).toBe(7);
