@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { PlanEntry } from '../engine/plan.js';
 import { planDigest } from '../engine/plan-digest.js';
 import { RunbookError } from '../errors.js';
-import { isSecretKey } from '../redact.js';
+import { isSecretKey, redact } from '../redact.js';
 import type { Runbook } from '../runbook/types.js';
 
 const FORMAT = 'runbook.dev/plan-v1';
@@ -28,7 +28,8 @@ export function writeSavedPlan(path: string, cwd: string, runbook: Runbook, para
   const secret = runbook.params.find((p) => isSecretKey(p.name) && params[p.name] !== undefined && params[p.name] !== '');
   if (secret) throw new RunbookError('E_USAGE', `plan --out cannot save a plan with the secret param --${secret.name}: it would be written to ${path} in clear text`, { hint: `run it with \`runbook run ${runbook.name}\` instead` });
   const { digest, plan } = outcome;
-  const saved: SavedPlan = { format: FORMAT, runbook: runbook.name, file: runbook.source.file, params, digest, planDigest: outcome.planDigest ?? planDigest(digest, plan), plan };
+  // The digest covers the real values; the file shows a Secret the plan would create by key digests.
+  const saved: SavedPlan = { format: FORMAT, runbook: runbook.name, file: runbook.source.file, params, digest, planDigest: outcome.planDigest ?? planDigest(digest, plan), plan: redact(plan) as PlanEntry[] };
   writeFileSync(resolve(cwd, path), JSON.stringify(saved, null, 2) + '\n');
 }
 

@@ -72,6 +72,27 @@ describe('runbook plan --out / runbook run --plan', () => {
     expect(cordoned('k3s-server-1')).toBe(true);
   }, 120_000);
 
+  it('never writes or prints the value of a Secret the plan would create', async () => {
+    const { root, cli } = await lab();
+    const book = join(root, 'secret.yaml');
+    writeFileSync(book, `apiVersion: runbook.dev/v1
+name: make-secret
+description: Creates a Secret.
+steps:
+  - id: s
+    uses: k8s.ensure
+    with:
+      object: { apiVersion: v1, kind: Secret, metadata: { name: s1, namespace: default }, stringData: { key: hunter2-value } }
+`);
+    const file = join(root, 's.json');
+    const plan = await cli(['plan', book, '--out', file, '-o', 'json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/"key": "sha256:[0-9a-f]{64}"/);
+    expect(plan.stdout + readFileSync(file, 'utf8')).not.toContain('hunter2-value');
+    const run = await cli(['run', '--plan', file]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+  }, 120_000);
+
   it('is refused (exit 4) when the runbook file changed, and does not take new params', async () => {
     const { root, cli } = await lab();
     const book = join(root, 'drain-node.yaml');

@@ -7,6 +7,7 @@ import type { CommandResult } from '../context.js';
 import { globalFlags } from '../context.js';
 import { formatPlan, formatPreflight } from '../format-plan.js';
 import type { CliIO } from '../io.js';
+import { redact } from '../../redact.js';
 import { writeSavedPlan } from '../saved-plan.js';
 import { parseInvocation } from './invocation.js';
 
@@ -30,7 +31,7 @@ export function registerPlan(program: Command, io: CliIO, result: CommandResult)
       });
       const out = typeof inv.opts.out === 'string' && outcome.exitCode === EXIT.ok ? inv.opts.out : undefined;
       if (out) writeSavedPlan(out, io.cwd, inv.runbook, inv.params, outcome);
-      if (inv.opts.output === 'json') io.out(JSON.stringify(outcome, null, 2) + '\n');
+      if (inv.opts.output === 'json') io.out(JSON.stringify(redact(outcome), null, 2) + '\n');
       else {
         io.out(formatPreflight(outcome.preflight));
         if (outcome.exitCode === EXIT.ok) io.out(formatPlan(outcome.runbook, outcome.plan, outcome.digest));
