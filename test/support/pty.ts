@@ -2,6 +2,7 @@
 // terminal: keys are written as a person types them, the screen is read as text (ANSI
 // sequences stripped). Waits are on what the screen says, bounded, never on time.
 import { execFileSync, spawn } from 'node:child_process';
+import { afterAll } from 'vitest';
 import { BIN, ROOT } from './cli.js';
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>78]/g; // eslint-disable-line no-control-regex
@@ -30,6 +31,12 @@ export interface PtySession {
 
 const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
 
+/** Sessions still running: a test that failed half-way leaves none behind (see afterAll). */
+const live = new Set<() => void>();
+afterAll(() => {
+  for (const kill of live) kill();
+});
+
 export function startPty(args: string[], o: PtyOptions = {}): PtySession {
   const command = [process.execPath, BIN, ...args].map(quote).join(' ');
   // A pseudo-terminal starts 0x0: give it a size, or nothing knows where to draw.
@@ -37,7 +44,17 @@ export function startPty(args: string[], o: PtyOptions = {}): PtySession {
     cwd: ROOT,
     env: { ...process.env, CI: '', TERM: 'xterm', ...o.env },
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group: `script` and runbook under it end together.
+    detached: true,
   });
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  live.add(killGroup);
   let raw = '';
   const waiters = new Set<() => void>();
   child.stdout.on('data', (chunk: Buffer) => {
@@ -45,10 +62,11 @@ export function startPty(args: string[], o: PtyOptions = {}): PtySession {
     for (const w of waiters) w();
   });
   child.stderr.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-  const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 90_000);
+  const timer = setTimeout(killGroup, o.timeoutMs ?? 90_000);
   const exit = new Promise<number | null>((done) =>
     child.on('close', (code) => {
       clearTimeout(timer);
+      live.delete(killGroup);
       for (const w of waiters) w();
       done(code);
     }),
