@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { KubeObject, KubeWriter } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/engine/define-step.js';
+import { plannedEarlier } from '../../src/engine/planned.js';
 import { sleep } from '../../src/engine/retry.js';
 import { ApiError } from '../../src/errors.js';
 import { duration, nodeName } from '../schemas.js';
@@ -91,12 +92,18 @@ export const k8sDrain = defineStep({
     }
     return blockers.length ? blockers.map((b) => ({ ok: false, message: `cannot drain ${params.node}: ${b}` })) : [{ ok: true, message: `node ${params.node} can be drained` }];
   },
-  async plan({ params, adapters }) {
+  async plan({ params, adapters, planned }) {
     const { evict, skip } = classify(await adapters.kube.list({ ...POD, fieldSelector: `spec.nodeName=${params.node}` }), params);
     const node = await adapters.kube.get(nodeRef(params.node));
     const cordoned = Boolean((node?.spec as { unschedulable?: boolean } | undefined)?.unschedulable);
+    // drain-node cordons first: the drain then finds the node cordoned and changes nothing there.
+    const byEarlier = plannedEarlier(planned, `node/${params.node}`, ['k8s.cordon']);
     return [
-      cordoned ? { op: 'noop' as const, target: `node/${params.node}`, summary: 'already cordoned' } : { op: 'update' as const, target: `node/${params.node}`, summary: 'cordon (spec.unschedulable)' },
+      byEarlier
+        ? { op: 'noop' as const, target: `node/${params.node}`, summary: `cordoned earlier in this run by ${byEarlier.step.key}` }
+        : cordoned
+          ? { op: 'noop' as const, target: `node/${params.node}`, summary: 'already cordoned' }
+          : { op: 'update' as const, target: `node/${params.node}`, summary: 'cordon (spec.unschedulable)' },
       ...evict.map((p) => ({ op: 'delete' as const, target: describe(p), summary: 'evict (PodDisruptionBudgets honoured)' })),
       ...skip.map((s) => ({ op: 'noop' as const, target: describe(s.pod), summary: `left in place: ${s.why}` })),
     ];
