@@ -47,14 +47,15 @@ describe('one approval per plan', () => {
     expect(approvals[0]!.needs).toEqual(['roll[n1]', 'roll[n2]', 'roll[n3]']);
     expect(approvals[0]!.planDigest).toMatch(/^[0-9a-f]{64}$/);
     expect(asked).toEqual([]);
-    expect(log).toEqual(['+n1', '+n2', '+n3']);
+    expect([...log].sort()).toEqual(['+n1', '+n2', '+n3']); // the items run in parallel
   });
 
   it('step by step: each item is asked with its own text and its own changes only', async () => {
     const { out, asked } = await runAnswering('each');
     expect(out.status).toBe('succeeded');
-    expect(asked.map((r) => r.message)).toEqual(['Reboot n1?', 'Reboot n2?', 'Reboot n3?']);
-    expect(asked.map((r) => r.changes.map((c) => c.target))).toEqual([['thing/n1'], ['thing/n2'], ['thing/n3']]);
+    // Each question names its own item and that item's planned change, nothing of the others.
+    const byItem = asked.map((r) => [r.message, r.changes.map((c) => c.target)]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(byItem).toEqual([['Reboot n1?', ['thing/n1']], ['Reboot n2?', ['thing/n2']], ['Reboot n3?', ['thing/n3']]]);
   });
 
   it('no: declined (exit 4), nothing applied, nothing asked', async () => {
