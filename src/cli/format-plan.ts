@@ -36,7 +36,7 @@ export function formatPlan(runbook: string, entries: readonly PlanEntry[], diges
     const flag = e.destructive ? ' [needs confirmation]' : '';
     out.push(`  ${e.title}  (${e.uses})${flag}`);
     if (e.skipped) out.push(`      skipped: ${e.skipped}`);
-    else if (e.deferred) out.push(`      planned at run time: ${e.deferred}`);
+    else if (e.deferred) out.push(`      planned at run time: ${e.deferred}${e.readsOnly ? ' (it only reads)' : ''}`);
     else if (!e.changes.length) out.push('      nothing to do');
     for (const c of e.changes) out.push(`      ${formatChange(c)}`);
   }
@@ -44,8 +44,9 @@ export function formatPlan(runbook: string, entries: readonly PlanEntry[], diges
   const acts = (e: PlanEntry) => Boolean(e.deferred) || e.changes.some((c) => c.op !== 'noop');
   for (const e of entries.filter((x) => x.cannotUndo && acts(x))) out.push(`Cannot be undone: ${e.key} (${e.uses}): ${e.cannotUndo}.`);
   const changing = n.create + n.update + n.delete + n.action;
-  // A step planned at run time may still change things: never "nothing to change" then.
-  const later = entries.filter((e) => e.deferred && !e.skipped).length;
+  // A step planned at run time may still change things: never "nothing to change" then, unless
+  // all it may do is read (a wait).
+  const later = entries.filter((e) => e.deferred && !e.skipped && !e.readsOnly).length;
   out.push(
     changing === 0 && later === 0
       ? 'Nothing to change: the cluster already matches this runbook.'

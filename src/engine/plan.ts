@@ -19,6 +19,8 @@ export interface PlanEntry {
   cannotUndo?: string;
   /** Why this step could not be planned up front (its inputs come from another step). */
   deferred?: string;
+  /** Set on a deferred step whose declared permissions only read: it will change nothing. */
+  readsOnly?: boolean;
   skipped?: string;
 }
 
@@ -57,7 +59,8 @@ export async function plan(o: PlanOptions): Promise<PlanEntry[]> {
   for (const entry of staticInstances(o.graph, o.params, known)) {
     if (entry.kind !== 'instances') {
       const destructive = typeof entry.node.def.destructive === 'boolean' ? entry.node.def.destructive : true;
-      out.push({ ...pick(entry.info), destructive, changes: [], ...cannotUndo(entry.node.def), ...(entry.kind === 'deferred' ? { deferred: entry.reason } : { skipped: entry.reason }) });
+      const later = entry.kind === 'deferred' ? { deferred: entry.reason, ...(readsOnly(entry.node.def) ? { readsOnly: true } : {}) } : { skipped: entry.reason };
+      out.push({ ...pick(entry.info), destructive, changes: [], ...cannotUndo(entry.node.def), ...later });
       continue;
     }
     for (const inst of entry.instances) {
@@ -66,6 +69,18 @@ export async function plan(o: PlanOptions): Promise<PlanEntry[]> {
     }
   }
   return out;
+}
+
+const READ_VERBS = ['get', 'list', 'watch'];
+
+/**
+ * What a step may do is what its permissions allow (the same data `runbook rbac` derives roles
+ * from): no shell, and only reading verbs and Audit privileges, means it changes nothing, even
+ * when its inputs are known only at run time (a wait for the pods a deletion displaced).
+ */
+function readsOnly(def: StepDefinition): boolean {
+  if (def.uses.includes('shell') || typeof def.permissions === 'function' || !def.permissions.length) return false;
+  return def.permissions.every((p) => (p.kind === 'kube' ? p.verbs.every((v) => READ_VERBS.includes(v)) : p.privileges.every((x) => x.endsWith('.Audit'))));
 }
 
 function cannotUndo(def: StepDefinition): { cannotUndo?: string } {
