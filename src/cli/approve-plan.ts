@@ -3,7 +3,8 @@
 import type { Approver, PlanAnswer } from '../engine/approval.js';
 import type { CliIO } from './io.js';
 
-export function planApprover(io: CliIO): Approver {
+/** `signal`: the run's interrupt (SIGTERM while the question is open ends it as Ctrl-C would). */
+export function planApprover(io: CliIO, signal?: AbortSignal): Approver {
   return async ({ planDigest, needs, changed }) => {
     const { pickOne } = await import('../ui/prompt.js');
     if (changed) io.out('The cluster changed while the plan was on screen: the plan above is the one that would run now.\n');
@@ -16,6 +17,7 @@ export function planApprover(io: CliIO): Approver {
       ],
       io.stdin,
       'no',
+      signal,
     );
     if (answer.ok) return answer.value as PlanAnswer;
     return answer.end === 'interrupt' ? 'interrupt' : 'no';

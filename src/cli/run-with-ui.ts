@@ -79,7 +79,7 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
       signal: controller.signal,
       stateDir: stateDirOf(io, flags),
       confirm: view.confirm,
-      approve: planApprover(io),
+      approve: planApprover(io, controller.signal),
       ...(savedPlanDigest !== undefined ? { savedPlanDigest } : {}),
       ...(resume ? { resume } : {}),
       interactive,

@@ -96,12 +96,13 @@ export interface Choice {
 }
 
 /** One choice from a short list (arrow keys + enter); the answer is the chosen `name`. */
-export async function pickOne(message: string, choices: readonly Choice[], input?: TtyInput, initial?: string): Promise<Answer<string>> {
+/** `signal` ends the question as an interrupt (SIGTERM while it is open). */
+export async function pickOne(message: string, choices: readonly Choice[], input?: TtyInput, initial?: string, signal?: AbortSignal): Promise<Answer<string>> {
   const { default: Enquirer } = await import('enquirer');
   // Enquirer prints the submitted choice's name: the names are the labels a person read, and
   // the caller's key is looked up from the label (no `explain:9` on the screen).
   const byLabel = new Map(choices.map((c) => [c.message, c.name]));
-  const answer = await ask(input, async (hooks) => ((await Enquirer.prompt({ type: 'select', name: 'pick', message, choices: choices.map((c) => ({ name: c.message })), ...(initial ? { initial: Math.max(0, choices.findIndex((c) => c.name === initial)) } : {}), ...hooks } as never)) as { pick: string }).pick);
+  const answer = await ask(input, async (hooks) => ((await Enquirer.prompt({ type: 'select', name: 'pick', message, choices: choices.map((c) => ({ name: c.message })), ...(initial ? { initial: Math.max(0, choices.findIndex((c) => c.name === initial)) } : {}), ...hooks } as never)) as { pick: string }).pick, signal);
   return answer.ok ? { ok: true, value: byLabel.get(answer.value) ?? answer.value } : answer;
 }
 

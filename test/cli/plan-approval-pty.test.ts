@@ -72,6 +72,17 @@ describe('one approval per plan', () => {
     expect(lockHolder() ?? '').toBe('');
   }, 120_000);
 
+  it('SIGTERM while the approval is open is the same interrupt: the question closes, exit 130, nothing changed', async () => {
+    const { state, pty } = rebootNode('k3s-server-0', 160);
+    await pty.waitFor(APPROVAL);
+    pty.signal('SIGTERM');
+    expect(await pty.exit).toBe(130);
+    expect(pty.screen()).not.toMatch(STACK);
+    expect(journal(state).at(-1)).toMatchObject({ t: 'run-finished', status: 'interrupted', exitCode: 130 });
+    expect(journal(state).some((r) => r.t === 'step-started')).toBe(false);
+    expect(lockHolder() ?? '').toBe('');
+  }, 120_000);
+
   it('step by step: each question names its step; a declined step is shown as declined, never with a check mark (160 columns)', async () => {
     const { state, pty } = rebootNode('k3s-replica-0', 160);
     await pty.waitFor(APPROVAL);
