@@ -30,6 +30,12 @@ export function formatChange(c: PlannedChange): string {
   return `${SIGN[c.op]} ${c.op.padEnd(6)} ${c.target}: ${c.summary}${detail}`;
 }
 
+/** The planned steps a rollback would not undo, among those that will act. */
+export function cannotBeUndone(entries: readonly PlanEntry[]): PlanEntry[] {
+  const acts = (e: PlanEntry) => Boolean(e.deferred) || e.changes.some((c) => c.op !== 'noop');
+  return entries.filter((e) => e.cannotUndo && acts(e));
+}
+
 export function formatPlan(runbook: string, entries: readonly PlanEntry[], digest?: string): string {
   const out = [`Plan for ${runbook}${digest ? ` (digest ${digest.slice(0, 12)})` : ''}:`];
   for (const e of entries) {
@@ -41,8 +47,7 @@ export function formatPlan(runbook: string, entries: readonly PlanEntry[], diges
     for (const c of e.changes) out.push(`      ${formatChange(c)}`);
   }
   const n = countChanges(entries);
-  const acts = (e: PlanEntry) => Boolean(e.deferred) || e.changes.some((c) => c.op !== 'noop');
-  for (const e of entries.filter((x) => x.cannotUndo && acts(x))) out.push(`Cannot be undone: ${e.key} (${e.uses}): ${e.cannotUndo}.`);
+  for (const e of cannotBeUndone(entries)) out.push(`Cannot be undone: ${e.key} (${e.uses}): ${e.cannotUndo}.`);
   const changing = n.create + n.update + n.delete + n.action;
   // A step planned at run time may still change things: never "nothing to change" then, unless
   // all it may do is read (a wait).

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { startLab } from '../../src/lab/lab.js';
 import { sharedHealthyLab } from '../support/lab-facts.js';
 import { KEY, startPty } from '../support/pty.js';
 
@@ -81,6 +82,22 @@ describe('one approval per plan', () => {
     expect(journal(state).at(-1)).toMatchObject({ t: 'run-finished', status: 'interrupted', exitCode: 130 });
     expect(journal(state).some((r) => r.t === 'step-started')).toBe(false);
     expect(lockHolder() ?? '').toBe('');
+  }, 120_000);
+
+  it('the question itself names what cannot be undone (purge-dead-node on the incident lab); Esc changes nothing', async () => {
+    const incident = await startLab({ dir: join(root, 'incident-lab'), rebootSeconds: 0.2 });
+    try {
+      incident.settle();
+      const state = join(root, 'state-purge');
+      const pty = startPty(['--state-dir', state, 'run', 'purge-dead-node', '--node', 'k3s-replica-2'], { env: { KUBECONFIG: incident.kubeconfigPath, PROXMOX_ENV_FILE: incident.proxmoxEnvPath, NO_COLOR: '1' }, cols: 80, rows: 24 });
+      await pty.waitFor(/\? Apply this plan \(plan digest [0-9a-f]{12}\)\? Cannot be undone: node\./);
+      pty.write(KEY.esc);
+      expect(await pty.exit).toBe(4);
+      expect(journal(state).some((r) => r.t === 'step-started')).toBe(false);
+      expect(incident.kube.store.get('v1', 'Node', 'k3s-replica-2')).toBeDefined();
+    } finally {
+      await incident.stop();
+    }
   }, 120_000);
 
   it('step by step: each question names its step; a declined step is shown as declined, never with a check mark (160 columns)', async () => {
