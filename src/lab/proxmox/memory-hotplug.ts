@@ -11,7 +11,7 @@
 // Each error becomes "hotplug problem - <error>" for that option, and $update_vm_api raises
 // them all as a 400 after the pending values were written: the change stays in [PENDING].
 import { parseMemory } from './qemu-schema.js';
-import type { SimVm } from './state.js';
+import type { SimVm } from './types.js';
 
 /** $STATICMEM */
 const STATIC_MEMORY_MIB = 1024;

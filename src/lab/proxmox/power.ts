@@ -13,7 +13,7 @@
 // - qmconfig: the asynchronous config update ($update_vm_api's $updatefn).
 // Each step may throw (the task ends with that text as exitstatus) or return true (done, OK).
 import { fail } from './errors.js';
-import type { ProxmoxState, SimVm } from './state.js';
+import type { PowerState, SimVm } from './types.js';
 import type { TaskRecord } from './tasks.js';
 import { startMemoryError } from './memory-hotplug.js';
 import { applyPending, applyUpdate, parseUpdate } from './vm-config.js';
@@ -24,7 +24,7 @@ export interface TaskStep {
 }
 
 /** PVE::AbstractConfig::load_config on the task's node */
-export function loadVm(state: ProxmoxState, node: string, vmid: number): SimVm {
+export function loadVm(state: PowerState, node: string, vmid: number): SimVm {
   const vm = state.vm(vmid);
   if (!vm || vm.node !== node) throw fail(`Configuration file 'nodes/${node}/qemu-server/${vmid}.conf' does not exist`);
   return vm;
@@ -34,14 +34,14 @@ function checkLock(vm: SimVm): void {
   if (vm.lock) throw fail(`VM is locked (${vm.lock})`);
 }
 
-function setStopped(state: ProxmoxState, vm: SimVm): void {
+function setStopped(state: PowerState, vm: SimVm): void {
   vm.status = 'stopped';
   delete vm.uptimeStartedAt;
   applyPending(vm);
   state.changed(vm);
 }
 
-function setRunning(state: ProxmoxState, vm: SimVm): void {
+function setRunning(state: PowerState, vm: SimVm): void {
   applyPending(vm);
   vm.status = 'running';
   vm.uptimeStartedAt = Date.now();
@@ -52,7 +52,7 @@ function setRunning(state: ProxmoxState, vm: SimVm): void {
 export const QMEVENTD_USER = 'root@pam';
 
 /** _do_vm_stop with $shutdown: the guest powers off in its own time, PVE waits `timeout`. */
-function powerdown(state: ProxmoxState, task: TaskRecord, load: () => SimVm, after: (vm: SimVm) => void): TaskStep[] {
+function powerdown(state: PowerState, task: TaskRecord, load: () => SimVm, after: (vm: SimVm) => void): TaskStep[] {
   const guest = state.vm(Number(task.id))?.shutdownSeconds ?? state.rebootSeconds / 2;
   const timeout = task.params?.timeout !== undefined ? Number(task.params.timeout) : 60;
   if (guest <= timeout) return [{ afterSeconds: guest, run: () => after(load()) }];
@@ -62,7 +62,7 @@ function powerdown(state: ProxmoxState, task: TaskRecord, load: () => SimVm, aft
   } }];
 }
 
-export function planTask(state: ProxmoxState, task: TaskRecord): TaskStep[] {
+export function planTask(state: PowerState, task: TaskRecord): TaskStep[] {
   const vmid = Number(task.id);
   const load = () => loadVm(state, task.node, vmid);
   const secs = state.rebootSeconds;

@@ -25,12 +25,9 @@ export interface ProxmoxSpec {
   guestBootSeconds?: number; // from QEMU start until the guest's kubelet posts (default rebootSeconds / 2)
 }
 
-export interface SimVm { vmid: number; name: string; node: string; status: 'running' | 'stopped';
-  config: Record<string, string | number>;   // applied config (memory, balloon, cores, name, ...)
-  pending: Record<string, string | number>;  // changes waiting for a reboot / stop-start
-  lock?: string; uptimeStartedAt?: number;
-  /** Lab only: how long the guest takes to power off after an ACPI powerdown (default rebootSeconds / 2). */
-  shutdownSeconds?: number; }
+import type { SimVm } from './types.js';
+
+export type { SimVm } from './types.js';
 
 export interface SimToken { id: string /* 'root@pam!runbook' */; secret: string /* lowercase uuid */; privsep?: boolean }
 

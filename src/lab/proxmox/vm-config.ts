@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { fail, paramError } from './errors.js';
 import { hotplugFeatures, hotplugMemory } from './memory-hotplug.js';
 import { apiValue, optionExists, parseMemory, typedValue } from './qemu-schema.js';
-import type { SimVm } from './state.js';
+import type { SimVm } from './types.js';
 
 type Values = Record<string, string | number>;
 
