@@ -21,7 +21,12 @@ export async function volumesPinnedTo(kube: KubeReader, node: string, match?: re
     if (!(claim ? matches(`${claim.namespace}/${claim.name}`) || matches(claim.name) : matches(pv.metadata.name))) continue;
     selectedPvs.push(pv);
     const pvc = claim ? claims.get(`${claim.namespace}/${claim.name}`) : undefined;
-    if (pvc) selectedPvcs.push(pvc);
+    // A claim of that name with another uid is a new claim (its StatefulSet re-created it after
+    // the old one was deleted, e.g. by a purge killed half-way): the volume is not bound to it
+    // (the PV controller compares claimRef.uid too, pkg/controller/volume/persistentvolume/
+    // pv_controller.go), and it is not this purge's to delete.
+    const uid = (pv.spec as { claimRef?: { uid?: string } } | undefined)?.claimRef?.uid;
+    if (pvc && (!uid || pvc.metadata.uid === uid)) selectedPvcs.push(pvc);
   }
   return { pvs: selectedPvs, pvcs: selectedPvcs };
 }

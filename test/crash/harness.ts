@@ -149,6 +149,24 @@ export function irreversibleLosses(records: readonly JournalRecord[]): Set<strin
   return out;
 }
 
+/**
+ * Claims the run deleted and their StatefulSet re-created (a new uid), read before the rollback: the
+ * fresh claim is bound to a fresh volume its pod may already write to, so neither the rollback
+ * nor this comparison takes it back to the old volume (that one stays, Released, its copy in
+ * the journal).
+ */
+export function replacedByController(lab: Lab, records: readonly JournalRecord[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of records) {
+    if (r.t !== 'object-saved' || r.saved.source !== 'kube') continue;
+    const saved = r.saved.object as KubeObject;
+    if (saved.kind !== 'PersistentVolumeClaim') continue;
+    const now = lab.kube.store.get('v1', 'PersistentVolumeClaim', saved.metadata.name, saved.metadata.namespace);
+    if (now && now.metadata.uid !== saved.metadata.uid) out.add(id(saved));
+  }
+  return out;
+}
+
 /** Polls (bounded) until the lab's state equals `want`; returns the last state seen. */
 export async function settledTo(lab: Lab, want: Record<string, unknown>, excluded: ReadonlySet<string> = new Set(), ms = 15_000): Promise<Record<string, unknown>> {
   const end = Date.now() + ms;

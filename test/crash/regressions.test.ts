@@ -199,6 +199,25 @@ describe('rollback and restore write through the guarded path (issue 12)', () =>
     }));
 });
 
+describe('a resume after a kill inside volumes (found by the crash matrix)', () => {
+  it('purge-dead-node killed after its claims\' deletes, resumed: the claims their StatefulSets re-created meanwhile are left alone', () =>
+    withLab(async (c) => {
+      const claims = (lab: Lab) => lab.kube.store.list('v1', 'PersistentVolumeClaim').filter((x) => x.metadata.namespace === 'monitoring');
+      const uids = new Set(claims(c.lab).map((x) => x.metadata.uid));
+      expect(uids.size).toBe(2);
+      const run = await c.killWhen(PURGE, (lab) => claims(lab).every((x) => !uids.has(x.metadata.uid) || x.metadata.deletionTimestamp));
+      expect(run.signal).toBe('SIGKILL');
+      c.lab.settle();
+      const fresh = claims(c.lab).filter((x) => !uids.has(x.metadata.uid) && !x.metadata.deletionTimestamp);
+      expect(fresh.length).toBeGreaterThan(0);
+      const resumed = await c.cli(['resume', c.runId(), '--yes']);
+      expect(resumed.code, resumed.stdout.slice(-600)).toBe(0);
+      c.lab.settle();
+      const after = new Set(claims(c.lab).map((x) => x.metadata.uid));
+      expect(fresh.filter((x) => !after.has(x.metadata.uid)).map((x) => x.metadata.name)).toEqual([]);
+    }));
+});
+
 describe('a resume and its own lease (issue 11 item 5)', () => {
   it('a resume right after a kill takes over the dead process\'s lease of the same run and finishes', () =>
     withLab(async (c) => {
