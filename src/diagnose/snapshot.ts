@@ -1,7 +1,10 @@
 // Reads everything the checks need, once: one (paginated) list per resource type, the
 // apiserver's readiness, and from Proxmox one VM list, the config of each VM backing a node
-// and the status of each PVE node. Nothing is read per object.
+// and the status of each PVE node. Nothing is read per object but the VM configs (memory
+// ballooning is only in the config), and those at most PVE_IN_FLIGHT at a time, over the
+// client's keep-alive connections: fired all at once they opened one TLS connection each.
 import type { KubeObject, KubeReader, ProxmoxReader } from '../adapters/ports.js';
+import { Semaphore } from '../engine/semaphore.js';
 import { ApiError } from '../errors.js';
 import { scanGitops } from './gitops-scan.js';
 import { vmsByName } from './inventory.js';
@@ -31,6 +34,21 @@ async function listOrEmpty(kube: KubeReader, key: ResourceKey, gaps: Gaps): Prom
   }
 }
 
+/** What kubectl keeps in flight against one server (8 connections for 2,522 requests), as the Proxmox client's PVE_CONNECTIONS. */
+const PVE_IN_FLIGHT = 8;
+
+function bounded(limit: number): <T>(read: () => Promise<T>) => Promise<T> {
+  const slots = new Semaphore(limit);
+  return async (read) => {
+    const release = await slots.acquire();
+    try {
+      return await read();
+    } finally {
+      release();
+    }
+  };
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -52,24 +70,25 @@ async function readProxmox(proxmox: ProxmoxReader, nodes: readonly KubeObject[])
     const k = proxmox.knownVm?.(n.metadata.name);
     return k?.node !== undefined && !snap.vms.some((vm) => vm.vmid === k.vmid) ? [{ vmid: k.vmid, node: k.node }] : [];
   });
+  const inFlight = bounded(PVE_IN_FLIGHT);
   await Promise.all([
     ...unlisted.map(async (k) => {
       try {
-        await proxmox.getVmConfig(k.node, k.vmid);
+        await inFlight(() => proxmox.getVmConfig(k.node, k.vmid));
       } catch (e) {
         if (!(e instanceof ApiError && e.kind === 'not-found')) snap.errors.push(`config of VM ${k.vmid}: ${message(e)}`);
       }
     }),
     ...backing.map(async (vm) => {
       try {
-        snap.configs.set(vm.vmid, await proxmox.getVmConfig(vm.node, vm.vmid));
+        snap.configs.set(vm.vmid, await inFlight(() => proxmox.getVmConfig(vm.node, vm.vmid)));
       } catch (e) {
         snap.errors.push(`config of VM ${vm.vmid}: ${message(e)}`);
       }
     }),
     ...hosts.map(async (host) => {
       try {
-        snap.hosts.set(host, await proxmox.getNodeStatus(host));
+        snap.hosts.set(host, await inFlight(() => proxmox.getNodeStatus(host)));
       } catch (e) {
         snap.errors.push(`status of PVE node ${host}: ${message(e)}`);
       }

@@ -18,13 +18,14 @@ import { startProxmoxServer, type ProxmoxServer } from './proxmox/server.js';
 import { ProxmoxState } from './proxmox/state.js';
 import { DEFAULT_SCENARIO, loadScenario } from './scenario.js';
 import { etcdMembersOf, proxmoxSpecOf, seedKubeStore } from './scenario-seed.js';
+import type { Traffic } from './traffic.js';
 
 export interface Lab {
   dir: string;
   kubeconfigPath: string;
   proxmoxEnvPath: string;
-  kube: { url: string; store: KubeStore };
-  proxmox: { url: string; state: ProxmoxState; tokenId: string; tokenSecret: string };
+  kube: { url: string; store: KubeStore; traffic: Traffic };
+  proxmox: { url: string; state: ProxmoxState; tokenId: string; tokenSecret: string; traffic: Traffic };
   caPem: string;
   caPath: string;
   /** Fault injection on both servers, switchable at run time (tests). */
@@ -163,8 +164,8 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       dir: paths.dir,
       kubeconfigPath: paths.kubeconfig,
       proxmoxEnvPath: paths.proxmoxEnv,
-      kube: { url: kube.url, store },
-      proxmox: { url: proxmox.url, state, tokenId: apiToken.id, tokenSecret: apiToken.secret },
+      kube: { url: kube.url, store, traffic: kube.traffic },
+      proxmox: { url: proxmox.url, state, tokenId: apiToken.id, tokenSecret: apiToken.secret, traffic: proxmox.traffic },
       caPem: tls.caPem,
       caPath: paths.ca,
       faults,

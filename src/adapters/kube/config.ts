@@ -6,6 +6,7 @@ import { delimiter, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { RunbookError } from '../../errors.js';
 import { didYouMean } from '../../suggest.js';
+import { reuseConnections } from './keep-alive.js';
 
 export interface KubeTarget {
   kubeconfig?: string;
@@ -55,5 +56,6 @@ export async function loadKubeConfig(target: KubeTarget): Promise<KubeConfig> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new RunbookError('E_KUBECONFIG', 'the kubeconfig has no current cluster', { hint: 'pick one with --context' });
   if (cluster.skipTLSVerify) target.warn?.(`warning: kubeconfig cluster "${cluster.name}" disables TLS verification (insecure-skip-tls-verify)`);
+  reuseConnections(kc);
   return kc;
 }

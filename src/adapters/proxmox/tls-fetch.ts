@@ -24,11 +24,18 @@ function pinnedConnector(fingerprint: string): buildConnector.connector {
     });
 }
 
+/**
+ * Connections kept alive to one Proxmox host at most: more requests wait for a free one (undici
+ * opens a new connection whenever all are busy, even for a moment: doctor opened one per VM).
+ */
+export const PVE_CONNECTIONS = 8;
+
 export function proxmoxDispatcher(target: ProxmoxTarget): Agent {
-  if (target.fingerprint) return new Agent({ connect: pinnedConnector(target.fingerprint) });
-  if (target.caFile) return new Agent({ connect: { ca: readFileSync(target.caFile, 'utf8') } });
-  if (target.insecure) return new Agent({ connect: { rejectUnauthorized: false } });
-  return new Agent();
+  const connections = PVE_CONNECTIONS;
+  if (target.fingerprint) return new Agent({ connections, connect: pinnedConnector(target.fingerprint) });
+  if (target.caFile) return new Agent({ connections, connect: { ca: readFileSync(target.caFile, 'utf8') } });
+  if (target.insecure) return new Agent({ connections, connect: { rejectUnauthorized: false } });
+  return new Agent({ connections });
 }
 
 export function proxmoxFetch(dispatcher: Agent): FetchLike {

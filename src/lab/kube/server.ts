@@ -2,6 +2,7 @@
 // health endpoints and the REST paths of the resource table, all over one KubeStore.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:https';
+import { countTraffic, type Traffic } from '../traffic.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LabFaults } from '../faults/faults.js';
@@ -15,7 +16,7 @@ import { byPlural } from './resources.js';
 import { pathNotFound, unauthorized } from './status.js';
 import type { KubeStore } from './store.js';
 
-export interface KubeServer { url: string; port: number; close(): Promise<void> }
+export interface KubeServer { url: string; port: number; traffic: Traffic; close(): Promise<void> }
 
 export interface KubeServerOptions {
   store: KubeStore;
@@ -102,6 +103,7 @@ export function startKubeServer(opts: KubeServerOptions): Promise<KubeServer> {
     const handle = () => route(req, res, opts, serverAddress);
     (opts.faults ? opts.faults.intercept('kube', req, res).then((handled) => (handled ? undefined : handle())) : handle()).catch((e: unknown) => sendError(res, e));
   });
+  const traffic = countTraffic(server);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => {
@@ -112,6 +114,7 @@ export function startKubeServer(opts: KubeServerOptions): Promise<KubeServer> {
       resolve({
         url: `https://${host}:${port}`,
         port,
+        traffic,
         close: () =>
           new Promise<void>((done) => {
             // Watches are long-lived: close them instead of waiting for their timeouts.

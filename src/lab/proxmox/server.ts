@@ -5,6 +5,7 @@
 // the code (500 on die).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
+import { countTraffic, type Traffic } from '../traffic.js';
 import type { AddressInfo } from 'node:net';
 import type { LabFaults } from '../faults/faults.js';
 import { authenticate, isPublic, type AuthInfo } from './auth.js';
@@ -22,6 +23,7 @@ import type { ProxmoxState } from './state.js';
 export interface ProxmoxServer {
   url: string /* https://127.0.0.1:PORT */;
   port: number;
+  traffic: Traffic;
   close(): Promise<void>;
   /**
    * Fault injection: the next request matching `method` and `path` (relative to /api2/json)
@@ -133,6 +135,7 @@ export function startProxmoxServer(opts: { state: ProxmoxState; tls: { certPem: 
       sendPveError(res, new PveError(500, `${e instanceof Error ? e.message : String(e)}\n`));
     });
   });
+  const traffic = countTraffic(server);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -144,6 +147,7 @@ export function startProxmoxServer(opts: { state: ProxmoxState; tls: { certPem: 
       resolve({
         url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
         port,
+        traffic,
         dropNextResponse: (m) => void drops.push({ ...m, method: m.method.toUpperCase(), afterMs: m.afterMs ?? 0 }),
         close: () =>
           new Promise<void>((done) => {
