@@ -18,7 +18,7 @@ const params = z
 
 export const proxmoxWaitTask = defineStep({
   type: 'proxmox.wait-task',
-  description: 'Waits (with backoff) for a Proxmox task to stop; fails with its exit status unless OK or WARNINGS.',
+  description: 'Waits (polling every 250 ms) for a Proxmox task to stop; fails with its exit status unless OK or WARNINGS.',
   params,
   outputs: z.object({ exitstatus: z.string() }),
   uses: ['proxmox'],

@@ -1,8 +1,15 @@
-// Waiting for a Proxmox task (UPID) with backoff until it stops; `OK` or `WARNINGS: N` is
-// success, anything else is the task's error (as pve-manager's Tasks.pm reports exitstatus).
-// A Proxmox outage during a wait is waited out, within the wait's own deadline.
+// Waiting for a Proxmox task (UPID) until it stops; `OK` or `WARNINGS: N` is success, anything
+// else is the task's error (as pve-manager's Tasks.pm reports exitstatus). A Proxmox outage
+// during a wait is waited out, within the wait's own deadline.
 import type { ProxmoxReader } from '../../src/adapters/ports.js';
 import { readWhileWaiting, sleep } from '../../src/engine/retry.js';
+
+/**
+ * PVE offers no watch for a task or a VM's state (only GET .../tasks/{upid}/status and
+ * .../status/current), so we poll at a steady short interval: a backoff up to seconds noticed a
+ * 2 s task at 3.1 s, and fix-ballooning waits for one per VM. One small GET per VM waited on.
+ */
+export const PVE_POLL_MS = 250;
 
 export function taskSucceeded(exitstatus: string | undefined): boolean {
   return exitstatus === 'OK' || /^WARNINGS: \d+$/.test(exitstatus ?? '');
@@ -10,16 +17,14 @@ export function taskSucceeded(exitstatus: string | undefined): boolean {
 
 export async function waitTask(proxmox: ProxmoxReader, pveNode: string, upid: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let delay = 100;
   for (;;) {
     const t = await readWhileWaiting(() => proxmox.getTaskStatus(pveNode, upid), deadline, signal);
     if (t.status === 'stopped') {
       if (taskSucceeded(t.exitstatus)) return;
       throw new Error(`Proxmox task ${upid} failed: ${t.exitstatus ?? 'no exit status'}`);
     }
-    if (Date.now() + delay > deadline) throw new Error(`Proxmox task ${upid} still running after ${Math.round(timeoutMs / 1000)}s`);
-    await sleep(delay, signal);
-    delay = Math.min(delay * 2, 5000);
+    if (Date.now() + PVE_POLL_MS > deadline) throw new Error(`Proxmox task ${upid} still running after ${Math.round(timeoutMs / 1000)}s`);
+    await sleep(PVE_POLL_MS, signal);
   }
 }
 
@@ -35,20 +40,18 @@ export function describeVmState(s: VmState): string {
   return s.qmpstatus !== undefined && s.qmpstatus !== s.status ? `${s.status} (qmp: ${s.qmpstatus})` : s.status;
 }
 
-/** Polls (with backoff) until the VM runs or `ms` passed; whether it runs. 0: ask once. */
+/** Polls until the VM runs or `ms` passed; whether it runs. 0: ask once. */
 export async function vmRunningWithin(proxmox: ProxmoxReader, pveNode: string, vmid: number, ms: number, signal: AbortSignal): Promise<boolean> {
   return (await pollVm(proxmox, pveNode, vmid, ms, signal)).running;
 }
 
 async function pollVm(proxmox: ProxmoxReader, pveNode: string, vmid: number, ms: number, signal: AbortSignal): Promise<{ running: boolean; last: VmState }> {
   const deadline = Date.now() + ms;
-  let delay = 100;
   for (;;) {
     const s = await readWhileWaiting(() => proxmox.getVmStatus(pveNode, vmid), deadline, signal);
     if (vmRunning(s)) return { running: true, last: s };
-    if (Date.now() + delay > deadline) return { running: false, last: s };
-    await sleep(delay, signal);
-    delay = Math.min(delay * 2, 5000);
+    if (Date.now() + PVE_POLL_MS > deadline) return { running: false, last: s };
+    await sleep(PVE_POLL_MS, signal);
   }
 }
 

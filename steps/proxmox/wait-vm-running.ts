@@ -9,7 +9,7 @@ import { describeVmState, waitVmRunning } from './wait-task.js';
 
 export const proxmoxWaitVmRunning = defineStep({
   type: 'proxmox.wait-vm-running',
-  description: 'Waits (with backoff) until the VM of a Kubernetes node is running.',
+  description: 'Waits (polling every 250 ms) until the VM of a Kubernetes node is running.',
   params: z.object({ node: nodeName, timeout: duration.default(10 * 60_000) }).strict(),
   outputs: z.object({ vmid: z.number(), pveNode: z.string() }),
   uses: ['proxmox'],
