@@ -1,9 +1,12 @@
 // The CLI as a user meets it: help, version, validation errors, params as flags, exit codes.
+// In-process through main(argv, io); --help, --version and one user error also as the real
+// process (the built binary: its start, stdout/stderr and exit code).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'runbook-cli-'));
@@ -21,9 +24,12 @@ steps:
     with: { run: "touch \${{ params.dir }}/a", rollback: "rm -f \${{ params.dir }}/a" }
 `;
 
-describe('runbook CLI basics', () => {
+describe.each([
+  ['in-process', runMain],
+  ['as a process', runCli],
+])('runbook CLI basics, %s', (_, cli) => {
   it('--help teaches: commands, examples, exit codes', async () => {
-    const r = await runCli(['--help']);
+    const r = await cli(['--help']);
     expect(r.code).toBe(0);
     // Each command has its own line in the Commands: section (the examples below it name
     // some of them too, so a plain "contains" could not fail).
@@ -37,7 +43,7 @@ describe('runbook CLI basics', () => {
   });
 
   it('--version prints the package version', async () => {
-    const r = await runCli(['--version']);
+    const r = await cli(['--version']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
@@ -46,16 +52,19 @@ describe('runbook CLI basics', () => {
     const dir = tmp();
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, GOOD.replace('uses: core.shell', 'uses: core.shel'));
-    const r = await runCli(['validate', file]);
+    const r = await cli(['validate', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.yaml:9:5: error: .*core\.shel.*did you mean `core\.shell`\?/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('runbook CLI basics', () => {
 
   it('validate passes on a good file', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'good.yaml'), GOOD);
-    const r = await runCli(['validate', join(dir, 'good.yaml')]);
+    const r = await runMain(['validate', join(dir, 'good.yaml')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
@@ -63,7 +72,7 @@ describe('runbook CLI basics', () => {
   it('`run NAME --help` lists the runbook\'s own params', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'touch-files.yaml'), GOOD);
-    const r = await runCli(['--runbooks-dir', dir, 'run', 'touch-files', '--help']);
+    const r = await runMain(['--runbooks-dir', dir, 'run', 'touch-files', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--dir <value>');
     expect(r.stdout).toContain('--count <n>');
@@ -71,7 +80,7 @@ describe('runbook CLI basics', () => {
   });
 
   it('a bool param that defaults to true is turned off with --no-NAME', async () => {
-    const r = await runCli(['run', 'purge-dead-node', '--help']);
+    const r = await runMain(['run', 'purge-dead-node', '--help']);
     expect(r.code).toBe(0);
     // The flag's line says what the flag does: it turns the check off.
     expect(r.stdout).toMatch(/--no-check-vm\s+turn off \(on by default\):\s+also\s+require\s+that\s+the\s+node's\s+VM\s+is\s+not\s+running/);
@@ -82,7 +91,7 @@ describe('runbook CLI basics', () => {
   it('an unknown flag is an error with did-you-mean, exit 2', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'touch-files.yaml'), GOOD);
-    const r = await runCli(['--runbooks-dir', dir, 'run', 'touch-files', '--dri', dir]);
+    const r = await runMain(['--runbooks-dir', dir, 'run', 'touch-files', '--dri', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown option '--dri'/);
     expect(r.stderr).toMatch(/Did you mean --dir\?/);
@@ -91,7 +100,7 @@ describe('runbook CLI basics', () => {
   it('a param of the wrong type is refused before anything runs, exit 2', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'touch-files.yaml'), GOOD);
-    const r = await runCli(['--runbooks-dir', dir, 'run', 'touch-files', '--dir', dir, '--count', 'many', '--yes']);
+    const r = await runMain(['--runbooks-dir', dir, 'run', 'touch-files', '--dir', dir, '--count', 'many', '--yes']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/count/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -100,7 +109,7 @@ describe('runbook CLI basics', () => {
   it('an unknown runbook suggests the closest name', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'touch-files.yaml'), GOOD);
-    const r = await runCli(['--runbooks-dir', dir, 'plan', 'touch-file']);
+    const r = await runMain(['--runbooks-dir', dir, 'plan', 'touch-file']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('did you mean `touch-files`?');
   });
@@ -109,11 +118,11 @@ describe('runbook CLI basics', () => {
     const dir = tmp();
     const state = tmp();
     writeFileSync(join(dir, 'touch-files.yaml'), GOOD);
-    const r = await runCli(['--state-dir', state, '--runbooks-dir', dir, 'plan', 'touch-files', '--dir', dir]);
+    const r = await runMain(['--state-dir', state, '--runbooks-dir', dir, 'plan', 'touch-files', '--dir', dir]);
     expect(r.code).toBe(0);
     // The param reaches the command as a variable, never spliced into it (decisions.md).
     expect(r.stdout).toContain(`! action shell: run: touch "\${RUNBOOK_EXPR_1}"/a (RUNBOOK_EXPR_1="${dir}")`);
-    const h = await runCli(['--state-dir', state, 'history']);
+    const h = await runMain(['--state-dir', state, 'history']);
     expect(h.stdout).toContain('No runs yet.');
   });
 });

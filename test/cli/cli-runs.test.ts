@@ -1,9 +1,12 @@
-// Runs, journals, crashes and recoveries through the real binary and real files.
+// Runs, journals, crashes and recoveries with real files: in-process through main(), and the
+// real binary where a process is killed or interrupted.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../support/cli.js';
+import { startCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
+import { eventually } from '../support/eventually.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'runbook-run-'));
@@ -36,13 +39,7 @@ steps:
   return file;
 }
 
-async function waitFor(predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitFor = (predicate: () => boolean) => eventually(predicate, 'the run to reach that point');
 
 function journalOf(state: string): { runId: string; text: () => string } {
   const runs = join(state, 'runs');
@@ -60,7 +57,7 @@ function journalSays(state: string, pattern: RegExp): boolean {
 describe('runbook run', () => {
   it('without a terminal and without --yes, a changing runbook refuses (exit 4) and touches nothing', async () => {
     const dir = tmp();
-    const r = await runCli(['--state-dir', tmp(), 'run', writeRunbook(dir), '--dir', dir]);
+    const r = await runMain(['--state-dir', tmp(), 'run', writeRunbook(dir), '--dir', dir]);
     expect(r.code).toBe(4);
     expect(r.stdout + r.stderr).toMatch(/--yes/);
     expect(existsSync(join(dir, 'a'))).toBe(false);
@@ -69,25 +66,25 @@ describe('runbook run', () => {
   it('with --yes it applies every step, journals, and history/show tell the story', async () => {
     const dir = tmp();
     const state = tmp();
-    const r = await runCli(['--state-dir', state, 'run', writeRunbook(dir), '--dir', dir, '--yes']);
+    const r = await runMain(['--state-dir', state, 'run', writeRunbook(dir), '--dir', dir, '--yes']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(['a', 'b', 'c'].every((f) => existsSync(join(dir, f)))).toBe(true);
     expect(r.stdout).toMatch(/succeeded: 3 step\(s\) applied/);
     const { runId } = journalOf(state);
-    const h = await runCli(['--state-dir', state, 'history']);
+    const h = await runMain(['--state-dir', state, 'history']);
     expect(h.stdout).toMatch(new RegExp(`${runId}\\s+three\\s+succeeded\\s+3`));
-    const s = await runCli(['--state-dir', state, 'show', runId]);
+    const s = await runMain(['--state-dir', state, 'show', runId]);
     // Each applied step with what it reported (core.shell: its stdout and exit code).
     expect(s.stdout).toMatch(/one: applied -> \{"stdout":"[^"]*","exitCode":0\}/);
     expect(s.stdout).toContain('finished: succeeded (exit 0)');
-    const j = await runCli(['--state-dir', state, 'show', runId, '--output', 'json']);
+    const j = await runMain(['--state-dir', state, 'show', runId, '--output', 'json']);
     expect(JSON.parse(j.stdout).summary).toMatchObject({ runId, status: 'succeeded', steps: 3 });
   });
 
   it('--output json prints only the machine-readable summary', async () => {
     const dir = tmp();
-    const r = await runCli(['--state-dir', tmp(), 'run', writeRunbook(dir), '--dir', dir, '--yes', '--output', 'json']);
+    const r = await runMain(['--state-dir', tmp(), 'run', writeRunbook(dir), '--dir', dir, '--yes', '--output', 'json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.status).toBe('succeeded');
@@ -96,7 +93,7 @@ describe('runbook run', () => {
 
   it('a failing step rolls back the completed ones (exit 1) and prints the error', async () => {
     const dir = tmp();
-    const r = await runCli(['--state-dir', tmp(), 'run', writeRunbook(dir, 'echo disk full >&2; exit 3'), '--dir', dir, '--yes']);
+    const r = await runMain(['--state-dir', tmp(), 'run', writeRunbook(dir, 'echo disk full >&2; exit 3'), '--dir', dir, '--yes']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('command exited 3');
     expect(r.stdout).toContain('disk full');
@@ -112,14 +109,14 @@ describe('runbook run', () => {
     child.kill('SIGKILL');
     await done;
     const { runId } = journalOf(state);
-    const h = await runCli(['--state-dir', state, 'history']);
+    const h = await runMain(['--state-dir', state, 'history']);
     expect(h.stdout).toMatch(new RegExp(`${runId}\\s+three\\s+interrupted`));
-    const r = await runCli(['--state-dir', state, 'rollback', runId, '--yes']);
+    const r = await runMain(['--state-dir', state, 'rollback', runId, '--yes']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('rolled back two');
     expect(r.stdout).toContain('rolled back one');
     expect(existsSync(join(dir, 'a')) || existsSync(join(dir, 'b'))).toBe(false);
-    const again = await runCli(['--state-dir', state, 'rollback', runId, '--yes']);
+    const again = await runMain(['--state-dir', state, 'rollback', runId, '--yes']);
     expect(again.stdout).toContain('nothing to roll back');
   });
 
@@ -133,7 +130,7 @@ describe('runbook run', () => {
     await done;
     writeFileSync(join(dir, 'go'), '');
     const { runId } = journalOf(state);
-    const r = await runCli(['--state-dir', state, 'resume', runId, '--yes']);
+    const r = await runMain(['--state-dir', state, 'resume', runId, '--yes']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(existsSync(join(dir, 'c'))).toBe(true);
@@ -152,7 +149,7 @@ describe('runbook run', () => {
     child.kill('SIGKILL');
     await done;
     writeRunbook(dir, 'touch c');
-    const r = await runCli(['--state-dir', state, 'resume', journalOf(state).runId, '--yes']);
+    const r = await runMain(['--state-dir', state, 'resume', journalOf(state).runId, '--yes']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/changed since run/);
   });

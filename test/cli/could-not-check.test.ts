@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderKubeconfig } from '../../src/lab/kube/kubeconfig.js';
 import { createLabTls } from '../../src/lab/tls.js';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'could-not-check-'));
 /** A kubeconfig for `server`, with a bearer token. */
@@ -19,7 +19,7 @@ function kubeconfig(server: string): string {
 
 describe('doctor with a malformed Proxmox token secret', () => {
   test('is exit 3 ("cannot diagnose") naming the variable, as plan and run say it, not an internal error', async () => {
-    const r = await runCli(['doctor', '--output', 'text', '--kubeconfig', kubeconfig('https://127.0.0.1:1')], {
+    const r = await runMain(['doctor', '--output', 'text', '--kubeconfig', kubeconfig('https://127.0.0.1:1')], {
       env: { PROXMOX_URL: 'https://127.0.0.1:1', PROXMOX_TOKEN_ID: 'root@pam!runbook', PROXMOX_TOKEN_SECRET: 'not-a-uuid', PROXMOX_ENV_FILE: undefined, RUNBOOK_INVENTORY: undefined },
     });
     expect(r.stderr).not.toContain('internal error');
@@ -37,7 +37,7 @@ describe('unstick-metallb refuses params that cannot be right', () => {
     [['--priority-value', '-1'], '--priority-value must be at least 1, not -1'],
     [['--priority-value', '2000000000'], '--priority-value must be at most 1000000000, not 2000000000'],
   ])('%j', async (args, message) => {
-    const r = await runCli(['--state-dir', dir, 'plan', 'unstick-metallb', ...args, '--kubeconfig', kubeconfig('https://127.0.0.1:1')]);
+    const r = await runMain(['--state-dir', dir, 'plan', 'unstick-metallb', ...args, '--kubeconfig', kubeconfig('https://127.0.0.1:1')]);
     expect(r.stderr).toContain(message);
     expect(r.code).toBe(2);
   });
@@ -62,7 +62,7 @@ describe('plan when the API refuses a read', () => {
   test('is exit 3 (could not check), not 1 (a step failed)', async () => {
     const rb = join(dir, 'rb');
     writeFileSync(join(dir, 'ensure-cm.yaml'), 'apiVersion: runbook.dev/v1\nname: ensure-cm\ndescription: d\nsteps:\n  - { id: e, uses: k8s.ensure, with: { object: { apiVersion: v1, kind: ConfigMap, metadata: { name: x, namespace: default } } } }\n');
-    const r = await runCli(['--state-dir', rb, '--runbooks-dir', dir, 'plan', 'ensure-cm', '--kubeconfig', config]);
+    const r = await runMain(['--state-dir', rb, '--runbooks-dir', dir, 'plan', 'ensure-cm', '--kubeconfig', config]);
     expect(r.stderr).toContain('could not plan: ');
     expect(r.stderr).toContain('forbidden');
     expect(r.code).toBe(3);

@@ -2,11 +2,11 @@
 // and defaults, read from each step's own schema (the same the validator uses).
 import { describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../steps/index.js';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 
 describe('runbook describe --steps', () => {
   it('lists every step type with its fields, types, defaults and what is destructive', async () => {
-    const r = await runCli(['describe', '--steps']);
+    const r = await runMain(['describe', '--steps']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     for (const type of builtinRegistry().types()) expect(r.stdout).toMatch(new RegExp(`^${type.replace('.', '\\.')}\\b`, 'm'));
@@ -18,14 +18,14 @@ describe('runbook describe --steps', () => {
   });
 
   it('gives the same as JSON', async () => {
-    const r = await runCli(['describe', '--steps', '--output', 'json']);
+    const r = await runMain(['describe', '--steps', '--output', 'json']);
     const steps = JSON.parse(r.stdout) as Array<{ type: string; fields: Array<{ name: string; type: string; required: boolean; default?: unknown }> }>;
     expect(steps.map((s) => s.type)).toEqual(builtinRegistry().types());
     expect(steps.find((s) => s.type === 'proxmox.set-memory')!.fields).toContainEqual({ name: 'memory', type: 'int >= 512', required: true });
   });
 
   it('without a runbook and without --steps says what to do (exit 2, no stack)', async () => {
-    const r = await runCli(['describe']);
+    const r = await runMain(['describe']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/which runbook\?/);
     expect(r.stderr).toMatch(/runbook describe --steps/);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../src/lab/lab.js';
 import { startLab } from '../../src/lab/lab.js';
-import { BIN } from '../support/cli.js';
+import { builtBin } from '../support/cli.js';
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g; // eslint-disable-line no-control-regex
 const UP_UP_THEN_ENTER = '\x1b[A\x1b[A\r'; // from the default (No) to "Yes: the whole plan"
@@ -22,7 +22,7 @@ describe('runbook doctor in a terminal', () => {
     const root = mkdtempSync(join(tmpdir(), 'runbook-doctor-pty-'));
     lab = await startLab({ dir: join(root, 'lab'), rebootSeconds: 0.2 });
     lab.settle();
-    const command = [process.execPath, BIN, '--state-dir', join(root, 'state'), 'doctor'].map((a) => `'${a}'`).join(' ');
+    const command = [process.execPath, builtBin(), '--state-dir', join(root, 'state'), 'doctor'].map((a) => `'${a}'`).join(' ');
     // A pseudo-terminal starts 0x0: give it a size, or the progress renderer has no room to draw.
     const child = spawn('script', ['-qfec', `stty cols 160 rows 50; exec ${command}`, '/dev/null'], {
       env: { ...process.env, CI: '', KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath, TERM: 'xterm' },

@@ -4,14 +4,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 import { envOf, useIncidentAndHealthyLabs } from '../support/two-labs.js';
 
 const labs = useIncidentAndHealthyLabs(mkdtempSync(join(tmpdir(), 'runbook-doctor-')));
 
 describe('runbook doctor', () => {
   it('--output json: the incident, root causes first, fixes proposed infrastructure first, exit 7', async () => {
-    const r = await runCli(['doctor', '--output', 'json'], { env: envOf(labs.incident) });
+    const r = await runMain(['doctor', '--output', 'json'], { env: envOf(labs.incident) });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(7);
     const report = JSON.parse(r.stdout) as { worst: string; findings: { check: string; title: string }[]; proposals: { runbook: string; command: string }[] };
@@ -30,7 +30,7 @@ describe('runbook doctor', () => {
 
   it('--output markdown and --report FILE write the same findings for a ticket', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'doctor-report-')), 'report.md');
-    const r = await runCli(['doctor', '--output', 'markdown', '--report', file], { env: envOf(labs.incident) });
+    const r = await runMain(['doctor', '--output', 'markdown', '--report', file], { env: envOf(labs.incident) });
     expect(r.code).toBe(7);
     expect(r.stdout).toMatch(/^# Cluster diagnosis /);
     expect(r.stdout).toMatch(/## Proposed remediation \(in this order\)\n\n1\. `runbook run fix-ballooning --nodes /);
@@ -38,14 +38,14 @@ describe('runbook doctor', () => {
   });
 
   it('without a terminal, the default output is a readable report that never prompts', async () => {
-    const r = await runCli(['doctor'], { env: envOf(labs.incident) });
+    const r = await runMain(['doctor'], { env: envOf(labs.incident) });
     expect(r.code).toBe(7);
     expect(r.stdout).toMatch(/lesson: {3}Never balloon Kubernetes nodes/);
     expect(r.stdout).toMatch(/Proposed, in this order \(root causes first\):\n {2}1\. runbook run fix-ballooning/);
   });
 
   it('the healthy lab has nothing worse than info: exit 0', async () => {
-    const r = await runCli(['doctor', '--output', 'json'], { env: envOf(labs.healthy) });
+    const r = await runMain(['doctor', '--output', 'json'], { env: envOf(labs.healthy) });
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as { findings: { severity: string }[]; proposals: unknown[] };
     expect(report.findings.every((f) => f.severity === 'info')).toBe(true);
@@ -53,7 +53,7 @@ describe('runbook doctor', () => {
   });
 
   it('an unreachable cluster is an error with a hint, not a stack trace', async () => {
-    const r = await runCli(['doctor', '--output', 'json', '--kubeconfig', join(tmpdir(), 'missing-kubeconfig')], { env: envOf(labs.incident) });
+    const r = await runMain(['doctor', '--output', 'json', '--kubeconfig', join(tmpdir(), 'missing-kubeconfig')], { env: envOf(labs.incident) });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/cannot diagnose: cannot load kubeconfig/);
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/engine/journal.js';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 import { envOf, useIncidentAndHealthyLabs } from '../support/two-labs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'runbook-hygiene-'));
@@ -16,7 +16,7 @@ describe('cluster-hygiene (unattended)', () => {
   it('reports without a terminal or --yes, writes JSON and Markdown, exits 7 on critical findings', async () => {
     const json = join(root, 'report.json');
     const md = join(root, 'report.md');
-    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--report-json', json, '--report-markdown', md, '--output', 'json'], { env: envOf(labs.incident) });
+    const r = await runMain(['--state-dir', state, 'run', 'cluster-hygiene', '--report-json', json, '--report-markdown', md, '--output', 'json'], { env: envOf(labs.incident) });
     expect(r.code).toBe(7);
     const outcome = JSON.parse(r.stdout) as { status: string; exitCode: number; message: string };
     // Findings are the cluster's, not a failure of the run: its status says so.
@@ -30,11 +30,11 @@ describe('cluster-hygiene (unattended)', () => {
 
   it('a report-only run with findings is not shown, nor listed in history, as failed', async () => {
     const own = join(root, 'state-findings');
-    const r = await runCli(['--state-dir', own, 'run', 'cluster-hygiene'], { env: envOf(labs.incident) });
+    const r = await runMain(['--state-dir', own, 'run', 'cluster-hygiene'], { env: envOf(labs.incident) });
     expect(r.code).toBe(7);
     expect(r.stdout).toMatch(/Run \S+ finished with findings \(exit 7\): .*critical findings/);
     expect(r.stdout).not.toMatch(/✖|FAILED|\bfailed\b/);
-    const history = await runCli(['--state-dir', own, 'history']);
+    const history = await runMain(['--state-dir', own, 'history']);
     expect(history.stdout).toMatch(/cluster-hygiene\s+findings\s/);
     // Which cluster each run targeted: the kubeconfig's context and API server.
     expect(history.stdout).toContain(`runbook-lab (${labs.incident.kube.url})`);
@@ -42,14 +42,14 @@ describe('cluster-hygiene (unattended)', () => {
   });
 
   it('--fix safe plans its fixes at run time: the plan never says "Nothing to change"', async () => {
-    const r = await runCli(['plan', 'cluster-hygiene', '--fix', 'safe', '--policy', 'examples/hygiene-policy.yaml'], { env: envOf(labs.incident) });
+    const r = await runMain(['plan', 'cluster-hygiene', '--fix', 'safe', '--policy', 'examples/hygiene-policy.yaml'], { env: envOf(labs.incident) });
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/Nothing to change/);
     expect(r.stdout).toMatch(/Summary: .*, 1 planned at run time\./);
   });
 
   it('--fix safe without a policy runs nothing and says why', async () => {
-    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--fix', 'safe', '--yes', '--output', 'json'], { env: envOf(labs.incident) });
+    const r = await runMain(['--state-dir', state, 'run', 'cluster-hygiene', '--fix', 'safe', '--yes', '--output', 'json'], { env: envOf(labs.incident) });
     expect(r.code).toBe(7);
     const { runId } = JSON.parse(r.stdout) as { runId: string };
     const applied = (await readJournal(state, runId)).find((rec) => rec.t === 'step-applied' && rec.key === 'fixes') as { outputs: { outcomes: { runbook: string; result: string }[] } };
@@ -61,13 +61,13 @@ describe('cluster-hygiene (unattended)', () => {
   });
 
   it('--fix safe needs --yes without a terminal: refuses before anything runs', async () => {
-    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--fix', 'safe', '--policy', 'examples/hygiene-policy.yaml'], { env: envOf(labs.incident) });
+    const r = await runMain(['--state-dir', state, 'run', 'cluster-hygiene', '--fix', 'safe', '--policy', 'examples/hygiene-policy.yaml'], { env: envOf(labs.incident) });
     expect(r.code).toBe(4);
     expect(r.stdout + r.stderr).toMatch(/pass --yes to approve, nothing was changed/);
   });
 
   it('a healthy cluster exits 0', async () => {
-    const r = await runCli(['--state-dir', state, 'run', 'cluster-hygiene', '--output', 'json'], { env: envOf(labs.healthy) });
+    const r = await runMain(['--state-dir', state, 'run', 'cluster-hygiene', '--output', 'json'], { env: envOf(labs.healthy) });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'succeeded' });
   });

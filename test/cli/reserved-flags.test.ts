@@ -11,7 +11,7 @@ import { runbookCommand } from '../../src/cli/runbook-options.js';
 import { RunbookError } from '../../src/errors.js';
 import { normalize } from '../../src/runbook/normalize.js';
 import { runbookSchema } from '../../src/runbook/schema.js';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 
 const io: CliIO = { out: () => {}, err: () => {}, env: {}, cwd: '/', stdinIsTTY: false, stdoutIsTTY: false, onSignal: () => () => {} };
 
@@ -32,7 +32,7 @@ steps:
 describe('reserved param names', () => {
   test('every flag the real commands have is reserved: run, plan and the program', async () => {
     const options = ['run', 'plan'].flatMap((k) => runbookCommand(k as 'run', io).options.flatMap((o) => flagsInHelp(o.flags)));
-    const program = await runCli(['--help']);
+    const program = await runMain(['--help']);
     const globals = flagsInHelp(program.stdout.slice(program.stdout.indexOf('Options:'), program.stdout.indexOf('Commands:')));
     expect(globals).toEqual(expect.arrayContaining(['state-dir', 'runbooks-dir', 'version', 'help']));
     expect(options).toEqual(expect.arrayContaining(['inventory', 'output', 'no-lock', 'lock']));
@@ -42,10 +42,10 @@ describe('reserved param names', () => {
   test('validate refuses a param named inventory, at its line (exit 2, no stack)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reserved-'));
     writeFileSync(join(dir, 'clash.yaml'), withParam('inventory'));
-    const v = await runCli(['validate', join(dir, 'clash.yaml')]);
+    const v = await runMain(['validate', join(dir, 'clash.yaml')]);
     expect(v.code).toBe(2);
     expect(v.stderr).toContain(`${join(dir, 'clash.yaml')}:5:3: error: param name \`inventory\` clashes with the runbook command's own --inventory flag (rename the param)`);
-    const p = await runCli(['--runbooks-dir', dir, '--state-dir', dir, 'plan', 'clash', '--inventory', 'x']);
+    const p = await runMain(['--runbooks-dir', dir, '--state-dir', dir, 'plan', 'clash', '--inventory', 'x']);
     expect(p.code).toBe(2);
     expect(p.stderr).not.toContain('internal error');
   });

@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../src/lab/lab.js';
 import { startLab } from '../../src/lab/lab.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { ROOT } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 import { cordoned as labCordoned } from '../support/lab-facts.js';
 
 const labs: Lab[] = [];
@@ -29,7 +30,7 @@ async function lab() {
   return {
     root,
     cordoned,
-    cli: (args: string[]) => runCli(['--state-dir', join(root, 'state'), ...args], { env, timeoutMs: 60_000 }),
+    cli: (args: string[]) => runMain(['--state-dir', join(root, 'state'), ...args], { env }),
     kubectl: (args: string[]) => exec('kubectl', ['--kubeconfig', l.kubeconfigPath, ...args], { encoding: 'utf8' }),
   };
 }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createKubeAdapters } from '../../src/adapters/kube/adapter.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
+import { eventually } from '../support/eventually.js';
 import { deadServerScenario } from '../support/k3s-scenarios.js';
 
 let lab: Lab | undefined;
@@ -40,7 +41,7 @@ describe('diagnosis of k3s servers', () => {
     await kube.writer.delete({ apiVersion: 'v1', kind: 'Node', name: 'k3s-server-2' });
     const later = Date.now() + 5 * 60_000; // looked at five minutes on: the deletion is stuck, not in progress
     // k3s's controllers react a second or more after the DELETE: wait (bounded) until the member controller has tried
-    for (let i = 0; i < 100 && !lab!.etcd!.lastErrors.has('k3s-server-2'); i++) await new Promise<void>((resolve) => setTimeout(resolve, 100));
+    await eventually(() => lab!.etcd!.lastErrors.has('k3s-server-2'), { what: "the etcd member controller's try", intervalMs: 100 });
     const stuck = (await diagnose({ kube: kube.reader }, { now: later })).find((f) => f.id === 'terminating:node/k3s-server-2');
     expect(stuck?.evidence).toContain('waiting for wrangler.cattle.io/managed-etcd-controller (k3s\'s etcd member controller (removes the node\'s etcd member)), which cannot work: the node has no etcd.k3s.cattle.io/node-name / etcd.k3s.cattle.io/node-address annotation');
     expect(lab!.etcd!.lastErrors.get('k3s-server-2')).toBe('node name annotation for node k3s-server-2 not found');

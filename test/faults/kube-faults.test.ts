@@ -14,7 +14,8 @@ import { startLab } from '../../src/lab/lab.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { compileRetryPolicy } from '../../src/retry-policy.js';
 import { inCallScope } from '../../src/call-scope.js';
-import { closedPort, scoped, until } from '../support/faults.js';
+import { eventually } from '../support/eventually.js';
+import { closedPort, scoped } from '../support/faults.js';
 
 const policy: CallPolicy = { requestTimeoutMs: 400, retry: compileRetryPolicy({ maximumAttempts: 4, initialIntervalMs: 20, backoffCoefficient: 2, maximumIntervalMs: 100 }) };
 
@@ -94,7 +95,7 @@ describe('Kubernetes adapter under injected faults', () => {
     const step = new AbortController();
     const notes: unknown[] = [];
     const call = inCallScope({ signal: step.signal, onRetry: (n) => void notes.push(n) }, () => kube.reader.get(ref('k')));
-    await until(() => rule.hits > 0);
+    await eventually(() => rule.hits > 0, 'the rule to be hit');
     const timedOut = new Error('timed out after 100 ms');
     step.abort(timedOut);
     await expect(call).rejects.toBe(timedOut);
@@ -129,7 +130,7 @@ describe('Kubernetes adapter under injected faults', () => {
     );
     // The wait's watch is open once the server has seen it: then the server goes down.
     const watching = lab.faults.add({ server: 'kube', method: 'GET', path: /\/configmaps$/, fault: { kind: 'latency', ms: 0 } });
-    await until(() => watching.hits > 0);
+    await eventually(() => watching.hits > 0, 'the watch to start');
     outage = lab.faults.outage('kube');
     const { result, notes } = await waited;
     expect(((await result)?.data as Record<string, string>).ready).toBe('yes');
@@ -141,7 +142,7 @@ describe('Kubernetes adapter under injected faults', () => {
     lab.kube.store.create(cm('i'));
     const drops = lab.faults.add({ server: 'kube', method: 'GET', path: /\/configmaps$/, fault: { kind: 'watch-drop', afterMs: 50 } });
     const waited = kube.reader.waitFor(ref('i'), (o) => (o?.data as Record<string, string> | undefined)?.ready === 'yes', { timeoutMs: 20_000 });
-    await until(() => drops.hits >= 2);
+    await eventually(() => drops.hits >= 2, 'two dropped requests');
     const current = lab.kube.store.get('v1', 'ConfigMap', 'i', 'default')!;
     lab.kube.store.update({ ...current, data: { ready: 'yes' } });
     expect(((await waited)?.data as Record<string, string>).ready).toBe('yes');

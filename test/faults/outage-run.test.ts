@@ -12,7 +12,8 @@ import { startLab } from '../../src/lab/lab.js';
 import type { FaultRule } from '../../src/lab/faults/rules.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { runCli, startCli } from '../support/cli.js';
-import { closedPort, until } from '../support/faults.js';
+import { eventually } from '../support/eventually.js';
+import { closedPort } from '../support/faults.js';
 
 const labs: Lab[] = [];
 afterEach(async () => {
@@ -48,7 +49,7 @@ describe('outages during a run', () => {
     const run = startCli(['--state-dir', state, 'run', 'reboot-node', '--node', 'k3s-replica-0', '--yes'], { env, timeoutMs: 120_000 });
     // The API goes away once the reboot was asked for: the rest of the run (reading the node
     // back, waiting for Ready, uncordoning) meets the outage.
-    await until(() => rebootSent.hits > 0, 60_000);
+    await eventually(() => rebootSent.hits > 0, { what: 'the reboot request', timeoutMs: 60_000 });
     const outage = l.faults.outage('kube');
     await new Promise((r) => setTimeout(r, 10_000)); // the outage itself is what is being simulated
     await outage.end();

@@ -15,7 +15,7 @@ import { startLab } from '../../src/lab/lab.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { compileRetryPolicy } from '../../src/retry-policy.js';
 import { waitTask } from '../../steps/proxmox/wait-task.js';
-import { closedPort, scoped, until } from '../support/faults.js';
+import { closedPort, scoped } from '../support/faults.js';
 
 const policy: CallPolicy = { requestTimeoutMs: 400, retry: compileRetryPolicy({ maximumAttempts: 4, initialIntervalMs: 20, backoffCoefficient: 2, maximumIntervalMs: 100 }) };
 

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ProxmoxApiClient } from '../../src/adapters/proxmox/client.js';
 import { resolveProxmoxTarget } from '../../src/adapters/proxmox/config.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
+import { eventually } from '../support/eventually.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'runbook-lab-'));
@@ -25,16 +26,8 @@ async function nodeJson(name: string) {
   };
 }
 const ready = (n: Awaited<ReturnType<typeof nodeJson>>) => n.status.conditions.find((c) => c.type === 'Ready');
-/** Polls until `ok` holds (the lab's tasks and controllers run asynchronously); fails with the last value seen. */
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, tries = 100): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < tries; i++) {
-    last = await read();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what}: still ${JSON.stringify(last)}`);
-}
+/** The lab's tasks and controllers run asynchronously: waits until `ok` holds of what `read` gives. */
+const until = <T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => eventually(read, { what, until: ok, intervalMs: 100 });
 async function proxmox(): Promise<ProxmoxApiClient> {
   return ProxmoxApiClient.connect(resolveProxmoxTarget({ proxmoxEnvFile: lab!.proxmoxEnvPath }, {}));
 }

@@ -2,6 +2,7 @@
 // the Proxmox VE simulator over HTTPS (API token auth, real UPID tasks).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AdapterProvider } from '../../src/engine/adapters.js';
+import { eventually } from '../support/eventually.js';
 import { HEAD, adapters, outputsOf, plan, run, startProxmoxLab } from './fixture.js';
 import type { ProxmoxLab } from './fixture.js';
 
@@ -88,7 +89,7 @@ describe('proxmox.wait-vm-running', () => {
 
   test('fails with the VM state when it does not run in time', async () => {
     await lab.client.vmAction('pve1', 102, 'stop');
-    for (let i = 0; i < 100 && lab.state.vm(102)?.status !== 'stopped'; i++) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => lab.state.vm(102)?.status === 'stopped', 'VM 102 to stop');
     const out = await run(`${HEAD}steps:
   - { id: up, uses: proxmox.wait-vm-running, with: { node: k3s-agent-1, timeout: 500ms } }
 `, provider);

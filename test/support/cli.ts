@@ -1,7 +1,7 @@
 // Runs the built `runbook` binary (dist/) as a child process, like a user would, with no TTY.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -27,13 +27,36 @@ export interface CliOptions {
   program?: string;
 }
 
-function assertBuilt(): void {
+/**
+ * The built binary, refusing a dist/ older than the sources it is built from: a stale build
+ * would test yesterday's code without a word. `npm test` builds first.
+ */
+export function builtBin(): string {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
+  const built = statSync(BIN).mtimeMs;
+  const newer = newestSource();
+  if (newer && newer.mtimeMs > built) {
+    throw new Error(`dist/ is older than ${newer.path}: run \`npm run build\` first (npm test does); a process-level test would run the stale build`);
+  }
+  return BIN;
+}
+
+/** The most recently changed .ts file under src/ and steps/ (what tsc compiles into dist/). */
+function newestSource(): { path: string; mtimeMs: number } | undefined {
+  let newest: { path: string; mtimeMs: number } | undefined;
+  for (const dir of ['src', 'steps']) {
+    for (const entry of readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+      const path = join(entry.parentPath, entry.name);
+      const mtimeMs = statSync(path).mtimeMs;
+      if (!newest || mtimeMs > newest.mtimeMs) newest = { path: path.slice(ROOT.length + 1), mtimeMs };
+    }
+  }
+  return newest;
 }
 
 export function startCli(args: string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  if (!options.program) assertBuilt();
-  const [program, argv, inherited] = options.program ? [options.program, args, {}] : [process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], process.env];
+  const [program, argv, inherited] = options.program ? [options.program, args, {}] : [process.execPath, [...(options.nodeArgs ?? []), builtBin(), ...args], process.env];
   const child = spawn(program, argv, {
     cwd: options.cwd ?? ROOT,
     env: { ...inherited, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },

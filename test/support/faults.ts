@@ -1,5 +1,5 @@
 // Helpers for the fault tests: run a call as a step would (collecting the retries it reports),
-// wait for a lab condition (bounded, no sleeps as synchronisation), find a closed port.
+// find a closed port. (A lab condition is awaited with ./eventually.ts.)
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { inCallScope } from '../../src/call-scope.js';
@@ -12,14 +12,6 @@ export async function scoped<T>(fn: () => Promise<T>, onNote?: (all: RetryNote[]
   const result = inCallScope({ ...step, onRetry: (n) => { notes.push(n); onNote?.(notes); } }, fn);
   await result.catch(() => undefined);
   return { result, notes };
-}
-
-export async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** A port nothing listens on (bound, then released). */

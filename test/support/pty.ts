@@ -3,7 +3,7 @@
 // sequences stripped). Waits are on what the screen says, bounded, never on time.
 import { execFileSync, spawn } from 'node:child_process';
 import { afterAll } from 'vitest';
-import { BIN, ROOT } from './cli.js';
+import { ROOT, builtBin } from './cli.js';
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>78]/g; // eslint-disable-line no-control-regex
 
@@ -38,7 +38,7 @@ afterAll(() => {
 });
 
 export function startPty(args: string[], o: PtyOptions = {}): PtySession {
-  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  const command = [process.execPath, builtBin(), ...args].map(quote).join(' ');
   // A pseudo-terminal starts 0x0: give it a size, or nothing knows where to draw.
   const child = spawn('script', ['-qfec', `stty cols ${o.cols ?? 80} rows ${o.rows ?? 24}; exec ${command}`, '/dev/null'], {
     cwd: ROOT,

@@ -3,7 +3,8 @@
 // capture-pane: the visible screen, or everything including what scrolled away.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { BIN, ROOT } from './cli.js';
+import { eventually } from './eventually.js';
+import { ROOT, builtBin } from './cli.js';
 
 export interface TmuxSession {
   /** The visible screen (rows lines). */
@@ -23,21 +24,13 @@ export function startTmux(args: string[], o: { env: Record<string, string>; cols
   const tmux = (...a: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...a], { encoding: 'utf8' });
   const env = Object.entries({ TERM: 'xterm', CI: '', ...o.env }).map(([k, v]) => `${k}=${quote(v)}`);
   // The shell stays after the command so its last screen can still be read.
-  const command = `cd ${quote(ROOT)} && env ${env.join(' ')} ${[process.execPath, BIN, ...args].map(quote).join(' ')}; echo "[exit $?]"; sleep 600`;
+  const command = `cd ${quote(ROOT)} && env ${env.join(' ')} ${[process.execPath, builtBin(), ...args].map(quote).join(' ')}; echo "[exit $?]"; sleep 600`;
   tmux('new-session', '-d', '-s', 'test', '-x', String(o.cols), '-y', String(o.rows), command);
   const session: TmuxSession = {
     screen: () => tmux('capture-pane', '-p', '-t', 'test'),
     history: () => tmux('capture-pane', '-p', '-S', '-', '-E', '-', '-t', 'test'),
     keys: (...keys) => void tmux('send-keys', '-t', 'test', ...keys),
-    async waitFor(pattern, timeoutMs = 60_000) {
-      const end = Date.now() + timeoutMs;
-      for (;;) {
-        const screen = session.screen();
-        if (pattern.test(screen)) return screen;
-        if (Date.now() > end) throw new Error(`the screen did not show ${pattern} within ${timeoutMs} ms:\n${screen}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
+    waitFor: (pattern, timeoutMs = 60_000) => eventually(session.screen, { what: `the screen to show ${pattern}`, until: (screen) => pattern.test(screen), timeoutMs, intervalMs: 100 }),
     kill: () => {
       try {
         tmux('kill-server');

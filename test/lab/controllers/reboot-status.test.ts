@@ -2,6 +2,7 @@
 // shutdown, so the Node keeps Ready=True, its old capacity and its old bootID while the VM is
 // down and while the guest boots; only the kubelet of the new boot posts a new bootID.
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../../support/eventually.js';
 import { syncNodeStatus } from '../../../src/lab/kubelet/node-status.js';
 import type { ControllerContext } from '../../../src/lab/kubelet/types.js';
 import { ProxmoxState } from '../../../src/lab/proxmox/state.js';
@@ -9,14 +10,6 @@ import { condition, harness, node } from './harness.js';
 
 let state: ProxmoxState | undefined;
 afterEach(() => state?.dispose());
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('node status across a reboot', () => {
   it('keeps the old Ready, capacity and bootID until the rebooted guest\'s kubelet posts', async () => {
@@ -41,13 +34,13 @@ describe('node status across a reboot', () => {
     const vm = state.vm(101)!;
     vm.pending = { memory: 2048, balloon: 0 };
     state.startTask('qmreboot', vm, 'root@pam!runbook');
-    await until(() => vm.status === 'stopped', 'the VM to stop');
+    await eventually(() => vm.status === 'stopped', 'the VM to stop');
     expect(read()).toEqual(before); // down: still Ready with the old capacity and boot
-    await until(() => vm.status === 'running', 'qmeventd to start the VM');
+    await eventually(() => vm.status === 'running', 'qmeventd to start the VM');
     expect(state.guestBooted(101)).toBe(false);
     expect(read()).toEqual(before); // QEMU runs, the guest boots: still the old status
 
-    await until(() => state!.guestBooted(101), 'the guest to boot');
+    await eventually(() => state!.guestBooted(101), 'the guest to boot');
     const after = read();
     expect(after).toMatchObject({ ready: 'True', memory: '2048Mi' });
     expect(after.bootID).not.toBe(before.bootID);

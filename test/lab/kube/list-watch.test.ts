@@ -1,6 +1,7 @@
 // Lists (pagination, selectors) and watches through client-node and kubectl.
 import { CoreV1Api, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { eventually } from '../../support/eventually.js';
 import { KUBE_BACKENDS, readyNode, runningPod, seed, startKubeFixture } from './fixture.js';
 import type { KubeFixture } from './fixture.js';
 
@@ -98,10 +99,7 @@ describe.each(KUBE_BACKENDS)('%s', (backend) => {
     }, () => undefined);
   }
 
-  async function until(check: () => boolean): Promise<void> {
-    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(check()).toBe(true);
-  }
+  const until = (check: () => boolean) => eventually(check, 'the watch events');
 
   describe('watch', () => {
     test('streams ADDED for existing objects, then MODIFIED and DELETED as they happen', async () => {

@@ -2,6 +2,7 @@
 // and deletion with finalizers (kubectl delete pv stays Terminating until a patch clears them).
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { eventually } from '../../support/eventually.js';
 import { KUBE_BACKENDS, readyNode, runningPod, seed, startKubeFixture } from './fixture.js';
 import type { KubeFixture } from './fixture.js';
 
@@ -125,12 +126,7 @@ describe.each(KUBE_BACKENDS)('%s', (backend) => {
       let out = '';
       child.stdout.on('data', (c) => (out += c));
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      let pv: any;
-      for (let i = 0; i < 100; i++) {
-        pv = (await f.request('GET', '/api/v1/persistentvolumes/pv-held')).body;
-        if (pv.metadata.deletionTimestamp) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      const pv: any = await eventually(async () => (await f.request('GET', '/api/v1/persistentvolumes/pv-held')).body, { what: 'pv-held to be terminating', until: (v: any) => Boolean(v.metadata.deletionTimestamp), intervalMs: 50 });
       expect(pv.metadata.deletionTimestamp).toMatch(/Z$/);
       expect((await f.kubectl(['get', 'pv', 'pv-held'])).stdout).toContain('Terminating');
       // A second delete is accepted and keeps it terminating; new finalizers are refused.

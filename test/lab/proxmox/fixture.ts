@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
+import { eventually } from '../../support/eventually.js';
 import { ProxmoxApiClient } from '../../../src/adapters/proxmox/client.js';
 import { startProxmoxServer, type ProxmoxServer } from '../../../src/lab/proxmox/server.js';
 import { ProxmoxState, type ProxmoxSpec } from '../../../src/lab/proxmox/state.js';
@@ -92,12 +93,7 @@ export const tokenHeader = { Authorization: `PVEAPIToken=${TOKEN_ID}=${TOKEN_SEC
 /** Polls a task through the API until it stopped (the simulated duration is short). */
 export async function waitTask(sim: Sim, node: string, upid: string): Promise<{ status: string; exitstatus?: string }> {
   const client = await sim.client();
-  for (let i = 0; i < 200; i++) {
-    const s = await client.getTaskStatus(node, upid);
-    if (s.status === 'stopped') return s;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`task ${upid} still running`);
+  return eventually(() => client.getTaskStatus(node, upid), { what: `task ${upid} to stop`, until: (s) => s.status === 'stopped' });
 }
 
 /** After an OK reboot task: the qmstart task qmeventd forked (as root@pam) to bring the VM back. */

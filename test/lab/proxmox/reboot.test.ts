@@ -3,19 +3,11 @@
 // changes apply at that stop, and the VM comes back in a separate qmstart task owned by
 // root@pam, which may fail on its own; a guest slower than the timeout fails the reboot.
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../../support/eventually.js';
 import { startSim, tokenHeader, waitTask, type Sim } from './fixture.js';
 
 let sim: Sim;
 afterEach(() => sim.close());
-
-/** Polls (bounded) until `cond` holds. */
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const startsOf = (s: Sim, vmid: number) => s.state.tasks().filter((t) => t.type === 'qmstart' && t.id === String(vmid));
 
@@ -43,7 +35,7 @@ describe('Proxmox simulator: reboot is a shutdown, qmeventd starts the VM again'
     sim.state.failNextTask({ type: 'qmstart', vmid: 101, exitstatus: 'start failed: QEMU exited with code 1' });
     const upid = await client.vmAction('pve1', 101, 'reboot');
     expect(await waitTask(sim, 'pve1', upid)).toMatchObject({ exitstatus: 'OK' });
-    await until(() => startsOf(sim, 101).some((t) => t.endtime !== undefined), 'the qmstart task to end');
+    await eventually(() => startsOf(sim, 101).some((t) => t.endtime !== undefined), 'the qmstart task to end');
     expect(startsOf(sim, 101)[0]).toMatchObject({ user: 'root@pam', exitstatus: 'start failed: QEMU exited with code 1' });
     expect((await client.getVmStatus('pve1', 101)).status).toBe('stopped');
   });
