@@ -51,6 +51,8 @@ export interface StartLabOptions {
   port?: { kube?: number; proxmox?: number };
   /** reports controller failures (a lab keeps serving) */
   onError?: (e: unknown) => void;
+  /** the simulated controllers' clock (default the real one): a test moves it on instead of sleeping */
+  now?: () => number;
 }
 
 const PERSIST_DEBOUNCE_MS = 2000;
@@ -118,7 +120,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       {
         store: controllerStore(store),
         proxmox: state,
-        now: () => Date.now(),
+        now: opts.now ?? (() => Date.now()),
         notReadyGraceSeconds: opts.notReadyGraceSeconds ?? 40,
         crashLoopSeconds: opts.crashLoopSeconds ?? 10,
         ...(etcd ? { etcd } : {}),

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealApiserver } from '../support/real-apiserver.js';
+import { eventually } from '../support/eventually.js';
 import type { RealApiserver } from '../support/real-apiserver.js';
 import { apiRequest } from '../support/real-apiserver/http.js';
 import type { ApiRequest, ApiResponse } from '../support/real-apiserver/http.js';
@@ -33,7 +34,6 @@ interface Obj {
   [k: string]: unknown;
 }
 const MERGE = 'application/merge-patch+json';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('real kube-apiserver v1.20.2', () => {
   let api: RealApiserver;
@@ -213,13 +213,8 @@ describe('real kube-apiserver v1.20.2', () => {
       },
     })).status).toBe(201);
     // The RBAC authorizer reads through an informer cache: the binding applies within moments.
-    let listed: ApiResponse | undefined;
-    for (let i = 0; i < 50; i++) {
-      listed = await apiRequest(api.url, api.caPem, '/api/v1/nodes', { token: u2!.token });
-      if (listed.status !== 403) break;
-      await sleep(100);
-    }
-    expect(listed?.status).toBe(200);
+    const listed = await eventually(() => apiRequest(api.url, api.caPem, '/api/v1/nodes', { token: u2!.token }), { what: 'the binding to apply', until: (r) => r.status !== 403, timeoutMs: 5_000, intervalMs: 100 });
+    expect(listed.status).toBe(200);
     const del = await apiRequest(api.url, api.caPem, '/api/v1/nodes/k3s-replica-2', { method: 'DELETE', token: u2!.token });
     expect(del.status).toBe(403);
     expect(status(del).message).toBe('nodes "k3s-replica-2" is forbidden: User "rbac-user-2" cannot delete resource "nodes" in API group "" at the cluster scope');

@@ -7,6 +7,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { startRealApiserver } from '../support/real-apiserver.js';
 import { BUILD_RECIPE } from '../support/real-apiserver/binaries.js';
 
@@ -64,7 +65,7 @@ describe('startRealApiserver failures', () => {
     process.kill(pid, 'SIGKILL');
     // Until node has reaped it (and so seen its exit), kill(pid, 0) still succeeds.
     const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
-    while (alive()) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => !alive(), { what: 'node to reap the killed kube-apiserver', intervalMs: 20 });
     await new Promise((r) => setImmediate(r));
     await expect(api.stop()).rejects.toThrow(/^kube-apiserver died before stop\(\) \(exited: code null, signal SIGKILL\); last lines of .*kube-apiserver\.log:\n/);
     expect(existsSync(api.workDir)).toBe(false);

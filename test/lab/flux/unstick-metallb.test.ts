@@ -14,6 +14,7 @@ import { loadRunbookFile } from '../../../src/runbook/load.js';
 import { coerceParams } from '../../../src/runbook/params.js';
 import { registry } from '../../engine/harness.js';
 import { FIXED_VALUES, LIVE_NODES } from './fixture.js';
+import { eventually } from '../../support/eventually.js';
 
 const HR: KubeRef = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'metallb-system', name: 'metallb' };
 const ks = (name: string): KubeRef => ({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: 'flux-system', name });
@@ -28,10 +29,13 @@ const isReady = (o: KubeObject | undefined) => cond(o, 'Ready')?.status === 'Tru
 let lab: Lab | undefined;
 let dir: string | undefined;
 const errors: unknown[] = [];
+/** How far the lab controllers' clock runs ahead of the real one (moved on instead of sleeping). */
+let ahead = 0;
 
 async function start(): Promise<KubeAdapters> {
   dir = mkdtempSync(join(tmpdir(), 'runbook-flux-'));
-  lab = await startLab({ dir, crashLoopSeconds: 1, onError: (e) => errors.push(e) });
+  ahead = 0;
+  lab = await startLab({ dir, crashLoopSeconds: 1, onError: (e) => errors.push(e), now: () => Date.now() + ahead });
   return createKubeAdapters({ kubeconfig: lab.kubeconfigPath });
 }
 
@@ -75,9 +79,13 @@ describe('unstick-metallb against the lab', () => {
     expect(cond(hr, 'Ready')?.message).toMatch(/^Helm upgrade succeeded for release metallb-system\/metallb\.v\d+ with chart metallb@0\.14\.8$/);
     expect(cond(hr, 'Stalled')).toBeUndefined();
     expect(hr?.status).toMatchObject({ lastHandledForceAt: t2, lastHandledResetAt: t2, failures: 0 });
-    // crash loops run every second in this lab: wait a few of them with every speaker healthy
+    // crash loops run every second in this lab: three of them pass (the controllers' clock moved
+    // on a period at a time) with every speaker healthy
     await waitUntil(() => speakersHealthy(kube));
-    await new Promise((r) => setTimeout(r, 2500));
+    for (let period = 0; period < 3; period++) {
+      ahead += 1000;
+      lab!.settle();
+    }
     expect(await speakersHealthy(kube)).toBe(true);
 
     for (const name of CHAIN) {
@@ -133,10 +141,4 @@ describe('unstick-metallb against the lab', () => {
   });
 });
 
-async function waitUntil(ok: () => Promise<boolean>, tries = 100): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await ok()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not reached');
-}
+const waitUntil = (ok: () => Promise<boolean>) => eventually(ok, { what: 'every speaker healthy', intervalMs: 100 });

@@ -6,6 +6,7 @@
 // v1.20 serves apiextensions.k8s.io/v1, whose structural-schema rule the lab's
 // `type: object` + x-kubernetes-preserve-unknown-fields root satisfies.
 import { staticCrds } from '../../../src/lab/kube/crds.js';
+import { eventually } from '../eventually.js';
 import { apiRequest } from './http.js';
 import type { ApiResponse } from './http.js';
 
@@ -17,15 +18,8 @@ export interface BootstrapTarget {
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const SYSTEM_PRIORITY_CLASSES = ['system-node-critical', 'system-cluster-critical'];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`real apiserver bootstrap: ${what} not done within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
+const until = (what: string, timeoutMs: number, probe: () => Promise<boolean>) => eventually(probe, { what: `real apiserver bootstrap: ${what}`, timeoutMs, intervalMs: 100 });
 
 /** The lab's CRD objects without what the server sets (uid, resourceVersion, timestamps, status). */
 export function fluxCrdManifests(): Array<{ apiVersion: string; kind: string; metadata: { name: string }; spec: unknown }> {

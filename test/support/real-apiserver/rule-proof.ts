@@ -1,10 +1,10 @@
 // The "every rule" half of the RBAC proof: a runbook's derived ClusterRole must be exactly what
 // its successful run used (audit log) plus rules listed as rollback-only, and each used pair,
 // taken away alone, must make the run fail with the apiserver's own "forbidden".
+import { eventually } from '../eventually.js';
 import { auditedUses, useName, type ApiUse } from './audit.js';
 import { derivedUses } from './derived-rules.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `patch leases.coordination.k8s.io` -> { verb: 'patch', resource: 'leases', apiGroup: 'coordination.k8s.io' } */
 export function parseUse(name: string): ApiUse {
@@ -23,12 +23,8 @@ export async function usesOnceLogged(auditLogPath: string, user: string, expecte
     const u = auditedUses(auditLogPath, user);
     return { allowed: u.allowed.map(useName), forbidden: u.forbidden.map(useName) };
   };
-  for (let i = 0; i < 50; i++) {
-    const now = read();
-    if (expected.every((e) => now.allowed.includes(e))) return now;
-    await sleep(100);
-  }
-  return read();
+  // The audit log is written in batches: wait (bounded) for the expected uses, else report what is there.
+  return eventually(read, { what: `${expected.join(', ')} in the audit log`, until: (now) => expected.every((e) => now.allowed.includes(e)), timeoutMs: 5_000, intervalMs: 100 }).catch(read);
 }
 
 /** The derived role's pairs, and the same list rebuilt from "used" + "rollback-only". */
