@@ -1,7 +1,9 @@
-// Secrets never enter the journal or the output. Two rules:
+// Secrets never enter the journal or the output. Three rules:
 // 1. values under keys that name a secret (token, password, secret...) are replaced;
 // 2. Kubernetes Secret objects keep their metadata, but `data`/`stringData` become per-key
-//    sha256 digests: enough to tell whether a restore would be the same, never the value.
+//    sha256 digests: enough to tell whether a restore would be the same, never the value;
+// 3. known secret values (a secret param's) are replaced wherever a string carries them: a
+//    step's `with:` may put one under any key (a name, a URL, a plan's target).
 import { createHash } from 'node:crypto';
 
 const SECRET_KEY = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|authorization|cookie|ticket)$/i;
@@ -25,8 +27,21 @@ function digestSecretData(data: unknown): unknown {
   return out;
 }
 
-export function redact(value: unknown, secretKeys: ReadonlySet<string> = new Set()): unknown {
-  if (Array.isArray(value)) return value.map((v) => redact(v, secretKeys));
+/** Shorter values are replaced only where they are a whole string: as substrings they would blank out unrelated text. */
+const MIN_SUBSTRING_SECRET = 4;
+
+function redactString(text: string, secretValues: readonly string[]): string {
+  let out = text;
+  for (const secret of secretValues) {
+    if (out === secret) return REDACTED;
+    if (secret.length >= MIN_SUBSTRING_SECRET) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+export function redact(value: unknown, secretKeys: ReadonlySet<string> = new Set(), secretValues: readonly string[] = []): unknown {
+  if (typeof value === 'string') return secretValues.length ? redactString(value, secretValues) : value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, secretKeys, secretValues));
   if (!value || typeof value !== 'object') return value;
   const obj = value as Record<string, unknown>;
   const isK8sSecret = obj.kind === 'Secret' && typeof obj.apiVersion === 'string';
@@ -34,7 +49,7 @@ export function redact(value: unknown, secretKeys: ReadonlySet<string> = new Set
   for (const [k, v] of Object.entries(obj)) {
     if (isK8sSecret && (k === 'data' || k === 'stringData')) out[k] = digestSecretData(v);
     else if ((secretKeys.has(k) || isSecretKey(k)) && v !== undefined && v !== null && v !== '') out[k] = REDACTED;
-    else out[k] = redact(v, secretKeys);
+    else out[k] = redact(v, secretKeys, secretValues);
   }
   return out;
 }

@@ -5,10 +5,13 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunbookError } from '../errors.js';
 import type { JournalRecord, RunStatus, RunTarget } from './journal-records.js';
-import { redact } from '../redact.js';
+import { isSecretKey, redact } from '../redact.js';
 import { runsDir } from './state-dir.js';
 
 export class Journal {
+  /** Values of the run's secret params, learned from its run-started record: redacted wherever they appear. */
+  private readonly secretValues: string[] = [];
+
   private constructor(
     readonly runId: string,
     readonly path: string,
@@ -30,10 +33,17 @@ export class Journal {
 
   /** Appends one record and fsyncs it. */
   async append(record: JournalRecord): Promise<void> {
-    const line = JSON.stringify(redact({ ...record, time: new Date().toISOString() }, this.secretKeys)) + '\n';
+    if (record.t === 'run-started') this.learnSecretValues(record.params);
+    const line = JSON.stringify(redact({ ...record, time: new Date().toISOString() }, this.secretKeys, this.secretValues)) + '\n';
     await this.handle.write(line);
     await this.handle.sync();
     this.onAppended?.(record);
+  }
+
+  private learnSecretValues(params: Record<string, unknown>): void {
+    for (const [name, value] of Object.entries(params)) {
+      if ((this.secretKeys.has(name) || isSecretKey(name)) && typeof value === 'string' && value !== '' && !this.secretValues.includes(value)) this.secretValues.push(value);
+    }
   }
 
   async close(): Promise<void> {

@@ -264,4 +264,24 @@ steps:
     expect(kinds).toEqual(['run-started', 'preflight', 'plan', 'step-started', 'step-applied', 'step-succeeded', 'run-finished']);
     expect(JSON.parse(text.split('\n')[4]!)).toMatchObject({ t: 'step-applied', key: 'a', undo: { name: 'a' } });
   });
+
+  it('never journals the value of a param declared secret, even where a step uses it under another key', async () => {
+    // `unlock` does not look like a secret by its name: only secretParams says it is one.
+    const stateDir = tempDir();
+    const out = await run(
+      `${HEAD}params:
+  unlock: { type: string, description: a passphrase }
+steps:
+  - { id: a, uses: test.record, with: { name: "vault-\${{ params.unlock }}" } }
+`,
+      { stateDir, params: { unlock: 'hunter2-xyz' }, secretParams: new Set(['unlock']) },
+    );
+    expect(out.status).toBe('succeeded');
+    expect(log).toEqual(['+vault-hunter2-xyz']); // the step itself got the real value
+    const text = readFileSync(out.journalPath, 'utf8');
+    expect(text).not.toContain('hunter2-xyz');
+    const records = text.trim().split('\n').map((l) => JSON.parse(l) as { t: string; params?: unknown; undo?: unknown; outputs?: unknown });
+    expect(records.find((r) => r.t === 'run-started')?.params).toEqual({ unlock: '<redacted>' });
+    expect(records.find((r) => r.t === 'step-applied')).toMatchObject({ undo: { name: 'vault-<redacted>' }, outputs: { name: 'vault-<redacted>' } });
+  });
 });
