@@ -59,7 +59,7 @@ describe('runbook run', () => {
     const dir = tmp();
     const r = await runMain(['--state-dir', tmp(), 'run', writeRunbook(dir), '--dir', dir]);
     expect(r.code).toBe(4);
-    expect(r.stdout + r.stderr).toMatch(/--yes/);
+    expect(r.stdout + r.stderr).toMatch(/pass --yes to approve, nothing was changed/);
     expect(existsSync(join(dir, 'a'))).toBe(false);
   });
 
