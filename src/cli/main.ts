@@ -1,12 +1,13 @@
-// Entry point. Keeps start-up cheap: only commander and the command definitions load here;
-// each command imports the engine, YAML, the Kubernetes client... when it actually runs.
+// Entry point. Keeps start-up cheap: only commander loads here, then the definition of the
+// command being run (all of them for the program's help); each command imports the engine,
+// YAML, the Kubernetes client... when it actually runs.
 import { Command, CommanderError } from 'commander';
 import { GLOBAL_FLAGS } from '../command-flags.js';
 import { EXIT } from '../errors.js';
 import { addFlags } from './flags.js';
 import type { CliIO } from './io.js';
 import { reportError } from './report-error.js';
-import { registerAll } from './commands/index.js';
+import { registerCommands } from './commands/index.js';
 import { VERSION } from './version.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
@@ -35,9 +36,10 @@ Exit codes: 0 ok, 1 step failed (rolled back), 2 invalid input, 3 preflight fail
 problems, 70 internal error, 130 interrupted.`,
     );
   addFlags(program, GLOBAL_FLAGS);
-  registerAll(program, io, result);
+  const args = helpAsFlag(argv);
   try {
-    await program.parseAsync(helpAsFlag(argv), { from: 'user' });
+    await registerCommands(program, io, result, commandNamed(args));
+    await program.parseAsync(args, { from: 'user' });
     return result.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -48,14 +50,25 @@ problems, 70 internal error, 130 interrupted.`,
   }
 }
 
+/** The program's own flags come first and each takes a value: `--state-dir DIR help run`. */
+function commandAt(argv: readonly string[]): number {
+  let at = 0;
+  while (argv[at]?.startsWith('-')) at += argv[at]!.includes('=') ? 1 : 2;
+  return at;
+}
+
+/** The subcommand argv runs (`help NAME`: NAME); undefined for the program's own help. */
+function commandNamed(argv: readonly string[]): string | undefined {
+  const at = commandAt(argv);
+  return argv[at] === 'help' ? argv[at + 1] : argv[at];
+}
+
 /**
  * `runbook help run [NAME]` is `runbook run [NAME] --help`: run and plan build their help from
  * the runbook (its params are flags), which commander's own help command cannot know.
  */
 function helpAsFlag(argv: readonly string[]): readonly string[] {
-  let at = 0;
-  // The program's own flags come first and each takes a value: `--state-dir DIR help run`.
-  while (argv[at]?.startsWith('-')) at += argv[at]!.includes('=') ? 1 : 2;
+  const at = commandAt(argv);
   if (argv[at] !== 'help' || (argv[at + 1] !== 'run' && argv[at + 1] !== 'plan')) return argv;
   return [...argv.slice(0, at), ...argv.slice(at + 1), '--help'];
 }

@@ -1,5 +1,7 @@
 // `runbook --help` and `runbook validate` must stay fast: they may not load the Kubernetes
-// client, the Proxmox client, zx or the terminal UI (DESIGN section 6).
+// client, the Proxmox client, zx or the terminal UI (DESIGN section 6), and how many files they
+// load at all is counted (test/support/count-modules.mjs): `--help` loads no command's
+// dependencies, `validate` only its own (every command's imports made them 182 and 257).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +10,10 @@ import { ROOT, runCli } from '../support/cli.js';
 
 const trace = ['--import', join(ROOT, 'test', 'support', 'trace-heavy-imports.mjs')];
 const heavy = (stderr: string) => [...stderr.matchAll(/^HEAVY (\S+)$/gm)].map((m) => m[1]);
+const counting = ['--import', join(ROOT, 'test', 'support', 'count-modules.mjs')];
+const loaded = (stderr: string) => [...stderr.matchAll(/^MODULE (\S+)$/gm)].map((m) => m[1]!);
+const fromPackage = (files: string[], pkg: string) => files.filter((f) => f.includes(`/node_modules/${pkg}/`));
+const SHIPPED = ['purge-dead-node', 'fix-ballooning', 'unstick-metallb'].map((n) => join(ROOT, 'runbooks', `${n}.yaml`));
 
 describe('lazy imports', () => {
   it('the tracer itself sees a heavy import when one happens (plan loads the Kubernetes client)', async () => {
@@ -27,5 +33,23 @@ describe('lazy imports', () => {
     const r = await runCli(['validate', join(dir, 'x.yaml'), join(ROOT, 'runbooks', 'purge-dead-node.yaml')], { nodeArgs: trace });
     expect(r.code).toBe(0);
     expect(heavy(r.stderr)).toEqual([]);
+  });
+
+  it('--help loads no more than 100 files: commander and the command definitions, not zod or YAML', async () => {
+    const r = await runCli(['--help'], { nodeArgs: counting });
+    expect(r.code).toBe(0);
+    const files = loaded(r.stderr);
+    expect(files.length).toBeGreaterThan(10); // the counter sees the CLI's own files
+    expect(fromPackage(files, 'zod')).toEqual([]);
+    expect(fromPackage(files, 'js-yaml')).toEqual([]);
+    expect(files.length).toBeLessThanOrEqual(100);
+  });
+
+  it('validate of the shipped runbooks loads its own command only (no more than 215 files)', async () => {
+    const r = await runCli(['validate', ...SHIPPED], { nodeArgs: counting });
+    expect(r.code).toBe(0);
+    const files = loaded(r.stderr);
+    expect(files.filter((f) => /\/dist\/src\/cli\/commands\/(?!index|validate)/.test(f))).toEqual([]);
+    expect(files.length).toBeLessThanOrEqual(215);
   });
 });

@@ -1,14 +1,11 @@
 // `runbook describe NAME`: params, steps, what it changes and the permissions it needs.
 import type { Command } from 'commander';
-import { isDestructive, permissionsOf } from '../../engine/define-step.js';
 import type { Permission } from '../../engine/define-step.js';
 import type { StepSpec } from '../../runbook/types.js';
 import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
 import type { CliIO } from '../io.js';
 import { RunbookError } from '../../errors.js';
-import { stepCatalog } from '../../runbook/step-catalog.js';
-import { formatStepCatalog } from '../format-steps.js';
 import { outputOption } from '../output-option.js';
 
 interface DescribedStep {
@@ -36,7 +33,13 @@ export function registerDescribe(program: Command, io: CliIO, _result: CommandRe
     .addOption(outputOption(['text', 'json']))
     .addHelpText('after', '\nExamples:\n  runbook describe purge-dead-node\n  runbook describe --steps            # what each uses: takes in with:\n')
     .action(async (name: string | undefined, opts: { output: string; steps?: boolean }, cmd: Command) => {
-      const registry = await loadRegistry();
+      // Loaded here, not at the top: the program's help registers this command (zod is ~95 files).
+      const [registry, { isDestructive, permissionsOf }, { stepCatalog }, { formatStepCatalog }] = await Promise.all([
+        loadRegistry(),
+        import('../../engine/define-step.js'),
+        import('../../runbook/step-catalog.js'),
+        import('../format-steps.js'),
+      ]);
       if (opts.steps) {
         const catalog = stepCatalog(registry);
         io.out(opts.output === 'json' ? `${JSON.stringify(catalog, null, 2)}\n` : formatStepCatalog(catalog));

@@ -1,35 +1,33 @@
-// Every subcommand, registered in the order `runbook --help` lists them.
+// Every subcommand, in the order `runbook --help` lists them. Each command file is imported only
+// when needed: a run of one command registers that one alone (`runbook validate` loaded every
+// command's imports, zod and the engine among them); the program's own help, an unknown
+// command (for its suggestion) and the completion helper see them all.
 import type { Command } from 'commander';
 import type { CommandResult } from '../context.js';
 import type { CliIO } from '../io.js';
-import { registerCompletion } from './completion.js';
-import { registerDescribe } from './describe.js';
-import { registerDoctor } from './doctor.js';
-import { registerHistory } from './history.js';
-import { registerLab } from './lab.js';
-import { registerList } from './list.js';
-import { registerPlan } from './plan.js';
-import { registerRbac } from './rbac.js';
-import { registerRestore } from './restore.js';
-import { registerResume } from './resume.js';
-import { registerRollback } from './rollback.js';
-import { registerRun } from './run.js';
-import { registerSchedule } from './schedule.js';
-import { registerValidate } from './validate.js';
 
-export function registerAll(program: Command, io: CliIO, result: CommandResult): void {
-  registerList(program, io, result);
-  registerDescribe(program, io, result);
-  registerValidate(program, io, result);
-  registerPlan(program, io, result);
-  registerRun(program, io, result);
-  registerDoctor(program, io, result);
-  registerHistory(program, io, result);
-  registerRollback(program, io, result);
-  registerResume(program, io, result);
-  registerRestore(program, io, result);
-  registerSchedule(program, io, result);
-  registerRbac(program, io, result);
-  registerLab(program, io, result);
-  registerCompletion(program, io, result);
+type Register = (program: Command, io: CliIO, result: CommandResult) => void;
+
+/** The command names each file defines, and how to load its register function. */
+const COMMANDS: [names: string[], load: () => Promise<Register>][] = [
+  [['list'], async () => (await import('./list.js')).registerList],
+  [['describe'], async () => (await import('./describe.js')).registerDescribe],
+  [['validate'], async () => (await import('./validate.js')).registerValidate],
+  [['plan'], async () => (await import('./plan.js')).registerPlan],
+  [['run'], async () => (await import('./run.js')).registerRun],
+  [['doctor'], async () => (await import('./doctor.js')).registerDoctor],
+  [['history', 'show'], async () => (await import('./history.js')).registerHistory],
+  [['rollback'], async () => (await import('./rollback.js')).registerRollback],
+  [['resume'], async () => (await import('./resume.js')).registerResume],
+  [['restore'], async () => (await import('./restore.js')).registerRestore],
+  [['schedule'], async () => (await import('./schedule.js')).registerSchedule],
+  [['rbac'], async () => (await import('./rbac.js')).registerRbac],
+  [['lab'], async () => (await import('./lab.js')).registerLab],
+  [['completion', '__complete'], async () => (await import('./completion.js')).registerCompletion],
+];
+
+/** Registers the command `name` names, or all of them when it names none (or is undefined). */
+export async function registerCommands(program: Command, io: CliIO, result: CommandResult, name: string | undefined): Promise<void> {
+  const one = COMMANDS.find(([names]) => name !== undefined && names.includes(name));
+  for (const [, load] of one ? [one] : COMMANDS) (await load())(program, io, result);
 }

@@ -1,7 +1,6 @@
 // `runbook rbac NAME`: the least-privilege Kubernetes ClusterRole and Proxmox role a runbook
 // needs, derived from what its steps declare.
 import type { Command } from 'commander';
-import { dump } from 'js-yaml';
 import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
 import type { CliIO } from '../io.js';
@@ -30,6 +29,7 @@ export function registerRbac(program: Command, io: CliIO, _result: CommandResult
         io.out(`${JSON.stringify({ kubernetes: role, proxmox: { grants: perms.proxmox, commands: pveum } }, null, 2)}\n`);
         return;
       }
+      const { dump } = await import('js-yaml'); // not at the top: the program's help registers this command
       io.out(`# Kubernetes: what runbook ${runbook.name} needs (kubectl apply -f -)\n${dump(role, { lineWidth: 120 })}`);
       io.out(pveum.length ? `\n# Proxmox VE (run on a PVE node):\n${pveum.map((c) => `#   ${c}`).join('\n')}\n` : '\n# Proxmox VE: nothing needed\n');
     });

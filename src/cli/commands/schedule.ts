@@ -1,7 +1,6 @@
 // `runbook schedule NAME --cron EXPR`: run a runbook unattended, as a Kubernetes CronJob (with
 // a ServiceAccount bound to exactly the permissions it needs) or as a systemd timer.
 import type { Command } from 'commander';
-import { dump } from 'js-yaml';
 import { RunbookError } from '../../errors.js';
 import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
@@ -71,6 +70,7 @@ Examples:
       const perms = derivePermissions(runbook, registry, values);
       const docs = cronJobManifests({ runbook: runbook.name, cron: opts.cron, namespace: opts.namespace, image: opts.image, args: flags, permissions: perms, ...(perms.proxmox.length ? { proxmoxSecret: opts.proxmoxSecret } : {}), ...(opts.statePvc ? { statePvc: opts.statePvc } : {}) });
       const note = perms.proxmox.length ? `# Needs Secret ${opts.namespace}/${opts.proxmoxSecret} with PROXMOX_URL, PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET\n# (Proxmox privileges: runbook rbac ${runbook.name})\n` : '';
+      const { dump } = await import('js-yaml'); // not at the top: the program's help registers this command
       io.out(`${note}${docs.map((d) => `---\n${dump(d, { lineWidth: 120, noRefs: true })}`).join('')}`);
     });
 }
