@@ -54,7 +54,7 @@ function message(e: unknown): string {
 }
 
 async function readProxmox(proxmox: ProxmoxReader, nodes: readonly KubeObject[]): Promise<ProxmoxSnapshot> {
-  const snap: ProxmoxSnapshot = { vms: [], configs: new Map(), hosts: new Map(), errors: [] };
+  const snap: ProxmoxSnapshot = { vms: [], configs: new Map(), hosts: new Map(), errors: [], vmsGone: new Map() };
   try {
     snap.vms = await proxmox.listVms();
   } catch (e) {
@@ -68,7 +68,7 @@ async function readProxmox(proxmox: ProxmoxReader, nodes: readonly KubeObject[])
   // so a refusal is a read gap in PVE's words; "does not exist" is the VM really gone.
   const unlisted = nodes.flatMap((n) => {
     const k = proxmox.knownVm?.(n.metadata.name);
-    return k?.node !== undefined && !snap.vms.some((vm) => vm.vmid === k.vmid) ? [{ vmid: k.vmid, node: k.node }] : [];
+    return k?.node !== undefined && !snap.vms.some((vm) => vm.vmid === k.vmid) ? [{ vmid: k.vmid, node: k.node, name: n.metadata.name }] : [];
   });
   const inFlight = bounded(PVE_IN_FLIGHT);
   await Promise.all([
@@ -76,7 +76,8 @@ async function readProxmox(proxmox: ProxmoxReader, nodes: readonly KubeObject[])
       try {
         await inFlight(() => proxmox.getVmConfig(k.node, k.vmid));
       } catch (e) {
-        if (!(e instanceof ApiError && e.kind === 'not-found')) snap.errors.push(`config of VM ${k.vmid}: ${message(e)}`);
+        if (e instanceof ApiError && e.kind === 'not-found') snap.vmsGone.set(k.name, { vmid: k.vmid, node: k.node, message: message(e) });
+        else snap.errors.push(`config of VM ${k.vmid}: ${message(e)}`);
       }
     }),
     ...backing.map(async (vm) => {

@@ -62,6 +62,12 @@ export interface ProxmoxSnapshot {
   hosts: Map<string, { memoryTotal: number; memoryUsed: number }>;
   /** what could not be read (the diagnosis goes on without it) */
   errors: string[];
+  /**
+   * Node name -> the inventory's VM that PVE says does not exist: positive evidence that the
+   * VM is gone. A VM that is merely not listed is no evidence (the listing leaves out VMs the
+   * token may not audit).
+   */
+  vmsGone: Map<string, { vmid: number; node: string; message: string }>;
 }
 
 /** Everything read from the cluster, once. */

@@ -25,7 +25,8 @@ export async function startCountingProxy(target: string, tls: { certPem: string;
     const out = httpsRequest(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host }, ca: tls.caPem },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        // The reason phrase too: PVE puts its error text there (e.g. "Configuration file ... does not exist").
+        res.writeHead(up.statusCode ?? 502, up.statusMessage ?? '', up.headers);
         up.pipe(res);
       },
     );

@@ -101,8 +101,10 @@ export function flux(kind: 'HelmRelease' | 'Kustomization', ns: string, name: st
   };
 }
 
-export function proxmox(vms: Array<ProxmoxVmSummary & { memory: number; balloon?: number }>, hostMiB = 8192): ProxmoxSnapshot {
+/** `gone`: node name -> the inventory's VM that PVE answered "does not exist" for. */
+export function proxmox(vms: Array<ProxmoxVmSummary & { memory: number; balloon?: number }>, hostMiB = 8192, gone: Record<string, number> = {}): ProxmoxSnapshot {
   return {
+    vmsGone: new Map(Object.entries(gone).map(([name, vmid]) => [name, { vmid, node: 'pve', message: `Configuration file 'nodes/pve/qemu-server/${vmid}.conf' does not exist` }])),
     vms: vms.map(({ node, vmid, name, status }) => ({ node, vmid, name, status })),
     configs: new Map(vms.map((v) => [v.vmid, { digest: 'd', values: { memory: v.memory, ...(v.balloon !== undefined ? { balloon: v.balloon } : {}) } }])),
     hosts: new Map([['pve', { memoryTotal: hostMiB * 2 ** 20, memoryUsed: 1024 * 2 ** 20 }]]),

@@ -12,6 +12,7 @@ import { createKubeAdapters } from '../../src/adapters/kube/adapter.js';
 import type { KubeReader, ProxmoxReader } from '../../src/adapters/ports.js';
 import { ProxmoxApiClient, readOnly } from '../../src/adapters/proxmox/client.js';
 import { resolveProxmoxTarget } from '../../src/adapters/proxmox/config.js';
+import { loadInventory, withInventory } from '../../src/adapters/proxmox/inventory.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import { formatBytes, nodeAllocation, podLimits, podRequests } from '../../src/diagnose/pod-resources.js';
 import type { Finding } from '../../src/diagnose/types.js';
@@ -49,6 +50,7 @@ function countProxmox(inner: ProxmoxReader): Counted<ProxmoxReader> {
       getVmStatus: (n, v) => (calls.push(`getVmStatus ${n}/${v}`), inner.getVmStatus(n, v)),
       getNodeStatus: (n) => (calls.push(`getNodeStatus ${n}`), inner.getNodeStatus(n)),
       getTaskStatus: (n, u) => (calls.push(`getTaskStatus ${n}`), inner.getTaskStatus(n, u)),
+      ...(inner.knownVm ? { knownVm: (name: string) => inner.knownVm!(name) } : {}),
     },
   };
 }
@@ -75,7 +77,10 @@ async function openLab(scenario: string): Promise<Harness> {
   const envFile = join(dir, 'proxmox.counted.env');
   writeFileSync(envFile, readFileSync(lab.proxmoxEnvPath, 'utf8').replace(lab.proxmox.url, pveProxy.url));
   const kube = countKube((await createKubeAdapters({ kubeconfig })).reader);
-  const proxmox = countProxmox(readOnly(await ProxmoxApiClient.connect(resolveProxmoxTarget({ proxmoxEnvFile: envFile }, {}))));
+  // As the CLI reads it: the lab's proxmox.env names its inventory, which maps the dead node to its VM.
+  const target = resolveProxmoxTarget({ proxmoxEnvFile: envFile }, {});
+  const client = readOnly(await ProxmoxApiClient.connect(target));
+  const proxmox = countProxmox(target.inventoryFile ? withInventory(client, loadInventory(target.inventoryFile)) : client);
   return { lab, dir, kubeProxy, pveProxy, kube, proxmox };
 }
 
@@ -125,7 +130,8 @@ describe('diagnose on the incident-2025-08 lab', () => {
   it('finds k3s-replica-2 dead, its VM gone, with the prometheus and alertmanager claims pinned to it', () => {
     const dead = byId(findings, 'dead-node:k3s-replica-2');
     expect(dead.severity).toBe('critical');
-    expect(dead.evidence).toContain('no Proxmox VM named k3s-replica-2 (deleted?)');
+    // The lab's inventory maps the node to VM 113, and PVE says it does not exist: proof, not a guess.
+    expect(dead.evidence).toContain("its VM 113 does not exist any more (read config of VM 113: Configuration file 'nodes/pve/qemu-server/113.conf' does not exist)");
     expect(dead.objects).toEqual(expect.arrayContaining([
       'node/k3s-replica-2',
       'pvc/monitoring/prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-0',
@@ -183,10 +189,11 @@ describe('diagnose on the incident-2025-08 lab', () => {
   it('read each resource type with one list, nothing per object; Proxmox: one VM list, one config per node VM, one host status', () => {
     expect(h!.kube.calls.filter((c) => c.startsWith('list')).sort()).toEqual(LIST_KINDS.map((k) => `list ${k}`).sort());
     expect(h!.kube.calls.filter((c) => !c.startsWith('list'))).toEqual(['ready']);
-    expect(h!.proxmox.calls.sort()).toEqual(['getNodeStatus pve', 'getVmConfig pve/101', 'getVmConfig pve/102', 'getVmConfig pve/103', 'getVmConfig pve/111', 'getVmConfig pve/112', 'listVms']);
+    // pve/113: the dead node's VM (from the inventory), asked directly for proof that it is gone.
+    expect(h!.proxmox.calls.sort()).toEqual(['getNodeStatus pve', 'getVmConfig pve/101', 'getVmConfig pve/102', 'getVmConfig pve/103', 'getVmConfig pve/111', 'getVmConfig pve/112', 'getVmConfig pve/113', 'listVms']);
   });
 
-  it('on the wire: one GET per collection, /readyz once, otherwise only discovery; Proxmox 7 GETs', () => {
+  it('on the wire: one GET per collection, /readyz once, otherwise only discovery; Proxmox 8 GETs', () => {
     const reqs = h!.kubeProxy.requests;
     for (const c of COLLECTIONS) expect(reqs.filter((r) => r.path === c), c).toHaveLength(1);
     expect(reqs.filter((r) => r.path === '/readyz')).toHaveLength(1);
@@ -204,6 +211,7 @@ describe('diagnose on the incident-2025-08 lab', () => {
       'GET /api2/json/nodes/pve/qemu/103/config',
       'GET /api2/json/nodes/pve/qemu/111/config',
       'GET /api2/json/nodes/pve/qemu/112/config',
+      'GET /api2/json/nodes/pve/qemu/113/config',
       'GET /api2/json/nodes/pve/status',
     ]);
   });

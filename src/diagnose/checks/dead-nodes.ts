@@ -14,7 +14,11 @@ function vmState(ctx: CheckContext, node: KubeObject): { line: string; gone: boo
   if (!px) return { line: 'VM not checked (no Proxmox connection)', gone: undefined };
   if (px.errors.some((e) => e.startsWith('list VMs'))) return { line: 'VM not checked (Proxmox VM list failed)', gone: undefined };
   const vm = vmsByName(px.vms).get(node.metadata.name);
-  if (!vm) return { line: `no Proxmox VM named ${node.metadata.name} (deleted?)`, gone: true };
+  const gone = px.vmsGone.get(node.metadata.name);
+  if (!vm && gone) return { line: `its VM ${gone.vmid} does not exist any more (${gone.message})`, gone: true, vmid: gone.vmid };
+  // Not listed is no proof (the listing leaves out VMs the token may not audit): purge-dead-node's
+  // preflight refuses on it alone too, so the finding says what would prove it.
+  if (!vm) return { line: `no Proxmox VM named ${node.metadata.name} is listed: not proof it is gone (map the node in an inventory, or confirm with --vm-gone)`, gone: undefined };
   return { line: `VM ${vm.vmid} on ${vm.node} is ${vm.status}`, gone: vm.status !== 'running', vmid: vm.vmid };
 }
 
