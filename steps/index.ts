@@ -1,6 +1,6 @@
 // The built-in step library: every step type the shipped runbooks may use.
-import type { StepDefinition, StepRegistry } from '../src/engine/define-step.js';
-import { createRegistry } from '../src/engine/define-step.js';
+import type { StepDefinition, StepRegistry } from '../src/step/define-step.js';
+import { createRegistry } from '../src/step/define-step.js';
 import { coreAssert } from './core/assert.js';
 import { coreConfirm } from './core/confirm.js';
 import { coreGate } from './core/gate.js';

@@ -1,6 +1,6 @@
 // What every command needs: global flags, the step registry, runbooks loaded and validated.
 import type { Command } from 'commander';
-import type { StepRegistry } from '../engine/define-step.js';
+import type { StepRegistry } from '../step/define-step.js';
 import { resolveStateDir } from '../engine/state-dir.js';
 import { ValidationError } from '../errors.js';
 import type { Runbook } from '../runbook/types.js';

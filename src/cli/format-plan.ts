@@ -1,5 +1,5 @@
 // Text rendering of preflight results and plans: a diff a person can review in seconds.
-import type { PlannedChange } from '../engine/define-step.js';
+import type { PlannedChange } from '../step/define-step.js';
 import type { PlanEntry } from '../engine/plan.js';
 import { countChanges } from '../engine/plan.js';
 import type { PreflightOutcome } from '../engine/preflight.js';

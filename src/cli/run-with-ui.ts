@@ -1,6 +1,6 @@
 // Runs the pipeline with the terminal UI: listr2 progress, plan printout, prompts, signals,
 // and the final report (text or JSON). Shared by `run` and `resume`.
-import type { StepRegistry } from '../engine/define-step.js';
+import type { StepRegistry } from '../step/define-step.js';
 import type { EngineObserver } from '../engine/events.js';
 import type { ResumeState } from '../engine/run.js';
 import { isSecretKey } from '../redact.js';

@@ -1,6 +1,6 @@
 // What the engine tells the outside world while it works. The UI (listr2, JSON, plain lines)
 // subscribes; the engine never prints.
-import type { CheckResult, PlannedChange } from './define-step.js';
+import type { CheckResult, PlannedChange } from '../step/define-step.js';
 import type { PlanEntry } from './plan.js';
 import type { PreflightOutcome } from './preflight.js';
 

@@ -5,7 +5,7 @@ import type { GraphNode } from '../graph/compile.js';
 import { evaluate, findExpressions, interpolate, parseExpression, referencesOf, unwrapBare } from '../runbook/expressions.js';
 import { shellTextToEnv } from '../runbook/shell-templates.js';
 import type { StepCall, StepSpec } from '../runbook/types.js';
-import type { StepDefinition } from './define-step.js';
+import type { StepDefinition } from '../step/define-step.js';
 import type { InstanceInfo } from './events.js';
 
 export interface Scope {

@@ -1,6 +1,6 @@
 // The records of a run journal: one JSON object per line, append-only. Everything needed to
 // roll back or resume a run is here, so those work after a crash with no process memory.
-import type { CheckResult, PlannedChange, SavedObject } from './define-step.js';
+import type { CheckResult, PlannedChange, SavedObject } from '../step/define-step.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'rolled-back' | 'rollback-incomplete' | 'declined' | 'interrupted' | 'preflight-failed' | 'findings';
 

@@ -2,8 +2,8 @@
 // Pure data: `runbook plan` prints it, `runbook run` shows it before confirming.
 import type { StepGraph } from '../graph/compile.js';
 import type { AdapterProvider } from './adapters.js';
-import type { PlannedChange, StepDefinition } from './define-step.js';
-import { cannotUndoReason, isDestructive } from './define-step.js';
+import type { PlannedChange, StepDefinition } from '../step/define-step.js';
+import { cannotUndoReason, isDestructive } from '../step/define-step.js';
 import { readContext } from './step-context.js';
 import type { Scope } from './instances.js';
 import { staticInstances } from './static-instances.js';

@@ -1,6 +1,6 @@
 // Reading what earlier steps of the same run plan (a plan context's `planned`): the same object
 // has the same target string in every step's plan, so a later step finds it by target.
-import type { PlannedChange, PlannedStep } from './define-step.js';
+import type { PlannedChange, PlannedStep } from '../step/define-step.js';
 
 export interface EarlierChange {
   step: PlannedStep;

@@ -2,7 +2,7 @@
 // `preflight()` for the instances known up front. Any failure means nothing is changed.
 import type { StepGraph } from '../graph/compile.js';
 import type { AdapterProvider } from './adapters.js';
-import type { CheckResult, StepDefinition } from './define-step.js';
+import type { CheckResult, StepDefinition } from '../step/define-step.js';
 import { resolveParams } from './instances.js';
 import { readContext } from './step-context.js';
 import { staticInstances } from './static-instances.js';

@@ -4,7 +4,7 @@
 import { EXIT } from '../errors.js';
 import type { AdapterProvider } from './adapters.js';
 import type { AppliedEntry } from './applied.js';
-import type { StepRegistry } from './define-step.js';
+import type { StepRegistry } from '../step/define-step.js';
 import type { EngineObserver } from './events.js';
 import { Journal } from './journal.js';
 import { rollback } from './rollback.js';

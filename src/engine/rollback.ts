@@ -3,7 +3,7 @@
 // is reported and the remaining steps are still attempted: never swallowed, never fatal early.
 import type { AdapterProvider } from './adapters.js';
 import type { AppliedEntry } from './applied.js';
-import type { StepRegistry } from './define-step.js';
+import type { StepRegistry } from '../step/define-step.js';
 import type { EngineObserver } from './events.js';
 import type { Journal } from './journal.js';
 import { inCallScope } from '../call-scope.js';

@@ -10,7 +10,7 @@ import { runbookDigest } from '../runbook/digest.js';
 import type { Runbook } from '../runbook/types.js';
 import type { AdapterProvider } from './adapters.js';
 import type { AppliedEntry } from './applied.js';
-import type { StepRegistry } from './define-step.js';
+import type { StepRegistry } from '../step/define-step.js';
 import type { Confirmer, EngineObserver } from './events.js';
 import { approvePlan, coveredBy } from './approval.js';
 import type { Approver } from './approval.js';

@@ -2,7 +2,7 @@
 // preflight/plan/verify, writers plus `saveObject` (journaled before the write) for apply/rollback.
 import type { AdapterName } from '../adapters/ports.js';
 import type { AdapterProvider } from './adapters.js';
-import type { ApplyContext, ReadContext, SavedObject, StepDefinition } from './define-step.js';
+import type { ApplyContext, ReadContext, SavedObject, StepDefinition } from '../step/define-step.js';
 import type { Journal } from './journal.js';
 
 export interface ContextBase {

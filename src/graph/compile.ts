@@ -1,7 +1,7 @@
 // Compiles a validated runbook into a StepGraph: nodes bound to their step definitions, with
 // `needs` edges, reverse edges and a stable topological order. Fan-out (`forEach`) stays
 // symbolic here: its list may come from another step's outputs, known only at run time.
-import type { StepDefinition, StepRegistry } from '../engine/define-step.js';
+import type { StepDefinition, StepRegistry } from '../step/define-step.js';
 import { z } from 'zod';
 import { RunbookError } from '../errors.js';
 import { GROUP_USES } from '../runbook/types.js';

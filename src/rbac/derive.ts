@@ -1,8 +1,8 @@
 // Least privilege, derived: the permissions a runbook needs are the union of what its step
 // types declare (for the params they get). `runbook rbac`, `runbook schedule` and the
 // real-apiserver RBAC proof all use this one function.
-import type { Permission, StepDefinition, StepRegistry } from '../engine/define-step.js';
-import { permissionsOf } from '../engine/define-step.js';
+import type { Permission, StepDefinition, StepRegistry } from '../step/define-step.js';
+import { permissionsOf } from '../step/define-step.js';
 import { RunbookError } from '../errors.js';
 import { interpolate } from '../runbook/expressions.js';
 import type { Runbook, StepCall, StepSpec } from '../runbook/types.js';

@@ -1,6 +1,6 @@
 // load -> validate -> normalise: text in, a `Runbook` or every problem out, each as
 // `file:line:col` (DESIGN section 2). Never throws for a user's mistake.
-import type { StepRegistry } from '../engine/define-step.js';
+import type { StepRegistry } from '../step/define-step.js';
 import { readText } from '../shipped.js';
 import type { Diagnostic } from '../errors.js';
 import { normalize } from './normalize.js';

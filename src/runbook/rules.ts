@@ -2,7 +2,7 @@
 // needs and cycles, fan-out over lists. They run on the raw document even when the schema
 // found problems, guarding every access, so one `validate` reports everything at once.
 import { z } from 'zod';
-import type { StepDefinition, StepRegistry } from '../engine/define-step.js';
+import type { StepDefinition, StepRegistry } from '../step/define-step.js';
 import { RESERVED_PARAM_NAMES } from '../command-flags.js';
 import { findCycle } from '../dependency-order.js';
 import { didYouMean } from '../suggest.js';

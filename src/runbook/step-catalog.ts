@@ -2,7 +2,7 @@
 // `runbook describe --steps` prints it and the JSON Schema types `with:` per `uses:` from it,
 // so editors complete and check step parameters.
 import { z } from 'zod';
-import type { StepDefinition, StepRegistry } from '../engine/define-step.js';
+import type { StepDefinition, StepRegistry } from '../step/define-step.js';
 import { DURATION_FORMAT, formatDuration } from './duration.js';
 
 export interface StepField {

@@ -2,7 +2,7 @@
 // that are (or contain) `${{ }}` are only known at run time: issues under them are left to
 // the engine, which re-checks the interpolated params before apply.
 import { z } from 'zod';
-import type { StepDefinition } from '../engine/define-step.js';
+import type { StepDefinition } from '../step/define-step.js';
 import { didYouMean } from '../suggest.js';
 import { DURATION_FORMAT, unitlessMessage } from './duration.js';
 import { scanTemplates } from './expressions.js';

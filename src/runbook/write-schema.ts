@@ -1,7 +1,7 @@
 // The JSON Schema file editors validate runbooks against: the runbook schema (from zod), with
 // every step's `with:` typed per `uses:` (from each step's own params). `npm run schema`
 // rewrites it (scripts/write-schema.mjs); test/runbook/schema-sync.test.ts fails when it is stale.
-import type { StepRegistry } from '../engine/define-step.js';
+import type { StepRegistry } from '../step/define-step.js';
 import { runbookJsonSchema } from './schema.js';
 import { withByUsesSchema } from './step-catalog.js';
 

@@ -1,7 +1,7 @@
 // core.confirm: an explicit checkpoint. Destructive by declaration, so the engine asks
 // (or requires --yes) before going past it; it changes nothing itself.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 
 export const coreConfirm = defineStep({
   type: 'core.confirm',

@@ -3,7 +3,7 @@
 // fails with what is still unhealthy when the timeout runs out. Changes nothing.
 import { z } from 'zod';
 import type { KubeReader } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { sleep } from '../../src/engine/retry.js';
 import { formatDuration } from '../../src/runbook/duration.js';
 import { NODE, isControlPlane, isNodeReady } from '../../src/kube-facts.js';

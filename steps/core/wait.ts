@@ -1,6 +1,6 @@
 // core.wait: pause, e.g. to let a controller settle between two steps.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { sleep } from '../../src/engine/retry.js';
 import { formatDuration } from '../../src/runbook/duration.js';
 import { duration } from '../schemas.js';

@@ -4,7 +4,7 @@
 // `prometheus: FILE` it also writes that verdict as metrics for node_exporter's textfile
 // collector (src/diagnose/prometheus.ts): a scheduled run's result reaches an alert.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { EXIT, RunbookError } from '../../src/errors.js';
 import { exitCodeFor, worstSeverity } from '../../src/diagnose/report.js';
 import { readDiagnosis } from './read.js';

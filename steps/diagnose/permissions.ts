@@ -1,5 +1,5 @@
 // What a diagnosis reads: one list per resource type, plus Proxmox audit rights.
-import type { Permission } from '../../src/engine/define-step.js';
+import type { Permission } from '../../src/step/define-step.js';
 import { kube } from '../k8s/permissions.js';
 import { pve } from '../proxmox/permissions.js';
 

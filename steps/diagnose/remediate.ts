@@ -3,7 +3,7 @@
 // first); stop at the first that does not succeed. What the policy does not allow is
 // reported, not run. Undo is the child runs' business: `runbook rollback CHILD_RUN_ID`.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { commandOf } from '../../src/diagnose/report.js';
 import { proposalArgs } from '../../src/diagnose/proposals.js';
 import { selfCommand } from '../../src/self-command.js';

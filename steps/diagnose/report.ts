@@ -2,7 +2,7 @@
 // Markdown files; outputs the findings' summary and the proposed fixes for later steps.
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { jsonReport, markdownReport, worstSeverity } from '../../src/diagnose/report.js';
 import { readDiagnosis } from './read.js';
 import { diagnosePermissions } from './permissions.js';

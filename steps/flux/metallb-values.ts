@@ -5,7 +5,7 @@
 // merges into the HelmRelease, or writes into the GitOps file, at the paths that version uses.
 import { z } from 'zod';
 import type { KubeObject, KubeReader } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { frrMode, resourcesPath, type ChartValues, type FrrMode } from '../../src/metallb-chart.js';
 import { FLUX_KINDS } from './resources.js';
 import { kube } from '../k8s/permissions.js';

@@ -1,7 +1,7 @@
 // flux.reconcile-dependents: after the root cause is fixed, reconcile a Kustomization and
 // everything that depends on it, in dependency order, each one Ready before the next.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { duration } from '../schemas.js';
 import { dependentsOf, keyOf } from './dependency-chain.js';
 import { FLUX_KINDS, REQUESTED_AT, fluxPermission, fluxRef, handled, isReady, readyMessage } from './resources.js';

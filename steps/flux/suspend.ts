@@ -1,6 +1,6 @@
 // flux.suspend / flux.resume: spec.suspend, as `flux suspend|resume`. Undo restores it.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { fluxKind, fluxPermission, fluxRef, isSuspended } from './resources.js';
 
 function suspendStep(type: 'flux.suspend' | 'flux.resume', suspend: boolean) {

@@ -3,7 +3,7 @@
 // reconciliation. Stalled=True (e.g. RetriesExceeded) fails at once: waiting cannot help.
 import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { condition } from '../../src/kube-facts.js';
 import { duration } from '../schemas.js';
 import { fluxKind, fluxPermission, fluxRef, isReady, isSuspended, readyMessage } from './resources.js';

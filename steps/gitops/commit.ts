@@ -2,7 +2,7 @@
 // and push only when told to (Flux then applies it to the cluster). Undo is `git revert` of
 // that commit, pushed too if the commit was pushed: history is never rewritten.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { dirtyLines, git, headSha } from './git.js';
 import { repoFile } from './repo-file.js';
 

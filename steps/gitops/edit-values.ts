@@ -5,8 +5,8 @@
 // mixed into ours); undo is the previous text. Commit it with gitops.commit.
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
-import type { PlannedChange } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
+import type { PlannedChange } from '../../src/step/define-step.js';
 import { dirtyLines } from './git.js';
 import { diffLines } from './line-diff.js';
 import { repoFile } from './repo-file.js';

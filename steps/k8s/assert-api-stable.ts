@@ -4,7 +4,7 @@
 // etcd is how the release failed in the first place.
 import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { formatDuration } from '../../src/runbook/duration.js';
 import { duration } from '../schemas.js';
 import { kube } from './permissions.js';

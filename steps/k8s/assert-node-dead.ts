@@ -3,8 +3,8 @@
 // plane alive (another control-plane node Ready, etcd quorum among the remaining members).
 // "VM gone" needs positive evidence (vm-evidence.ts): not being listed in Proxmox is not one.
 import { z } from 'zod';
-import type { CheckResult } from '../../src/engine/define-step.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import type { CheckResult } from '../../src/step/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { formatDuration } from '../../src/runbook/duration.js';
 import { vmDeadCheck } from './vm-evidence.js';
 import { duration, nodeName } from '../schemas.js';

@@ -3,7 +3,7 @@
 // dead node's disk is gone with the node; every object is journaled before deletion.
 import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { nodeName } from '../schemas.js';
 import { PVC, describe, forRecreate, isNodeReady, nodeRef, pvClaim, refOf } from '../../src/kube-facts.js';
 import { clearFinalizers, deleteObject, recreateMissing, savedCopy } from './delete-saved.js';

@@ -4,7 +4,7 @@
 // gone and names the controller that holds it. A deletion cannot be cancelled: this step is the
 // point of no return of a purge (docs/decisions.md).
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { SECRET, isEtcdMember, isNodeReady, nodeRef } from '../../src/kube-facts.js';
 import { finalizerOwner, missingEtcdAnnotations, nodePasswordSecretName, stuckFinalizers } from '../../src/k3s-facts.js';
 import { formatDuration } from '../../src/runbook/duration.js';

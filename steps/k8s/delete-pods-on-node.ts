@@ -2,7 +2,7 @@
 // gone, so a graceful delete would wait forever; controllers re-create owned pods elsewhere.
 import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { nodeName } from '../schemas.js';
 import { POD, describe, forRecreate, isNodeReady, nodeRef } from '../../src/kube-facts.js';
 import { recreateMissing, saveThenDelete } from './delete-saved.js';

@@ -4,7 +4,7 @@
 // the claims that are gone; the volume they were bound to is named in the saved copy.
 import { z } from 'zod';
 import type { KubeObject, KubeReader } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { duration } from '../schemas.js';
 import { POD, PVC, describe, globMatcher, refOf } from '../../src/kube-facts.js';
 import { recreateMissing, saveThenDelete } from './delete-saved.js';

@@ -1,7 +1,7 @@
 // Deleting anything goes through here: the full object is journaled (fsync'd) first, then
 // deleted; the copy returned is what rollback re-creates.
 import type { KubeObject, KubeWriter } from '../../src/adapters/ports.js';
-import type { SavedObject } from '../../src/engine/define-step.js';
+import type { SavedObject } from '../../src/step/define-step.js';
 import { describe, forRecreate, refOf } from '../../src/kube-facts.js';
 
 export function savedCopy(obj: KubeObject): SavedObject {

@@ -2,7 +2,7 @@
 // the same name. Secret values are never journaled (only per-key digests), so this step is
 // irreversible by design: put it last in a runbook.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { SECRET } from '../../src/kube-facts.js';
 import { saveThenDelete } from './delete-saved.js';
 import { kube } from './permissions.js';

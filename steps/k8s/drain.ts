@@ -4,7 +4,7 @@
 // is retried until the timeout, then named in the error; nothing else is forced.
 import { z } from 'zod';
 import type { KubeObject, KubeWriter } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { plannedEarlier } from '../../src/engine/planned.js';
 import { sleep } from '../../src/engine/retry.js';
 import { ApiError } from '../../src/errors.js';

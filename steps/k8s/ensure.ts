@@ -3,7 +3,7 @@
 // as the PriorityClass that replaces a reserved `system-` name.
 import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { describe, refOf } from '../../src/kube-facts.js';
 import { resourcePermission } from './resource-permission.js';
 

@@ -3,8 +3,8 @@
 // this step changed and leaves every other field (and later edits elsewhere) alone.
 import { z } from 'zod';
 import type { KubeObject, KubeRef, KubeWriter } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
-import type { PlannedChange } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
+import type { PlannedChange } from '../../src/step/define-step.js';
 import { describe } from '../../src/kube-facts.js';
 import { applyJsonPatch, applyMergePatch, formatPath, getAt, jsonPatchTouchedPaths, mergeTouchedPaths, toPointer } from './json-paths.js';
 import type { JsonPatchOp, JsonPath } from './json-paths.js';

@@ -2,7 +2,7 @@
 // made safe: only on an object already being deleted (deletionTimestamp set), only the named
 // finalizers, guarded by resourceVersion. Irreversible: a deleting object can't regain them.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { describe, refOf } from '../../src/kube-facts.js';
 import { clearFinalizers } from './delete-saved.js';
 

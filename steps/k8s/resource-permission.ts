@@ -1,6 +1,6 @@
 // RBAC resource of an arbitrary kind, for steps that take apiVersion/kind as params: the API
 // group from the apiVersion, the plural as the API server's default (RESTMapper) forms it.
-import type { Permission } from '../../src/engine/define-step.js';
+import type { Permission } from '../../src/step/define-step.js';
 import { kube } from './permissions.js';
 
 const IRREGULAR: Record<string, string> = { endpoints: 'endpoints', ingress: 'ingresses' };

@@ -8,7 +8,7 @@
 // pve-cluster src/pmxcfs/status.c rrd_entry_is_old). A refusal (403) or an unreachable node
 // (595) fails the check in PVE's own words.
 import type { ProxmoxReader } from '../../src/adapters/ports.js';
-import type { CheckResult } from '../../src/engine/define-step.js';
+import type { CheckResult } from '../../src/step/define-step.js';
 import { findVm, probeUnlistedVm } from '../proxmox/find-vm.js';
 
 const GONE_HINT = 'map the node in an inventory file (its VM is then asked for directly), or pass --vm-gone if you know the VM was deleted';

@@ -3,7 +3,7 @@
 // (or the object's status does), it must equal metadata.generation.
 import { z } from 'zod';
 import type { KubeObject, KubeRef } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { duration, objectRefShape } from '../schemas.js';
 import { condition, describe } from '../../src/kube-facts.js';
 import { resourcePermission } from './resource-permission.js';

@@ -5,7 +5,7 @@
 // (boot-id.ts), so Ready alone would let a rolling fix move on while this node still boots.
 import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { duration, nodeName } from '../schemas.js';
 import { isNodeReady, nodeRef } from '../../src/kube-facts.js';
 import { bootedSince, nodeBootID } from './boot-id.js';

@@ -4,7 +4,7 @@
 // controller replaced it under another name.
 import { z } from 'zod';
 import type { KubeObject } from '../../src/adapters/ports.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { duration } from '../schemas.js';
 import { kube } from './permissions.js';
 

@@ -3,8 +3,8 @@
 // the host's RAM less a reserve for the host itself. If not, it refuses and names the largest
 // size that fits (the incident settled on 2048 MiB instead of 4096 for this reason).
 import { z } from 'zod';
-import type { CheckResult } from '../../src/engine/define-step.js';
-import { defineStep } from '../../src/engine/define-step.js';
+import type { CheckResult } from '../../src/step/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { nodeName } from '../schemas.js';
 import { memorySettings } from '../../src/proxmox-memory.js';
 import { whyUnlisted } from './find-vm.js';

@@ -6,7 +6,7 @@
 // Once the reboot is sent the step checkpoints, so the engine never retries it (no second
 // reboot); its rollback starts a VM that was left stopped, and can't undo the reboot itself.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { plannedEarlier } from '../../src/engine/planned.js';
 import { nodeRef } from '../../src/kube-facts.js';
 import { duration, nodeName } from '../schemas.js';

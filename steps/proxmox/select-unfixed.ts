@@ -2,7 +2,7 @@
 // (memory differs, the balloon device is on, or a change is still pending). Read-only: the
 // planner runs it, so a second fix-ballooning run plans nothing for nodes already done.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { nodeName } from '../schemas.js';
 import { requireVm } from './find-vm.js';
 import { memorySettings } from '../../src/proxmox-memory.js';

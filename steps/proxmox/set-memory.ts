@@ -5,7 +5,7 @@
 // decrease its guest refuses stays pending too (write-memory.ts). The undo is journaled before
 // the write, and a write that fails leaves nothing pending.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { nodeName } from '../schemas.js';
 import { requireVm } from './find-vm.js';
 import { describeMemory, memorySettings } from '../../src/proxmox-memory.js';

@@ -1,7 +1,7 @@
 // proxmox.wait-task: wait for a Proxmox task by UPID (e.g. the output of another step) until
 // it stops; `OK` or `WARNINGS: N` succeed, any other exit status fails with its text.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { duration } from '../schemas.js';
 import { pve } from './permissions.js';
 import { waitTask } from './wait-task.js';

@@ -1,7 +1,7 @@
 // proxmox.wait-vm-running: wait until a node's VM runs (status and, where the adapter reports
 // it, QEMU's qmpstatus), e.g. after a start issued elsewhere.
 import { z } from 'zod';
-import { defineStep } from '../../src/engine/define-step.js';
+import { defineStep } from '../../src/step/define-step.js';
 import { duration, nodeName } from '../schemas.js';
 import { requireVm, vmExists } from './find-vm.js';
 import { pve } from './permissions.js';

@@ -12,8 +12,8 @@ import { ProxmoxApiClient, readOnly } from '../../src/adapters/proxmox/client.js
 import { createShellRunner } from '../../src/adapters/shell-zx.js';
 import type { AdapterProvider } from '../../src/engine/adapters.js';
 import { lazyAdapters } from '../../src/engine/adapters.js';
-import { createRegistry, defineStep } from '../../src/engine/define-step.js';
-import type { StepDefinition } from '../../src/engine/define-step.js';
+import { createRegistry, defineStep } from '../../src/step/define-step.js';
+import type { StepDefinition } from '../../src/step/define-step.js';
 import { readJournal } from '../../src/engine/journal.js';
 import type { JournalRecord } from '../../src/engine/journal-records.js';
 import { planRunbook, runRunbook } from '../../src/engine/run.js';

@@ -1,6 +1,6 @@
 // `runbook describe NAME`: params, steps, what it changes and the permissions it needs.
 import type { Command } from 'commander';
-import type { Permission } from '../../engine/define-step.js';
+import type { Permission } from '../../step/define-step.js';
 import type { StepSpec } from '../../runbook/types.js';
 import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
@@ -36,7 +36,7 @@ export function registerDescribe(program: Command, io: CliIO, _result: CommandRe
       // Loaded here, not at the top: the program's help registers this command (zod is ~95 files).
       const [registry, { isDestructive, permissionsOf }, { stepCatalog }, { formatStepCatalog }] = await Promise.all([
         loadRegistry(),
-        import('../../engine/define-step.js'),
+        import('../../step/define-step.js'),
         import('../../runbook/step-catalog.js'),
         import('../format-steps.js'),
       ]);

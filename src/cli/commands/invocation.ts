@@ -1,6 +1,6 @@
 // Shared by `run` and `plan`: find the runbook, build its flags, parse and type the params.
 import type { Command } from 'commander';
-import type { StepRegistry } from '../../engine/define-step.js';
+import type { StepRegistry } from '../../step/define-step.js';
 import { RunbookError } from '../../errors.js';
 import type { Runbook } from '../../runbook/types.js';
 import type { GlobalFlags } from '../context.js';

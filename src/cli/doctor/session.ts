@@ -4,7 +4,7 @@
 // again and shows what changed. Every prompt needs a terminal; `doctor` checks first.
 // Ctrl-C at any question ends doctor as interrupted (130); Esc at the menu declines (4).
 import type { Finding } from '../../diagnose/types.js';
-import type { StepRegistry } from '../../engine/define-step.js';
+import type { StepRegistry } from '../../step/define-step.js';
 import { EXIT, RunbookError } from '../../errors.js';
 import { coerceParams } from '../../runbook/params.js';
 import type { GlobalFlags } from '../context.js';
