@@ -1,19 +1,10 @@
 // What the engine tells the outside world while it works. The UI (listr2, JSON, plain lines)
 // subscribes; the engine never prints.
 import type { CheckResult, PlannedChange } from '../step/define-step.js';
-import type { PlanEntry } from './plan.js';
-import type { PreflightOutcome } from './preflight.js';
+import type { InstanceInfo, PlanEntry, PreflightOutcome, Stage } from './types.js';
 
-export type Stage = 'preflight' | 'plan' | 'confirm' | 'apply' | 'verify' | 'rollback';
 
-export interface InstanceInfo {
-  /** `drain` or `drain[k3s-server-1]` for fan-out items. */
-  key: string;
-  stepId: string;
-  title: string;
-  uses: string;
-  item?: unknown;
-}
+export type { InstanceInfo, Stage } from './types.js';
 
 export interface ConfirmRequest {
   instance: InstanceInfo;

@@ -6,7 +6,7 @@ import { evaluate, findExpressions, interpolate, parseExpression, referencesOf, 
 import { shellTextToEnv } from '../runbook/shell-templates.js';
 import type { StepCall, StepSpec } from '../runbook/types.js';
 import type { StepDefinition } from '../step/define-step.js';
-import type { InstanceInfo } from './events.js';
+import type { InstanceInfo } from './types.js';
 
 export interface Scope {
   params: Record<string, unknown>;

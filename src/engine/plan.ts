@@ -7,22 +7,9 @@ import { cannotUndoReason, isDestructive } from '../step/define-step.js';
 import { readContext } from './step-context.js';
 import type { Scope } from './instances.js';
 import { staticInstances } from './static-instances.js';
+import type { PlanEntry } from './types.js';
 
-export interface PlanEntry {
-  key: string;
-  stepId: string;
-  title: string;
-  uses: string;
-  destructive: boolean;
-  changes: PlannedChange[];
-  /** Why a rollback would not undo it: irreversible, or the run's point of no return. */
-  cannotUndo?: string;
-  /** Why this step could not be planned up front (its inputs come from another step). */
-  deferred?: string;
-  /** Set on a deferred step whose declared permissions only read: it will change nothing. */
-  readsOnly?: boolean;
-  skipped?: string;
-}
+export type { PlanEntry } from './types.js';
 
 export interface PlanOptions {
   graph: StepGraph;

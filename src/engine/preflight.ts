@@ -6,16 +6,10 @@ import type { CheckResult, StepDefinition } from '../step/define-step.js';
 import { resolveParams } from './instances.js';
 import { readContext } from './step-context.js';
 import { staticInstances } from './static-instances.js';
+import type { PreflightOutcome, SourcedCheck } from './types.js';
 
-export interface SourcedCheck extends CheckResult {
-  /** `preflight.node-is-dead` or `step.drain[k3s-server-0]`. */
-  source: string;
-}
 
-export interface PreflightOutcome {
-  ok: boolean;
-  results: SourcedCheck[];
-}
+export type { PreflightOutcome, SourcedCheck } from './types.js';
 
 export interface PreflightOptions {
   graph: StepGraph;

@@ -2,7 +2,7 @@
 // expanded), or why they can't be known yet (they depend on another step's outputs).
 // A group contributes one entry per step inside it, each with one instance per item.
 import type { GraphNode, StepGraph } from '../graph/compile.js';
-import type { InstanceInfo } from './events.js';
+import type { InstanceInfo } from './types.js';
 import { conditionHolds, forEachItems, makeInstance, missingStepRefs } from './instances.js';
 import type { Scope, StepInstance } from './instances.js';
 
