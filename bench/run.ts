@@ -1,7 +1,7 @@
 // `npm run bench`: the issue-14 table, every row measured in this run (comparisons interleaved,
 // medians), with the load average before and after; writes bench-results.json. Never asserts on
 // time (tests don't either): a missed goal is printed, not failed.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/package-root.js';
@@ -12,6 +12,7 @@ import type { Row } from './stats.js';
 
 const root = packageRoot();
 const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
+const exe = join(root, 'dist', 'runbook-linux-x64');
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const say = (s: string) => process.stdout.write(`${s}\n`);
 const nodes = Number(process.env.RUNBOOK_BENCH_NODES ?? 500);
@@ -24,7 +25,7 @@ const step = async (what: string, f: () => Promise<Row | Row[]> | Row | Row[]) =
   rows.push(...[await f()].flat());
 };
 await step('start-up', () => cliStartup(root));
-await step('plan', () => planRow(bin));
+await step('plan', () => planRow(bin, existsSync(exe) ? exe : undefined));
 await step('compile', compileScaling);
 await step(`doctor and the lab at scale:${nodes}`, () => scaleRows(bin, nodes));
 await step('fix-ballooning', () => fixBallooningRow(bin));
