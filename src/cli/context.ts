@@ -15,6 +15,11 @@ export interface GlobalFlags {
 
 export interface CommandResult {
   exitCode: number;
+  /**
+   * Runs another command line in this process, as main() does (the lab demo runs the fixes as a
+   * person types them). Handed down by main() so no command imports main back.
+   */
+  run?: (argv: readonly string[], io: CliIO) => Promise<number>;
 }
 
 export function globalFlags(cmd: Command): GlobalFlags {

@@ -16,14 +16,11 @@ const DEMO_STEPS: string[][] = [
   ['run', 'unstick-metallb', '--yes'],
 ];
 
-export async function runDemo(io: CliIO, flags: GlobalFlags): Promise<number> {
+/** `run` runs one command line as main() does (passed in: importing main here would be a circle). */
+export async function runDemo(io: CliIO, flags: GlobalFlags, run: (argv: readonly string[], io: CliIO) => Promise<number>): Promise<number> {
   const started = performance.now();
   const root = mkdtempSync(join(tmpdir(), 'runbook-demo-'));
-  const [{ startLab }, { createKubeAdapters }, { main }] = await Promise.all([
-    import('../lab/lab.js'),
-    import('../adapters/kube/adapter.js'),
-    import('./main.js'),
-  ]);
+  const [{ startLab }, { createKubeAdapters }] = await Promise.all([import('../lab/lab.js'), import('../adapters/kube/adapter.js')]);
   // Reboots take a second here, not a minute: same protocol, shorter wait.
   const lab = await startLab({ dir: join(root, 'lab'), scenario: 'incident-2025-08', rebootSeconds: 1 });
   let worst = 0;
@@ -34,7 +31,7 @@ export async function runDemo(io: CliIO, flags: GlobalFlags): Promise<number> {
     const env = { ...io.env, KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath };
     for (const args of DEMO_STEPS) {
       io.out(`\n$ runbook ${args.join(' ')}\n`);
-      const code = await main(['--state-dir', flags.stateDir ?? join(root, 'state'), ...args], { ...io, env });
+      const code = await run(['--state-dir', flags.stateDir ?? join(root, 'state'), ...args], { ...io, env });
       worst = Math.max(worst, code);
       if (code !== 0) break; // later fixes build on earlier ones
     }

@@ -8,10 +8,11 @@ import { addFlags } from './flags.js';
 import type { CliIO } from './io.js';
 import { reportError } from './report-error.js';
 import { registerCommands } from './commands/index.js';
+import type { CommandResult } from './context.js';
 import { VERSION } from './version.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
-  const result = { exitCode: EXIT.ok as number };
+  const result: CommandResult = { exitCode: EXIT.ok as number, run: (argv, runIo) => main(argv, runIo) };
   const program = new Command('runbook')
     .description('Safe, journaled runbooks that repair k3s/Kubernetes clusters on Proxmox VE.')
     .version(VERSION, '-V, --version')

@@ -104,6 +104,7 @@ Examples:
     .command('demo')
     .description('start a fresh incident lab, show the broken cluster, run the three fixes against it (approved: it is a lab), show it fixed, then stop')
     .action(async (_opts: unknown, cmd: Command) => {
-      result.exitCode = await runDemo(io, globalFlags(cmd));
+      if (!result.run) throw new Error('lab demo needs main() to run its commands');
+      result.exitCode = await runDemo(io, globalFlags(cmd), result.run);
     });
 }
