@@ -36,7 +36,7 @@ import { proxmoxGetVm } from './proxmox/get-vm.js';
 import { proxmoxRebootVm } from './proxmox/reboot-vm.js';
 import { proxmoxSelectUnfixed } from './proxmox/select-unfixed.js';
 import { proxmoxSetMemory } from './proxmox/set-memory.js';
-import { proxmoxWaitTask } from './proxmox/wait-task-step.js';
+import { proxmoxWaitTask } from './proxmox/wait-task.js';
 import { proxmoxWaitVmRunning } from './proxmox/wait-vm-running.js';
 
 export const builtinSteps: readonly StepDefinition[] = [

@@ -4,7 +4,7 @@
 import type { GraphNode, StepGraph } from '../graph/compile.js';
 import { batchesOf } from '../graph/compile.js';
 import type { AdapterProvider } from './adapters.js';
-import type { AppliedEntry } from './applied.js';
+import type { AppliedEntry } from './journal-replay.js';
 import type { CheckResult, PlannedChange } from '../step/define-step.js';
 import { cannotUndoReason, isDestructive } from '../step/define-step.js';
 import type { Confirmer, EngineObserver } from './events.js';

@@ -4,7 +4,7 @@
 import { RunbookError } from '../errors.js';
 import { runbookDigest } from '../runbook/digest.js';
 import type { Runbook } from '../runbook/types.js';
-import { appliedFromJournal, committedFromJournal, completedFromJournal } from './applied.js';
+import { appliedFromJournal, committedFromJournal, completedFromJournal } from './journal-replay.js';
 import type { JournalRecord, RunStartedRecord, RunStatus } from './journal-records.js';
 import type { ResumeState } from './run.js';
 

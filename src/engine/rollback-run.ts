@@ -3,7 +3,7 @@
 // process's lease over), and the adapters the caller built (with the Event recorder).
 import { EXIT } from '../errors.js';
 import type { AdapterProvider } from './adapters.js';
-import type { AppliedEntry } from './applied.js';
+import type { AppliedEntry } from './journal-replay.js';
 import type { StepRegistry } from '../step/define-step.js';
 import type { EngineObserver } from './events.js';
 import { Journal } from './journal.js';

@@ -2,7 +2,7 @@
 // same in-process after a failure and from the journal alone after a crash. A rollback failure
 // is reported and the remaining steps are still attempted: never swallowed, never fatal early.
 import type { AdapterProvider } from './adapters.js';
-import type { AppliedEntry } from './applied.js';
+import type { AppliedEntry } from './journal-replay.js';
 import type { StepRegistry } from '../step/define-step.js';
 import type { EngineObserver } from './events.js';
 import type { Journal } from './journal.js';

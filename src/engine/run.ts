@@ -9,7 +9,7 @@ import type { StepGraph } from '../graph/compile.js';
 import { runbookDigest } from '../runbook/digest.js';
 import type { Runbook } from '../runbook/types.js';
 import type { AdapterProvider } from './adapters.js';
-import type { AppliedEntry } from './applied.js';
+import type { AppliedEntry } from './journal-replay.js';
 import type { StepRegistry } from '../step/define-step.js';
 import type { Confirmer, EngineObserver } from './events.js';
 import { approvePlan, coveredBy } from './approval.js';

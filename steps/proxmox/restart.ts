@@ -9,7 +9,7 @@
 // first, which is fine) and report our start's error if that fails too. Starting earlier would
 // race `qm cleanup`, which then finds a running VM and never clears the reboot request.
 import type { ProxmoxWriter } from '../../src/adapters/ports.js';
-import { taskSucceeded, vmRunningWithin, waitTask, waitVmRunning } from './wait-task.js';
+import { taskSucceeded, vmRunningWithin, waitTask, waitVmRunning } from './pve-polling.js';
 
 export interface RebootOptions {
   /** the whole reboot, start included */

@@ -5,7 +5,7 @@ import { defineStep } from '../../src/step/define-step.js';
 import { duration, nodeName } from '../schemas.js';
 import { requireVm, vmExists } from './find-vm.js';
 import { pve } from './permissions.js';
-import { describeVmState, waitVmRunning } from './wait-task.js';
+import { describeVmState, waitVmRunning } from './pve-polling.js';
 
 export const proxmoxWaitVmRunning = defineStep({
   type: 'proxmox.wait-vm-running',

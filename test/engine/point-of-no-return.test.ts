@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { appliedFromJournal } from '../../src/engine/applied.js';
+import { appliedFromJournal } from '../../src/engine/journal-replay.js';
 import { createRegistry, defineStep, type StepDefinition } from '../../src/step/define-step.js';
 import type { JournalRecord } from '../../src/engine/journal-records.js';
 import { runRunbook, type RunOptions } from '../../src/engine/run.js';

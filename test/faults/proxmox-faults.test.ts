@@ -14,7 +14,7 @@ import { ApiError } from '../../src/errors.js';
 import { startLab } from '../../src/lab/lab.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { compileRetryPolicy } from '../../src/retry-policy.js';
-import { waitTask } from '../../steps/proxmox/wait-task.js';
+import { waitTask } from '../../steps/proxmox/pve-polling.js';
 import { closedPort, scoped } from '../support/faults.js';
 
 const policy: CallPolicy = { requestTimeoutMs: 400, retry: compileRetryPolicy({ maximumAttempts: 4, initialIntervalMs: 20, backoffCoefficient: 2, maximumIntervalMs: 100 }) };

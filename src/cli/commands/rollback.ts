@@ -2,7 +2,7 @@
 // after a crash, the step it died in included), through the guarded write path: Events for
 // every Kubernetes change, the cluster's run lock, the run's journal.
 import type { Command } from 'commander';
-import { appliedFromJournal } from '../../engine/applied.js';
+import { appliedFromJournal } from '../../engine/journal-replay.js';
 import { rollbackRun } from '../../engine/rollback-run.js';
 import { EXIT, RunbookError } from '../../errors.js';
 import { cliAdapters } from '../adapters.js';

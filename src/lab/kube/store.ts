@@ -4,7 +4,7 @@
 // finalizers, owner-reference cascading and a watch history. The HTTP server and the
 // in-process controllers both go through it, so they see the same rules.
 import { randomUUID } from 'node:crypto';
-import { seedClusterDefaults } from './defaults.js';
+import { seedClusterDefaults } from './seed-cluster.js';
 import { applyDefaults } from './defaulting.js';
 import { checkPodUpdate } from './pod-update.js';
 import { recordEventIn } from './events.js';

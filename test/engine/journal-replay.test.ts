@@ -1,7 +1,7 @@
 // What a rollback or resume reads from a journal after a crash: the step the process died in
 // counts from its last checkpoint, and a step applied by two processes keeps both undos.
 import { describe, expect, it } from 'vitest';
-import { appliedFromJournal } from '../../src/engine/applied.js';
+import { appliedFromJournal } from '../../src/engine/journal-replay.js';
 import type { JournalRecord } from '../../src/engine/journal-records.js';
 
 const started = (key: string, params: unknown = { node: key }): JournalRecord => ({ t: 'step-started', key, stepId: key, uses: 'k8s.cordon', attempt: 1, params });

@@ -1,3 +1,4 @@
+// Rebuilding run state from the journal: what was applied (for rollback), committed and completed (for resume).
 // The record of one applied step instance: what rollback needs, in memory or from the journal.
 // After a crash the journal is the truth, including the step that was running: its last
 // checkpoint is a partial apply, rolled back like a completed step.
