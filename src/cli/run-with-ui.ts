@@ -44,7 +44,7 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
   };
   // Ctrl-C at a confirmation takes the same path as SIGINT (a prompt puts the terminal in raw
   // mode, so the key arrives as a byte instead of a signal).
-  const view = createListrView(renderer, { ...(io.stdin ? { input: io.stdin } : {}), signal: controller.signal, interrupt: () => controller.signal.aborted || interrupt('Ctrl-C at the question', 'starting nothing more') });
+  const view = createListrView(renderer, { ...(io.stdin ? { input: io.stdin } : {}), signal: controller.signal, interrupt: () => controller.signal.aborted || interrupt('Ctrl-C at the question', 'starting nothing more') }, { out: io.out, err: io.err });
   const text: EngineObserver = json
     ? {}
     : {

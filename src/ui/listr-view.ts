@@ -3,7 +3,7 @@
 // steps go through enquirer inside the step's task (listr2's prompt adapter), so the
 // progress display and the question never fight over the terminal.
 import { ListrEnquirerPromptAdapter } from '@listr2/prompt-adapter-enquirer';
-import { Listr } from 'listr2';
+import { LISTR_LOGGER_STDERR_LEVELS, Listr, ListrLogger, ProcessOutput, createWritable } from 'listr2';
 import type { ListrTaskWrapper } from 'listr2';
 import type { Confirmer, EngineObserver, InstanceInfo } from '../engine/events.js';
 import { AbortedError } from '../engine/retry.js';
@@ -14,6 +14,12 @@ import { ask } from './prompt.js';
 import type { TtyInput } from './prompt-input.js';
 
 export type RendererKind = 'default' | 'simple' | 'silent';
+
+/** Where the view writes without a terminal: the command's own output (CliIO's out/err). */
+export interface ViewOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
 
 export interface StepRow {
   stepId: string;
@@ -53,13 +59,23 @@ export interface PromptWiring {
   interrupt(): void;
 }
 
+/**
+ * The simple renderer's lines go through the CLI's output, not process.stdout: they are part of
+ * the command's output (a closed pipe, an in-process caller see them like every other line).
+ * The same logger the simple renderer builds by default, but for its streams.
+ */
+function lineLogger(output: ViewOutput): ListrLogger {
+  const stream = (write: (text: string) => void) => createWritable(write) as unknown as NodeJS.WriteStream;
+  return new ListrLogger({ useIcons: true, toStderr: LISTR_LOGGER_STDERR_LEVELS, processOutput: new ProcessOutput(stream(output.out), stream(output.err)) });
+}
+
 /** Enquirer marks every answered question ✔, a "No" too: a declined step gets ✖ (as Esc does). */
 function answeredPrefix(this: { value?: unknown }, state: { status: string }): string {
   if (state.status === 'submitted') return this.value ? '✔' : '✖';
   return state.status === 'cancelled' ? '✖' : '?';
 }
 
-export function createListrView(renderer: RendererKind, prompts: PromptWiring): ListrView {
+export function createListrView(renderer: RendererKind, prompts: PromptWiring, output?: ViewOutput): ListrView {
   const rows = new Map<string, Row>();
   const titles = new Map<string, string>();
   let chain: Promise<unknown> = Promise.resolve();
@@ -67,7 +83,7 @@ export function createListrView(renderer: RendererKind, prompts: PromptWiring): 
     concurrent: true,
     exitOnError: false,
     renderer,
-    rendererOptions: { collapseErrors: false, showErrorMessage: true, persistentOutput: false },
+    rendererOptions: { collapseErrors: false, showErrorMessage: true, persistentOutput: false, ...(renderer === 'simple' && output ? { logger: lineLogger(output) } : {}) },
   } as const;
 
   const drawList = (tasks: ConstructorParameters<typeof Listr<unknown>>[0]) => {

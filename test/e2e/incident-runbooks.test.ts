@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../src/lab/lab.js';
 import { startLab } from '../../src/lab/lab.js';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 
 const labs: Lab[] = [];
 afterEach(async () => {
@@ -19,7 +19,7 @@ afterEach(async () => {
 // kubectl runs asynchronously: the lab serves from this very process, a sync child would block it.
 const exec = promisify(execFile);
 
-async function lab(): Promise<{ lab: Lab; cli: (args: string[]) => ReturnType<typeof runCli>; kubectl: (args: string[]) => Promise<string> }> {
+async function lab(): Promise<{ lab: Lab; cli: (args: string[]) => ReturnType<typeof runMain>; kubectl: (args: string[]) => Promise<string> }> {
   const root = mkdtempSync(join(tmpdir(), 'runbook-e2e-'));
   const l = await startLab({ dir: join(root, 'lab'), rebootSeconds: 0.2 });
   labs.push(l);
@@ -27,7 +27,7 @@ async function lab(): Promise<{ lab: Lab; cli: (args: string[]) => ReturnType<ty
   const env = { KUBECONFIG: l.kubeconfigPath, PROXMOX_ENV_FILE: l.proxmoxEnvPath };
   return {
     lab: l,
-    cli: (args) => runCli(['--state-dir', join(root, 'state'), ...args], { env, timeoutMs: 60_000 }),
+    cli: (args) => runMain(['--state-dir', join(root, 'state'), ...args], { env }),
     kubectl: async (args) => (await exec('kubectl', ['--kubeconfig', l.kubeconfigPath, ...args], { encoding: 'utf8' })).stdout,
   };
 }

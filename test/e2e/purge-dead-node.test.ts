@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 import { deadServerScenario } from '../support/k3s-scenarios.js';
 
 const labs: Lab[] = [];
@@ -29,7 +29,7 @@ async function lab(scenario?: string) {
   const env = { KUBECONFIG: l.kubeconfigPath, PROXMOX_ENV_FILE: l.proxmoxEnvPath };
   return {
     lab: l,
-    cli: (args: string[]) => runCli(['--state-dir', join(root, 'state'), ...args], { env, timeoutMs: 90_000 }),
+    cli: (args: string[]) => runMain(['--state-dir', join(root, 'state'), ...args], { env }),
     kubectl: async (...args: string[]) => (await exec('kubectl', ['--kubeconfig', l.kubeconfigPath, ...args], { encoding: 'utf8' })).stdout,
   };
 }

@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AclEntry } from '../../src/lab/proxmox/acl.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { startLab } from '../../src/lab/lab.js';
-import { runCli, type CliResult } from '../support/cli.js';
+import type { CliResult } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 
 const USER = 'runbook@pve';
 const TOKEN = { id: `${USER}!runbook`, secret: '3c9d2e1f-8a7b-4c6d-9e0f-1a2b3c4d5e6f' };
@@ -32,7 +33,7 @@ afterEach(async () => {
 
 /** What the `pveum` commands of `runbook rbac NAME` grant the token: per ACL path, its role's privileges. */
 async function derivedGrants(runbook: string): Promise<Grant[]> {
-  const r = await runCli(['rbac', runbook, '--output', 'json']);
+  const r = await runMain(['rbac', runbook, '--output', 'json']);
   expect(r.code, r.stderr).toBe(0);
   const commands = (JSON.parse(r.stdout) as { proxmox: { commands: string[] } }).proxmox.commands;
   const roles = new Map<string, string[]>();
@@ -75,7 +76,7 @@ async function runWith(runbook: string, args: string[], grants: Grant[], drop?: 
     .replace(/^PROXMOX_TOKEN_SECRET=.*$/m, `PROXMOX_TOKEN_SECRET=${TOKEN.secret}`);
   const envFile = join(root, 'runbook-token.env');
   writeFileSync(envFile, env, { mode: 0o600 });
-  const r = await runCli(['--state-dir', join(root, 'state'), 'run', runbook, ...args.map((a) => a.replace('{root}', root)), '--yes'], { env: { KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: envFile }, timeoutMs: 90_000 });
+  const r = await runMain(['--state-dir', join(root, 'state'), 'run', runbook, ...args.map((a) => a.replace('{root}', root)), '--yes'], { env: { KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: envFile } });
   return { r, root };
 }
 

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../src/lab/lab.js';
 import { startLab } from '../../src/lab/lab.js';
 import type { SimVm } from '../../src/lab/proxmox/state.js';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 
 let lab: Lab | undefined;
 afterEach(async () => {
@@ -47,7 +47,7 @@ describe('rolling reboots against a lab that reboots as PVE and k3s do', () => {
     });
 
     const env = { KUBECONFIG: l.kubeconfigPath, PROXMOX_ENV_FILE: l.proxmoxEnvPath };
-    const r = await runCli(['--state-dir', join(root, 'state'), 'run', 'fix-ballooning', '--nodes', SERVERS.join(','), '--memory', '2048', '--yes'], { env, timeoutMs: 90_000 });
+    const r = await runMain(['--state-dir', join(root, 'state'), 'run', 'fix-ballooning', '--nodes', SERVERS.join(','), '--memory', '2048', '--yes'], { env });
     expect(r.code, r.stdout.slice(-600)).toBe(0);
     expect([...wasDown].sort()).toEqual(SERVERS); // each server really went down once
     expect(most).toBe(1);
@@ -59,7 +59,7 @@ describe('rolling reboots against a lab that reboots as PVE and k3s do', () => {
     const l = (lab = await startLab({ dir: join(root, 'lab'), scenario: 'healthy', rebootSeconds: 0.2 }));
     l.proxmox.state.vm(111)!.shutdownSeconds = 5;
     const env = { KUBECONFIG: l.kubeconfigPath, PROXMOX_ENV_FILE: l.proxmoxEnvPath };
-    const r = await runCli(['--state-dir', join(root, 'state'), 'run', 'reboot-node', '--node', 'k3s-replica-0', '--shutdown-timeout', '1s', '--yes'], { env, timeoutMs: 60_000 });
+    const r = await runMain(['--state-dir', join(root, 'state'), 'run', 'reboot-node', '--node', 'k3s-replica-0', '--shutdown-timeout', '1s', '--yes'], { env });
     expect(r.code, r.stdout.slice(-600)).toBe(1);
     expect(r.stdout).toMatch(/VM quit\/powerdown failed - got timeout: VM 111 still runs/);
     expect(l.proxmox.state.vm(111)!.status).toBe('running');

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 import { proxmoxSection } from '../support/k3s-scenarios.js';
 
 const labs: Lab[] = [];
@@ -77,7 +77,7 @@ describe('unstick-metallb on MetalLB chart 0.16 (frr-k8s)', () => {
     const env = { KUBECONFIG: lab.kubeconfigPath, PROXMOX_ENV_FILE: lab.proxmoxEnvPath };
     const kubectl = async (...args: string[]) => (await exec('kubectl', ['--kubeconfig', lab.kubeconfigPath, ...args], { encoding: 'utf8' })).stdout;
 
-    const r = await runCli(['--state-dir', join(root, 'state'), 'run', 'unstick-metallb', '--stable-for', '1s', '--timeout', '20s', '--yes'], { env, timeoutMs: 90_000 });
+    const r = await runMain(['--state-dir', join(root, 'state'), 'run', 'unstick-metallb', '--stable-for', '1s', '--timeout', '20s', '--yes'], { env });
     expect(r.code, r.stdout.slice(-1500)).toBe(EXIT.ok);
     expect(r.stdout).toMatch(/chart 0\.16\.0 runs FRR in frr-k8s/);
 

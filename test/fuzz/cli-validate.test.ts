@@ -1,11 +1,11 @@
-// The same hostile runbooks through the real CLI: `runbook validate` on a batch of generated
+// The same hostile runbooks through the CLI (main(argv, io), in-process): `runbook validate` on a batch of generated
 // files exits 0 or 2, never 70, and every line it prints is `file:line:col: severity: message`.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 import { aliasBomb, deepRunbook, runbookText, yamlNoise } from './arbitraries.js';
 
 const scale = Number(process.env.FUZZ_RUNS ?? 1);
@@ -20,7 +20,7 @@ describe('fuzz: runbook validate', () => {
       writeFileSync(f, t);
       return f;
     });
-    const r = await runCli(['validate', ...files], { timeoutMs: 60_000 });
+    const r = await runMain(['validate', ...files]);
     expect(r.stderr).not.toContain('internal error');
     expect([0, 2]).toContain(r.code);
     const lines = r.stderr.split('\n').filter((l) => l !== '' && !/^\d+ error\(s\)$/.test(l));

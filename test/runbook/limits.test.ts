@@ -9,7 +9,7 @@ import { MAX_EXPRESSION_DEPTH, parseExpression } from '../../src/runbook/express
 import { parseRunbook } from '../../src/runbook/load.js';
 import { coerceParams, MAX_PARAM_VALUE_LENGTH } from '../../src/runbook/params.js';
 import { builtinRegistry } from '../../steps/index.js';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 
 const registry = builtinRegistry();
 const HEAD = 'apiVersion: runbook.dev/v1\nname: hostile\ndescription: hostile input\n';
@@ -100,7 +100,7 @@ describe('param and glob limits', () => {
     const state = mkdtempSync(join(tmpdir(), 'hostile-'));
     const kubeconfig = join(state, 'kubeconfig');
     writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
-    const r = await runCli(['--state-dir', state, 'plan', 'purge-dead-node', '--node', 'k3s-w1', '--pvc', `${'*x'.repeat(60_000)}`, '--kubeconfig', kubeconfig]);
+    const r = await runMain(['--state-dir', state, 'plan', 'purge-dead-node', '--node', 'k3s-w1', '--pvc', `${'*x'.repeat(60_000)}`, '--kubeconfig', kubeconfig]);
     expect(r.stderr).toContain('--pvc is 120000 characters long; the limit is 65536');
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(2);
@@ -110,7 +110,7 @@ describe('param and glob limits', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
     writeFileSync(join(dir, 'bomb.yaml'), aliasBomb());
     writeFileSync(join(dir, 'parens.yaml'), `${HEAD}steps:\n  - id: a\n    uses: core.wait\n    when: "${'('.repeat(2000)}true${')'.repeat(2000)}"\n    with: { duration: 1s }\n`);
-    const r = await runCli(['validate', join(dir, 'bomb.yaml'), join(dir, 'parens.yaml')]);
+    const r = await runMain(['validate', join(dir, 'bomb.yaml'), join(dir, 'parens.yaml')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(dir, 'bomb.yaml')}:10:51: error: aliases here expand the document past 100000 nodes`);
     expect(r.stderr).toContain(`${join(dir, 'parens.yaml')}:7:5: error: bad expression`);

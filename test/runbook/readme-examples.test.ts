@@ -9,7 +9,8 @@ import type { Lab } from '../../src/lab/lab.js';
 import { startLab } from '../../src/lab/lab.js';
 import { parseRunbook } from '../../src/runbook/load.js';
 import { builtinRegistry } from '../../steps/index.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { ROOT } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const runbookBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes('apiVersion: runbook.dev/'));
@@ -35,10 +36,10 @@ describe('the README runbook example, followed', () => {
 
   it('plans and runs as a rolling fix: one node whole (drain, reboot, ready, uncordon) before the next', async () => {
     const file = join(ROOT, 'examples', 'reboot-workers.yaml');
-    const plan = await runCli(['--state-dir', join(root, 'state'), 'plan', file, '--nodes', NODES.join(',')], { env: env() });
+    const plan = await runMain(['--state-dir', join(root, 'state'), 'plan', file, '--nodes', NODES.join(',')], { env: env() });
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(0);
-    const run = await runCli(['--state-dir', join(root, 'state'), 'run', file, '--nodes', NODES.join(','), '--yes'], { env: env(), timeoutMs: 90_000 });
+    const run = await runMain(['--state-dir', join(root, 'state'), 'run', file, '--nodes', NODES.join(','), '--yes'], { env: env() });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const runs = join(root, 'state', 'runs');
     const journal = readFileSync(join(runs, readdirSync(runs).find((f) => f.endsWith('.jsonl'))!), 'utf8');

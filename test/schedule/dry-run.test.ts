@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../src/lab/lab.js';
 import { startLab } from '../../src/lab/lab.js';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 
 const exec = promisify(execFile); // async: the lab serves from this process
 const root = mkdtempSync(join(tmpdir(), 'runbook-dryrun-'));
@@ -29,7 +29,7 @@ const kubectlApply = (file: string, ...flags: string[]) => exec('kubectl', ['--k
 describe('runbook schedule output', () => {
   it.each(['cluster-hygiene', 'unstick-metallb'])('%s: refused by a dry run on a fresh cluster, created by apply, then passes the dry run unchanged', async (runbook) => {
     const ns = `sched-${runbook}`;
-    const emitted = await runCli(['schedule', runbook, '--cron', '0 */6 * * *', '--namespace', ns]);
+    const emitted = await runMain(['schedule', runbook, '--cron', '0 */6 * * *', '--namespace', ns]);
     expect(emitted.code).toBe(0);
     const file = join(root, `${runbook}.yaml`);
     writeFileSync(file, emitted.stdout);
