@@ -9,7 +9,8 @@ import { clusterRole } from '../../src/rbac/render.js';
 import { parseRunbook } from '../../src/runbook/load.js';
 import { cronToOnCalendar, validateCron } from '../../src/schedule/cron.js';
 import { builtinRegistry } from '../../steps/index.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { ROOT } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 
 const registry = builtinRegistry();
 const shipped = (name: string) => parseRunbook(readFileSync(join(ROOT, 'runbooks', `${name}.yaml`), 'utf8'), `${name}.yaml`, registry).runbook!;
@@ -61,7 +62,7 @@ describe('cron', () => {
 
 describe('runbook schedule / rbac (CLI)', () => {
   it('emits ServiceAccount, ClusterRole, binding and a CronJob that never overlaps and has limits', async () => {
-    const r = await runCli(['schedule', 'purge-dead-node', '--cron', '0 */6 * * *', '--param', 'node=k3s-replica-2']);
+    const r = await runMain(['schedule', 'purge-dead-node', '--cron', '0 */6 * * *', '--param', 'node=k3s-replica-2']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const docs = loadAll(r.stdout) as Array<{ kind: string; spec?: any }>;
@@ -77,7 +78,7 @@ describe('runbook schedule / rbac (CLI)', () => {
   it('keeps journals and reports on a claim it creates, or on an existing one (--state-pvc); the image is the published one', async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; config: { image: string } };
     const pod = (out: string) => (loadAll(out) as Array<{ kind: string; spec?: any }>).find((d) => d.kind === 'CronJob')!.spec.jobTemplate.spec.template.spec;
-    const created = await runCli(['schedule', 'cluster-hygiene', '--cron', '0 */6 * * *']);
+    const created = await runMain(['schedule', 'cluster-hygiene', '--cron', '0 */6 * * *']);
     expect(created.code).toBe(0);
     const claim = (loadAll(created.stdout) as Array<{ kind: string; metadata: { name: string; namespace: string } }>).find((d) => d.kind === 'PersistentVolumeClaim')!;
     expect(claim.metadata).toMatchObject({ name: 'runbook-cluster-hygiene-state', namespace: 'runbook-system' });
@@ -91,22 +92,22 @@ describe('runbook schedule / rbac (CLI)', () => {
     // The runbook's report files land on the claim unless the schedule names them.
     expect(container.args).toEqual(['run', 'cluster-hygiene', '--yes', '--output', 'json', '--report-json', '/var/lib/runbook/cluster-hygiene-report.json', '--report-markdown', '/var/lib/runbook/cluster-hygiene-report.md']);
 
-    const existing = await runCli(['schedule', 'cluster-hygiene', '--cron', '0 */6 * * *', '--state-pvc', 'shared-state', '--param', 'report-json=/var/lib/runbook/h.json']);
+    const existing = await runMain(['schedule', 'cluster-hygiene', '--cron', '0 */6 * * *', '--state-pvc', 'shared-state', '--param', 'report-json=/var/lib/runbook/h.json']);
     expect((loadAll(existing.stdout) as Array<{ kind: string }>).map((d) => d.kind)).not.toContain('PersistentVolumeClaim');
     expect(pod(existing.stdout).volumes[0]).toEqual({ name: 'state', persistentVolumeClaim: { claimName: 'shared-state' } });
     expect(pod(existing.stdout).containers[0].args).toEqual(['run', 'cluster-hygiene', '--yes', '--output', 'json', '--report-json', '/var/lib/runbook/h.json', '--report-markdown', '/var/lib/runbook/cluster-hygiene-report.md']);
   });
 
   it('refuses a schedule missing a required param, a bad cron, or an unknown param', async () => {
-    expect((await runCli(['schedule', 'purge-dead-node', '--cron', '0 */6 * * *'])).stderr).toMatch(/missing required param --node/);
-    const bad = await runCli(['schedule', 'purge-dead-node', '--cron', '0 */6 * *', '--param', 'node=x']);
+    expect((await runMain(['schedule', 'purge-dead-node', '--cron', '0 */6 * * *'])).stderr).toMatch(/missing required param --node/);
+    const bad = await runMain(['schedule', 'purge-dead-node', '--cron', '0 */6 * *', '--param', 'node=x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/has 4 fields/);
-    expect((await runCli(['schedule', 'purge-dead-node', '--cron', '0 * * * *', '--param', 'nod=x'])).stderr).toMatch(/did you mean `node`/);
+    expect((await runMain(['schedule', 'purge-dead-node', '--cron', '0 * * * *', '--param', 'nod=x'])).stderr).toMatch(/did you mean `node`/);
   });
 
   it('rbac prints a ClusterRole that parses and the pveum commands', async () => {
-    const r = await runCli(['rbac', 'fix-ballooning']);
+    const r = await runMain(['rbac', 'fix-ballooning']);
     expect(r.code).toBe(0);
     const yaml = r.stdout.split('\n# Proxmox')[0]!;
     expect((load(yaml) as { kind: string }).kind).toBe('ClusterRole');
