@@ -182,6 +182,7 @@ class Rules {
     const withBlock = raw.with === undefined ? {} : raw.with;
     if (def && isObj(withBlock)) for (const p of checkStepParams(def, withBlock, `${path}.with`)) this.add(p);
     if (def?.shellText && isObj(withBlock)) this.checkShellText(def.shellText, withBlock, `${path}.with`);
+    if (def?.renamedParams && isObj(withBlock)) this.checkRenamedParams(def.renamedParams, withBlock, `${path}.with`);
     for (const site of scanTemplates(withBlock)) {
       this.checkSite(site, `${path}.with${site.path ? `.${site.path}` : ''}`, { kind, owner, allowItem: kind === 'step' && owner !== undefined && this.hasItem(owner) });
     }
@@ -196,6 +197,13 @@ class Rules {
         if (!t.reparsed) continue;
         this.add({ path: `${path}.${field}`, severity: 'warning', message: `\`\${{${t.src}}}\` sits ${t.reparsed}: its value (passed as $${t.name}) may run as code there`, hint: 'use the value as a plain argument of a command' });
       }
+    }
+  }
+
+  /** An old param name still works, so runbooks written for it keep running; say what to write now. */
+  private checkRenamedParams(renamed: Readonly<Record<string, string>>, withBlock: Obj, path: string): void {
+    for (const [old, now] of Object.entries(renamed)) {
+      if (old in withBlock) this.add({ path: `${path}.${old}`, severity: 'warning', message: `\`${old}\` is deprecated: it is now called \`${now}\``, hint: `write \`${now}: ${JSON.stringify(withBlock[old])}\`` });
     }
   }
 

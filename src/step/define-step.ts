@@ -110,6 +110,8 @@ export interface StepDefinition<P = any, O = any, U = any, A extends AdapterName
    * src/runbook/shell-templates.ts).
    */
   shellText?: readonly string[];
+  /** Param keys still accepted under an old name (old key -> new key): validate warns for each. */
+  renamedParams?: Readonly<Record<string, string>>;
   preflight?(ctx: ReadContext<P, A>): Promise<CheckResult[]>;
   plan(ctx: ReadContext<P, A>): Promise<PlannedChange[]>;
   apply(ctx: ApplyContext<P, A>): Promise<ApplyResult<O, U>>;

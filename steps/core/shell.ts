@@ -19,17 +19,23 @@ const params = z
     run: z.string().min(1),
     rollback: z.string().min(1).optional(),
     irreversible: z.boolean().default(false),
-    /** Read-only commands (e.g. `kubectl get`) need no confirmation. */
-    readOnly: z.boolean().default(false),
+    /** Commands that only look (e.g. `kubectl get`) need no confirmation and no rollback. */
+    observeOnly: z.boolean().default(false),
+    /** The old name of observeOnly (not StepDefinition.readOnly): still accepted, validate warns. */
+    readOnly: z.boolean().optional().meta({ deprecated: true, description: 'the old name of observeOnly' }),
     cwd: z.string().optional(),
     /** Extra environment variables for the command and its rollback; values are data. */
     env: env.optional(),
   })
   .strict()
-  .refine((p) => p.readOnly || p.irreversible || p.rollback !== undefined, {
-    message: 'a shell step must declare `rollback:` (a command that undoes it), `irreversible: true` or `readOnly: true`',
+  .refine((p) => observes(p) || p.irreversible || p.rollback !== undefined, {
+    message: 'a shell step must declare `rollback:` (a command that undoes it), `irreversible: true` or `observeOnly: true`',
     path: ['rollback'],
   });
+
+function observes(p: { observeOnly: boolean; readOnly?: boolean }): boolean {
+  return p.observeOnly || p.readOnly === true;
+}
 
 type Undo = { rollback: string; cwd?: string; env?: Record<string, string> } | { irreversible: true } | null;
 
@@ -46,10 +52,11 @@ export const coreShell = defineStep({
   outputs: z.object({ stdout: z.string(), exitCode: z.number() }),
   uses: ['shell'],
   shellText: ['run', 'rollback'],
-  destructive: (p) => !p.readOnly,
+  renamedParams: { readOnly: 'observeOnly' },
+  destructive: (p) => !observes(p),
   permissions: [],
   async plan({ params }) {
-    return [{ op: params.readOnly ? 'noop' : 'action', target: 'shell', summary: `run: ${params.run}${envNote(params.run, params.env)}` }];
+    return [{ op: observes(params) ? 'noop' : 'action', target: 'shell', summary: `run: ${params.run}${envNote(params.run, params.env)}` }];
   },
   async apply({ params, adapters, signal }) {
     const where = { ...(params.cwd ? { cwd: params.cwd } : {}), ...(params.env ? { env: params.env } : {}) };
@@ -57,7 +64,7 @@ export const coreShell = defineStep({
     if (result.exitCode !== 0) {
       throw new Error(`command exited ${result.exitCode}: ${params.run}${result.stderr ? `\n${result.stderr.trim()}` : ''}`);
     }
-    const undo: Undo = params.readOnly ? null : params.rollback ? { rollback: params.rollback, ...where } : { irreversible: true };
+    const undo: Undo = observes(params) ? null : params.rollback ? { rollback: params.rollback, ...where } : { irreversible: true };
     return { outputs: { stdout: result.stdout.trim(), exitCode: result.exitCode }, undo };
   },
   async rollback({ adapters, signal }, undo: Undo) {

@@ -26,7 +26,7 @@ description: a param named like a flag
 params:
   ${name}: { type: string, description: d }
 steps:
-  - { id: s, uses: core.shell, with: { run: "true", readOnly: true } }
+  - { id: s, uses: core.shell, with: { run: "true", observeOnly: true } }
 `;
 
 describe('reserved param names', () => {

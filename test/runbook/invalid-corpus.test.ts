@@ -93,7 +93,7 @@ steps:
     forEach: steps.ready.outputs.memoryMiB
     with:
       run: echo \${{ item }}
-      readOnly: true
+      observeOnly: true
 `;
     const result = parseRunbook(text, 'fan-out-outputs.yaml', registry);
     expect(result.diagnostics.map(shown)).toEqual([]);

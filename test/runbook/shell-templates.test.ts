@@ -42,7 +42,7 @@ steps:
   - id: sh
     uses: core.shell
     with:
-      readOnly: true
+      observeOnly: true
       run: ${JSON.stringify(run)}
 `;
   test.each([

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { coreShell } from '../../steps/core/shell.js';
-import { HEAD, adapters, outputsOf, run } from './fixture.js';
+import { parseRunbook } from '../../src/runbook/load.js';
+import { HEAD, adapters, outputsOf, registry, run } from './fixture.js';
 
 const provider = adapters({});
 
@@ -32,7 +33,7 @@ describe('core.shell: expression values are data, never code', () => {
     ['inside single quotes', "echo 'said: ${{ params.msg }}!'", `said: ${hostile}!`],
     ['two in one word', 'echo ${{ params.msg }}${{ params.msg }}', `${hostile}${hostile}`],
   ])('%s: the value is printed as one word, nothing runs', async (_what, command, expected) => {
-    const out = await run(shellRunbook(hostile, `{ run: ${JSON.stringify(command)}, readOnly: true }`), provider);
+    const out = await run(shellRunbook(hostile, `{ run: ${JSON.stringify(command)}, observeOnly: true }`), provider);
     expect(out.status).toBe('succeeded');
     expect(outputsOf(out, 'sh')).toEqual({ stdout: expected, exitCode: 0 });
     expect(existsSync(marker)).toBe(false);
@@ -40,7 +41,7 @@ describe('core.shell: expression values are data, never code', () => {
 
   test('plan (the CLI, a flag value) shows the variable and its value, not a spliced command', async () => {
     const d = mkdtempSync(join(tmpdir(), 'shell-plan-'));
-    writeFileSync(join(d, 'say.yaml'), shellRunbook('x', '{ run: "echo ${{ params.msg }}", readOnly: true }').replace('name: steps-test', 'name: say'));
+    writeFileSync(join(d, 'say.yaml'), shellRunbook('x', '{ run: "echo ${{ params.msg }}", observeOnly: true }').replace('name: steps-test', 'name: say'));
     const r = await runCli(['--state-dir', d, '--runbooks-dir', d, 'plan', 'say', '--msg', `hi; touch ${marker}`]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/noop\W+shell: run: echo "\$\{RUNBOOK_EXPR_1\}" \(RUNBOOK_EXPR_1="hi; touch .*pwned"\)\n/);
@@ -67,9 +68,9 @@ steps:
   });
 
   test('user env: values are data and the engine-owned names are refused', async () => {
-    const ok = await run(shellRunbook('x', '{ run: "echo \\"$GREETING\\"", readOnly: true, env: { GREETING: "${{ params.msg }}; echo no" } }'), provider);
+    const ok = await run(shellRunbook('x', '{ run: "echo \\"$GREETING\\"", observeOnly: true, env: { GREETING: "${{ params.msg }}; echo no" } }'), provider);
     expect(outputsOf(ok, 'sh')).toEqual({ stdout: 'x; echo no', exitCode: 0 });
-    await expect(run(shellRunbook('x', '{ run: "true", readOnly: true, env: { RUNBOOK_EXPR_1: y } }'), provider)).rejects.toThrow(/env\.RUNBOOK_EXPR_1`: names starting with RUNBOOK_EXPR_ carry the values/);
+    await expect(run(shellRunbook('x', '{ run: "true", observeOnly: true, env: { RUNBOOK_EXPR_1: y } }'), provider)).rejects.toThrow(/env\.RUNBOOK_EXPR_1`: names starting with RUNBOOK_EXPR_ carry the values/);
   });
 });
 
@@ -112,9 +113,28 @@ describe('core.shell runs under set -euo pipefail', () => {
     ['a failing stage fails the pipeline', 'false | cat; echo after', 1],
     ['an unset variable is an error', 'echo "$RUNBOOK_SURELY_UNSET_VAR"; echo after', 1],
   ])('%s', async (_what, command, exitCode) => {
-    const out = await run(shellRunbook('x', `{ run: ${JSON.stringify(command)}, readOnly: true }`), provider);
+    const out = await run(shellRunbook('x', `{ run: ${JSON.stringify(command)}, observeOnly: true }`), provider);
     expect(out.status).toBe('failed');
     expect(out.message).toContain(`command exited ${exitCode}`);
     expect(out.execution?.applied.find((e) => e.key === 'sh')).toBeUndefined();
+  });
+});
+
+describe('core.shell: readOnly, the old name of observeOnly', () => {
+  const old = shellRunbook('x', '{ run: "echo hi", readOnly: true }');
+
+  test('validate accepts it with a positioned warning naming the new key', () => {
+    const { runbook, diagnostics } = parseRunbook(old, 'old.yaml', registry);
+    expect(runbook).toBeDefined();
+    expect(diagnostics).toEqual([expect.objectContaining({ file: 'old.yaml', line: 9, severity: 'warning', message: '`readOnly` is deprecated: it is now called `observeOnly`', hint: 'write `observeOnly: true`' })]);
+    expect(parseRunbook(shellRunbook('x', '{ run: "echo hi", observeOnly: true }'), 'new.yaml', registry).diagnostics).toEqual([]);
+  });
+
+  test('it still means what observeOnly means: no rollback needed, not destructive, nothing to undo', async () => {
+    const out = await run(old, provider);
+    expect(out.status).toBe('succeeded');
+    expect(outputsOf(out, 'sh')).toEqual({ stdout: 'hi', exitCode: 0 });
+    expect(coreShell.destructive instanceof Function && coreShell.destructive({ run: 'x', irreversible: false, observeOnly: false, readOnly: true })).toBe(false);
+    expect(out.execution?.applied.find((e) => e.key === 'sh')?.undo ?? null).toBeNull();
   });
 });

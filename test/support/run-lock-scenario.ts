@@ -19,7 +19,7 @@ params:
   release: { type: string, required: true, description: the file whose existence ends the hold }
 steps:
   - { id: cordon, uses: k8s.cordon, with: { node: "\${{ params.node }}" } }
-  - { id: hold, uses: core.shell, needs: [cordon], with: { run: "until [ -e \${{ params.release }} ]; do sleep 0.05; done", readOnly: true } }
+  - { id: hold, uses: core.shell, needs: [cordon], with: { run: "until [ -e \${{ params.release }} ]; do sleep 0.05; done", observeOnly: true } }
   - { id: uncordon, uses: k8s.uncordon, needs: [hold], with: { node: "\${{ params.node }}" } }
 `;
 
