@@ -95,9 +95,6 @@ export class ApiError extends RunbookError {
     this.kind = kind;
     this.status = options.status;
   }
-  get retryable(): boolean {
-    return this.kind === 'conflict' || this.kind === 'too-many-requests' || this.kind === 'unavailable' || this.kind === 'server';
-  }
 }
 
 export function isRunbookError(e: unknown): e is RunbookError {

@@ -88,10 +88,6 @@ export function pvClaim(pv: KubeObject): { namespace: string; name: string } | u
   return ref?.name && ref.namespace ? { namespace: ref.namespace, name: ref.name } : undefined;
 }
 
-export function isTerminating(obj: KubeObject | undefined): boolean {
-  return Boolean(obj?.metadata.deletionTimestamp);
-}
-
 /**
  * Shell-style glob (`*`, `?`) match, for `--pvc 'prometheus-*'`. No RegExp: a 120k-character
  * glob made one too large to compile (a crash), and `.*` runs can backtrack for minutes.

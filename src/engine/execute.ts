@@ -199,13 +199,12 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
     try {
       o.observer.stepStarted?.(info, 1);
       const params = resolveParams(gate, node.gateDef, scope, `gate of step ${node.id}`);
-      const result = await withTimeout(
+      await withTimeout(
         async (signal) => node.gateDef!.apply(await applyContext(node.gateDef!, params, base(info, signal), o.adapters, o.journal)),
         node.spec.timeoutMs,
         o.signal,
         journalRetries(o.journal, info.key, (m) => o.observer.stepLog?.(info, m)),
       );
-      void result;
       o.observer.stepSucceeded?.(info);
       return true;
     } catch (e) {

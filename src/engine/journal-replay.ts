@@ -96,16 +96,6 @@ export function completedFromJournal(records: readonly JournalRecord[]): Map<str
   return out;
 }
 
-/** Keys that started but never finished: the process died (or was killed) inside them. */
-export function interruptedFromJournal(records: readonly JournalRecord[]): string[] {
-  const open = new Set<string>();
-  for (const r of records) {
-    if (r.t === 'step-started') open.add(r.key);
-    if (r.t === 'step-applied' || r.t === 'step-failed' || r.t === 'step-skipped' || r.t === 'step-succeeded') open.delete(r.key);
-  }
-  return [...open];
-}
-
 /** Keys of group items that completed whole; an automatic rollback after a failure skips them. */
 export function committedFromJournal(records: readonly JournalRecord[]): Set<string> {
   return new Set(records.flatMap((r) => (r.t === 'item-committed' ? r.keys : [])));

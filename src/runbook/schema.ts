@@ -103,7 +103,6 @@ export const runbookSchema = z
 export type RawRunbook = z.infer<typeof runbookSchema>;
 export type RawStep = z.infer<typeof stepSchema>;
 export type RawGroupedStep = z.infer<typeof groupedStepSchema>;
-export type RawParam = z.infer<typeof paramSchema>;
 
 /** The JSON Schema editors use through `# yaml-language-server: $schema=...`. */
 export function runbookJsonSchema(): Record<string, unknown> {

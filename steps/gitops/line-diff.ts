@@ -58,7 +58,3 @@ export function diffLines(before: string, after: string): Hunk[] {
   }
   return hunks;
 }
-
-export function formatHunks(hunks: readonly Hunk[]): string {
-  return hunks.map((h) => [h.header, ...h.removed.map((l) => `-${l}`), ...h.added.map((l) => `+${l}`)].join('\n')).join('\n');
-}

@@ -85,7 +85,3 @@ export function memoryLimitMiB(c: ContainerSpec): number | undefined {
 export function claimNames(pod: KubeObject): string[] {
   return (podSpec(pod).volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : []));
 }
-
-export function podKey(pod: KubeObject): string {
-  return `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
-}
