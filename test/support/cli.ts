@@ -32,24 +32,29 @@ export interface CliOptions {
  * would test yesterday's code without a word. `npm test` builds first.
  */
 export function builtBin(): string {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
-  const built = statSync(BIN).mtimeMs;
-  const newer = newestSource();
-  if (newer && newer.mtimeMs > built) {
-    throw new Error(`dist/ is older than ${newer.path}: run \`npm run build\` first (npm test does); a process-level test would run the stale build`);
-  }
+  assertBuildFresh(ROOT);
   return BIN;
 }
 
+/** Throws unless `root`'s dist/src/cli/bin.js exists and is newer than every .ts file under its src/ and steps/. */
+export function assertBuildFresh(root: string): void {
+  const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`);
+  const newer = newestSource(root);
+  if (newer && newer.mtimeMs > statSync(bin).mtimeMs) {
+    throw new Error(`dist/ is older than ${newer.path}: run \`npm run build\` first (npm test does); a process-level test would run the stale build`);
+  }
+}
+
 /** The most recently changed .ts file under src/ and steps/ (what tsc compiles into dist/). */
-function newestSource(): { path: string; mtimeMs: number } | undefined {
+function newestSource(root: string): { path: string; mtimeMs: number } | undefined {
   let newest: { path: string; mtimeMs: number } | undefined;
   for (const dir of ['src', 'steps']) {
-    for (const entry of readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
+    for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
       const path = join(entry.parentPath, entry.name);
       const mtimeMs = statSync(path).mtimeMs;
-      if (!newest || mtimeMs > newest.mtimeMs) newest = { path: path.slice(ROOT.length + 1), mtimeMs };
+      if (!newest || mtimeMs > newest.mtimeMs) newest = { path: path.slice(root.length + 1), mtimeMs };
     }
   }
   return newest;
