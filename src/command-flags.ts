@@ -50,7 +50,7 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
 ];
 
 /** Long names a flags string claims: `--no-lock` claims `no-lock` and `lock`. */
-export function flagNames(spec: FlagSpec): string[] {
+function flagNames(spec: FlagSpec): string[] {
   const long = /--([a-z][a-z0-9-]*)/.exec(spec.flags)?.[1];
   if (!long) return [];
   return long.startsWith('no-') ? [long, long.slice(3)] : [long];

@@ -3,7 +3,7 @@
 // Both are O((V + E) log V) and iterative: a 20k-step chain neither goes quadratic nor
 // overflows the stack (a recursive visit did both).
 
-export interface Edges {
+interface Edges {
   ids: readonly string[];
   needs(id: string): readonly string[];
 }

@@ -23,7 +23,7 @@ export function findingsExitCode(e: unknown): ExitCode | undefined {
   return e instanceof RunbookError && (e.exitCode === EXIT.findingsWarning || e.exitCode === EXIT.findingsCritical) ? e.exitCode : undefined;
 }
 
-export interface RunbookErrorOptions {
+interface RunbookErrorOptions {
   hint?: string;
   cause?: unknown;
   exitCode?: ExitCode;
@@ -73,7 +73,7 @@ export class ValidationError extends RunbookError {
 }
 
 /** Errors from a cluster or Proxmox API, mapped by the adapters to something we can reason about. */
-export const API_ERROR_KINDS = [
+const API_ERROR_KINDS = [
   'not-found',
   'conflict',
   'too-many-requests',

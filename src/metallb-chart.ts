@@ -11,7 +11,7 @@ export type FrrMode = 'frr' | 'frr-k8s' | 'native';
 export type ChartValues = Record<string, unknown>;
 
 /** A DaemonSet the chart renders: its selector labels, and per container the values path of its `resources`. */
-export interface ChartDaemonSet {
+interface ChartDaemonSet {
   labels: Record<string, string>;
   resources: Record<string, string[]>;
 }
@@ -36,7 +36,7 @@ function parseVersion(v: string | undefined): number[] | undefined {
 }
 
 /** Whether this chart version defaults to frr-k8s (0.16.0 and later). */
-export function defaultsToFrrK8s(chartVersion: string | undefined): boolean | undefined {
+function defaultsToFrrK8s(chartVersion: string | undefined): boolean | undefined {
   const v = parseVersion(chartVersion);
   return v ? v[0]! > 0 || v[1]! >= 16 : undefined;
 }

@@ -40,7 +40,7 @@ export interface RetryNote {
   delayMs: number;
 }
 
-export interface RetryLoopOptions {
+interface RetryLoopOptions {
   policy: RetryPolicy;
   /** What a person reads: `patch node/k3s-server-0`. */
   call: string;

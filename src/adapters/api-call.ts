@@ -25,7 +25,7 @@ export class Reachability {
 }
 
 /** A timeout as a network error (code ETIMEDOUT), so the mappers and the retry treat it as one. */
-export function requestTimeoutError(ms: number): Error & { code: string; timeoutMs: number } {
+function requestTimeoutError(ms: number): Error & { code: string; timeoutMs: number } {
   // timeoutMs, not the message, tells it apart: client-node rewrites the message of errors it passes on.
   return Object.assign(new Error(`no answer within ${ms / 1000} s`), { code: 'ETIMEDOUT', timeoutMs: ms });
 }
@@ -54,7 +54,7 @@ export function requestSignal(timeoutMs: number): { signal: AbortSignal; detach(
   };
 }
 
-export interface ApiCallOptions {
+interface ApiCallOptions {
   policy: CallPolicy;
   reach: Reachability;
   /** Safe to send twice (reads, merge patches, deletes): then a reset or timeout is retried too. */

@@ -115,7 +115,7 @@ export interface ShellRunner {
 }
 
 /** Adapter names a step may declare in `uses`. */
-export const ADAPTER_NAMES = ['kube', 'proxmox', 'shell'] as const;
+const ADAPTER_NAMES = ['kube', 'proxmox', 'shell'] as const;
 export type AdapterName = (typeof ADAPTER_NAMES)[number];
 
 export interface ReadAdapters {

@@ -16,7 +16,7 @@ export interface AdapterFlags extends ProxmoxFlags {
 }
 
 /** When given, every change through the Kubernetes writer is also recorded as an Event. */
-export interface EventIdentity {
+interface EventIdentity {
   runbook: string;
   runId(): string | undefined;
 }

@@ -37,7 +37,7 @@ function table(rows: string[][]): string {
 
 const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((100 * part) / whole)}%` : '-');
 
-export interface ClusterPicture {
+interface ClusterPicture {
   text: string;
   nodes: number;
   notRunning: number;

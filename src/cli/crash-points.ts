@@ -6,7 +6,7 @@ import type { AdapterName } from '../adapters/ports.js';
 import type { AdapterProvider } from '../engine/adapters.js';
 import type { CliIO } from './io.js';
 
-export interface CrashPoints {
+interface CrashPoints {
   /** Counts journal records: give it to the engine's onJournalRecord. */
   onJournalRecord(): void;
   /** The same adapters, counting every call that may change something. */

@@ -25,7 +25,7 @@ function formatValue(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-export function formatChange(c: PlannedChange): string {
+function formatChange(c: PlannedChange): string {
   const detail = c.op === 'update' && (c.before !== undefined || c.after !== undefined) ? ` (${formatValue(c.before)} -> ${formatValue(c.after)})` : '';
   return `${SIGN[c.op]} ${c.op.padEnd(6)} ${c.target}: ${c.summary}${detail}`;
 }

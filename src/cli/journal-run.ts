@@ -6,7 +6,7 @@ import type { JournalRecord, RunStartedRecord } from '../engine/journal-records.
 import { EXIT, RunbookError } from '../errors.js';
 import { processAlive } from '../process-alive.js';
 
-export interface PastRun {
+interface PastRun {
   runId: string;
   records: JournalRecord[];
   start: RunStartedRecord;

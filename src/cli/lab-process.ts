@@ -78,7 +78,7 @@ export async function labStatus(dir: string): Promise<{ running: boolean; text: 
   };
 }
 
-export interface StopResult {
+interface StopResult {
   stopped: boolean;
   text: string;
 }

@@ -15,7 +15,7 @@ export interface RestoreResult {
 const ORDER = ['Namespace', 'Node', 'PersistentVolume', 'PersistentVolumeClaim', 'ConfigMap', 'Secret', 'Service', 'Pod'];
 const rank = (kind: string) => (ORDER.includes(kind) ? ORDER.indexOf(kind) : ORDER.length - 1);
 
-export interface SavedKubeObject {
+interface SavedKubeObject {
   ref: string;
   object: KubeObject;
 }

@@ -18,7 +18,7 @@ import { formatRunOutcome, runOutcomeJson } from './format-run.js';
 import type { CliIO } from './io.js';
 import { isCI } from './io.js';
 
-export interface RunWithUiOptions {
+interface RunWithUiOptions {
   io: CliIO;
   flags: GlobalFlags;
   runbook: Runbook;

@@ -12,7 +12,7 @@ import type { Runbook } from '../runbook/types.js';
 
 const FORMAT = 'runbook.dev/plan-v1';
 
-export interface SavedPlan {
+interface SavedPlan {
   format: typeof FORMAT;
   runbook: string;
   /** Where the runbook was loaded from: `run --plan` loads it from there again. */

@@ -22,7 +22,7 @@ import { orderFindings } from './order.js';
 import { readSnapshot } from './snapshot.js';
 import { DEFAULT_NOT_READY_THRESHOLD_MS, DEFAULT_SYSTEM_NAMESPACES, type Check, type DiagnoseOptions, type Finding, type ResolvedOptions, type Snapshot } from './types.js';
 
-export const CHECKS: readonly Check[] = [
+const CHECKS: readonly Check[] = [
   apiStability,
   hostOvercommit,
   ballooning,

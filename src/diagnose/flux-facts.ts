@@ -16,7 +16,7 @@ export function isSuspended(obj: KubeObject): boolean {
   return (obj.spec as { suspend?: boolean } | undefined)?.suspend === true;
 }
 
-export function dependsOnKeys(k: KubeObject): string[] {
+function dependsOnKeys(k: KubeObject): string[] {
   const deps = (k.spec as { dependsOn?: Array<{ name: string; namespace?: string }> } | undefined)?.dependsOn ?? [];
   return deps.map((d) => `${d.namespace ?? k.metadata.namespace}/${d.name}`);
 }

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { isMap, isScalar, LineCounter, parseAllDocuments, visit } from 'yaml';
 import type { GitopsHit } from './types.js';
 
-export const BUILTIN_PRIORITY_CLASSES: readonly string[] = ['system-cluster-critical', 'system-node-critical'];
+const BUILTIN_PRIORITY_CLASSES: readonly string[] = ['system-cluster-critical', 'system-node-critical'];
 
 export function isReservedName(name: string): boolean {
   return name.startsWith('system-') && !BUILTIN_PRIORITY_CLASSES.includes(name);

@@ -3,7 +3,7 @@ import type { KubeObject } from '../adapters/ports.js';
 import { pvClaim, pvPinnedNode } from '../kube-facts.js';
 import { isNonTerminated, podSpec } from './objects.js';
 
-export interface BoundToNode {
+interface BoundToNode {
   pods: KubeObject[];
   pvs: KubeObject[];
   pvcs: KubeObject[];

@@ -11,7 +11,7 @@ export interface Condition {
   lastHeartbeatTime?: string;
 }
 
-export interface ResourceRequirements {
+interface ResourceRequirements {
   requests?: Record<string, string | number>;
   limits?: Record<string, string | number>;
 }
@@ -23,7 +23,7 @@ export interface ContainerSpec {
   restartPolicy?: string;
 }
 
-export interface PodSpec {
+interface PodSpec {
   nodeName?: string;
   containers?: ContainerSpec[];
   initContainers?: ContainerSpec[];
@@ -40,7 +40,7 @@ export interface ContainerStatus {
   lastState?: { terminated?: { reason?: string; exitCode?: number; finishedAt?: string } };
 }
 
-export interface PodStatus {
+interface PodStatus {
   phase?: string;
   resize?: string;
   conditions?: Condition[];

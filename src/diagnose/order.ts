@@ -2,7 +2,7 @@
 // close to the root a check usually is, then severity, then id (stable output).
 import type { Finding, Severity } from './types.js';
 
-export const CHECK_RANK: readonly string[] = [
+const CHECK_RANK: readonly string[] = [
   'api.unready',
   'read.kube',
   'read.proxmox',

@@ -8,7 +8,7 @@ import type { KubeObject } from '../adapters/ports.js';
 import { parseQuantity } from '../kube-quantity.js';
 import { isNonTerminated, podSpec, podStatus, type ContainerSpec } from './objects.js';
 
-export type ResourceList = Record<string, number>;
+type ResourceList = Record<string, number>;
 
 function toList(raw: Record<string, string | number> | undefined): ResourceList {
   const out: ResourceList = {};
@@ -86,7 +86,7 @@ export function podLimits(pod: KubeObject): ResourceList {
   return limits;
 }
 
-export interface NodeAllocation {
+interface NodeAllocation {
   allocatable: number;
   requests: number;
   limits: number;

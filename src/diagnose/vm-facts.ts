@@ -6,7 +6,7 @@ import { vmsByName } from './inventory.js';
 import { isControlPlane } from '../kube-facts.js';
 import type { Snapshot } from './types.js';
 
-export interface NodeVm {
+interface NodeVm {
   node: KubeObject;
   vm: ProxmoxVmSummary;
   memory: MemorySettings;
@@ -25,7 +25,7 @@ export function nodeVms(snap: Snapshot): NodeVm[] {
 }
 
 /** What the host keeps for itself: fix-ballooning's `reserve` default, so a proposal passes its preflight. */
-export const HOST_RESERVE_MIB = 1024;
+const HOST_RESERVE_MIB = 1024;
 
 /** An equal share of the host (less its reserve) per running VM, rounded down to 256 MiB. */
 export function fairShareMiB(totalMiB: number, vmCount: number): number {

@@ -22,12 +22,12 @@ export interface ApprovalRequest {
 /** Asks a person to approve the whole plan, go step by step, or decline. */
 export type Approver = (request: ApprovalRequest) => Promise<PlanAnswer>;
 
-export type Approval =
+type Approval =
   | { kind: 'approved'; entries: PlanEntry[]; keys: ReadonlySet<string> }
   | { kind: 'each' }
   | { kind: 'refused'; status: 'declined' | 'interrupted'; exitCode: ExitCode; message: string };
 
-export interface ApprovalOptions {
+interface ApprovalOptions {
   entries: PlanEntry[];
   runbookDigest: string;
   needs: readonly string[];

@@ -18,7 +18,7 @@ import { Semaphore } from './semaphore.js';
 import { applyContext, readContext } from './step-context.js';
 import type { ContextBase } from './step-context.js';
 
-export interface ExecuteOptions {
+interface ExecuteOptions {
   graph: StepGraph;
   params: Record<string, unknown>;
   adapters: AdapterProvider;
@@ -39,7 +39,7 @@ export interface ExecuteOptions {
   planned?: ReadonlyMap<string, PlannedChange[]>;
 }
 
-export type ExecuteStatus = 'succeeded' | 'failed' | 'declined' | 'interrupted';
+type ExecuteStatus = 'succeeded' | 'failed' | 'declined' | 'interrupted';
 
 export interface ExecuteResult {
   status: ExecuteStatus;

@@ -49,7 +49,7 @@ export function forEachItems(node: GraphNode, scope: Scope): unknown[] | undefin
   return value;
 }
 
-export function itemLabel(item: unknown, index: number): string {
+function itemLabel(item: unknown, index: number): string {
   if (typeof item === 'string' || typeof item === 'number') return String(item);
   if (item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string') return (item as { name: string }).name;
   return String(index);

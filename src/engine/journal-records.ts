@@ -22,18 +22,18 @@ export interface RunTarget {
   server: string;
 }
 
-export interface PreflightRecord {
+interface PreflightRecord {
   t: 'preflight';
   ok: boolean;
   results: Array<CheckResult & { source: string }>;
 }
 
-export interface PlanRecord {
+interface PlanRecord {
   t: 'plan';
   changes: Array<PlannedChange & { key: string }>;
 }
 
-export interface StepStartedRecord {
+interface StepStartedRecord {
   t: 'step-started';
   key: string;
   stepId: string;
@@ -44,7 +44,7 @@ export interface StepStartedRecord {
 }
 
 /** An adapter retried one API call of this step (transient failure); `attempt` is the one about to start. */
-export interface CallRetriedRecord {
+interface CallRetriedRecord {
   t: 'call-retried';
   key: string;
   call: string;
@@ -53,13 +53,13 @@ export interface CallRetriedRecord {
   delayMs: number;
 }
 
-export interface ObjectSavedRecord {
+interface ObjectSavedRecord {
   t: 'object-saved';
   key: string;
   saved: SavedObject;
 }
 
-export interface StepAppliedRecord {
+interface StepAppliedRecord {
   t: 'step-applied';
   key: string;
   stepId: string;
@@ -73,19 +73,19 @@ export interface StepAppliedRecord {
 }
 
 /** Undo data of a step's progress so far (see ApplyContext.checkpoint). */
-export interface StepCheckpointRecord {
+interface StepCheckpointRecord {
   t: 'step-checkpoint';
   key: string;
   undo: unknown;
 }
 
-export interface StepFinishedRecord {
+interface StepFinishedRecord {
   t: 'step-succeeded' | 'step-skipped';
   key: string;
   reason?: string;
 }
 
-export interface StepFailedRecord {
+interface StepFailedRecord {
   t: 'step-failed';
   key: string;
   error: string;
@@ -94,18 +94,18 @@ export interface StepFailedRecord {
 }
 
 /** Every step of one group item completed: an automatic rollback leaves that item alone. */
-export interface ItemCommittedRecord {
+interface ItemCommittedRecord {
   t: 'item-committed';
   key: string;
   keys: string[];
 }
 
-export interface RollbackRecord {
+interface RollbackRecord {
   t: 'rollback-started' | 'rollback-finished';
   ok?: boolean;
 }
 
-export interface StepRollbackRecord {
+interface StepRollbackRecord {
   t: 'step-rolled-back' | 'step-rollback-failed';
   key: string;
   error?: string;
@@ -113,7 +113,7 @@ export interface StepRollbackRecord {
   kept?: string;
 }
 
-export interface RunFinishedRecord {
+interface RunFinishedRecord {
   t: 'run-finished';
   status: RunStatus;
   exitCode: number;
@@ -124,7 +124,7 @@ export interface RunFinishedRecord {
  * A resume that stopped before changing anything (preflight failed, lock held, declined): the
  * run keeps the status it had (a half-applied run is not "preflight-failed").
  */
-export interface ResumeRefusedRecord {
+interface ResumeRefusedRecord {
   t: 'resume-refused';
   status: RunStatus;
   exitCode: number;

@@ -11,7 +11,7 @@ import type { PlanEntry } from './types.js';
 
 export type { PlanEntry } from './types.js';
 
-export interface PlanOptions {
+interface PlanOptions {
   graph: StepGraph;
   params: Record<string, unknown>;
   adapters: AdapterProvider;

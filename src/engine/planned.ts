@@ -2,7 +2,7 @@
 // has the same target string in every step's plan, so a later step finds it by target.
 import type { PlannedChange, PlannedStep } from '../step/define-step.js';
 
-export interface EarlierChange {
+interface EarlierChange {
   step: PlannedStep;
   change: PlannedChange;
 }

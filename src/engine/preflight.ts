@@ -11,7 +11,7 @@ import type { PreflightOutcome, SourcedCheck } from './types.js';
 
 export type { PreflightOutcome, SourcedCheck } from './types.js';
 
-export interface PreflightOptions {
+interface PreflightOptions {
   graph: StepGraph;
   params: Record<string, unknown>;
   adapters: AdapterProvider;

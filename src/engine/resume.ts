@@ -8,7 +8,7 @@ import { appliedFromJournal, committedFromJournal, completedFromJournal } from '
 import type { JournalRecord, RunStartedRecord, RunStatus } from './journal-records.js';
 import type { ResumeState } from './run.js';
 
-export interface ResumableRun {
+interface ResumableRun {
   runId: string;
   records: readonly JournalRecord[];
   start: RunStartedRecord;

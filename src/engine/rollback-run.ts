@@ -11,7 +11,7 @@ import { rollback } from './rollback.js';
 import type { RollbackResult } from './rollback.js';
 import type { RunLock } from './run-lock.js';
 
-export interface RollbackRunOptions {
+interface RollbackRunOptions {
   runId: string;
   runbook: string;
   entries: readonly AppliedEntry[];

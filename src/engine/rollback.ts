@@ -10,7 +10,7 @@ import { inCallScope } from '../call-scope.js';
 import { journalRetries } from './call-retries.js';
 import { applyContext } from './step-context.js';
 
-export interface RollbackFailure {
+interface RollbackFailure {
   key: string;
   error: Error;
 }
@@ -23,7 +23,7 @@ export interface RollbackResult {
   kept: { key: string; reason: string }[];
 }
 
-export interface RollbackOptions {
+interface RollbackOptions {
   entries: readonly AppliedEntry[];
   registry: StepRegistry;
   adapters: AdapterProvider;

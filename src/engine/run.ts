@@ -26,7 +26,7 @@ import type { PreflightOutcome } from './preflight.js';
 import { rollback } from './rollback.js';
 import type { RollbackResult } from './rollback.js';
 
-export interface PipelineOptions {
+interface PipelineOptions {
   runbook: Runbook;
   registry: StepRegistry;
   params: Record<string, unknown>;

@@ -6,7 +6,7 @@ import type { InstanceInfo } from './types.js';
 import { conditionHolds, forEachItems, makeInstance, missingStepRefs } from './instances.js';
 import type { Scope, StepInstance } from './instances.js';
 
-export type StaticNode =
+type StaticNode =
   | { node: GraphNode; kind: 'instances'; instances: StepInstance[] }
   | { node: GraphNode; kind: 'deferred'; reason: string; info: InstanceInfo }
   | { node: GraphNode; kind: 'skipped'; reason: string; info: InstanceInfo };

@@ -21,7 +21,7 @@ export interface GraphNode {
   group?: { id: string; localId: string };
 }
 
-export interface PreflightNode {
+interface PreflightNode {
   id: string;
   spec: PreflightSpec;
   def: StepDefinition;

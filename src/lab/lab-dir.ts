@@ -16,7 +16,7 @@ import type { EtcdMember } from './kubelet/etcd-members.js';
 import { createLabTls, type LabTls } from './tls.js';
 import { processAlive } from '../process-alive.js';
 
-export interface LabPaths {
+interface LabPaths {
   dir: string;
   state: string;
   tls: string;

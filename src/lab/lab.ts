@@ -38,7 +38,7 @@ export interface Lab {
   stop(): Promise<void>;
 }
 
-export interface StartLabOptions {
+interface StartLabOptions {
   /** scenario name (src/lab/scenarios/NAME.yaml) or path; default incident-2025-08; ignored when the dir has state */
   scenario?: string;
   dir: string;

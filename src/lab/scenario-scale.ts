@@ -5,8 +5,7 @@
 import type { Scenario } from './scenario-schema.js';
 import { scenarioSchema } from './scenario-schema.js';
 
-export const SCALE_PREFIX = 'scale:';
-export const MAX_SCALE_NODES = 5000;
+const MAX_SCALE_NODES = 5000;
 
 const VMS_PER_HOST = 20;
 const SERVERS = 3;

@@ -14,7 +14,7 @@ import { scaleScenario } from './scenario-scale.js';
 export const DEFAULT_SCENARIO = 'incident-2025-08';
 
 /** The scenarios directory: from the package root, since tsc does not copy YAML into dist/. */
-export function scenariosDir(): string {
+function scenariosDir(): string {
   try {
     return join(packageRoot(), 'src', 'lab', 'scenarios');
   } catch {

@@ -7,8 +7,8 @@ import { RunbookError } from '../errors.js';
 import { interpolate } from '../runbook/expressions.js';
 import type { Runbook, StepCall, StepSpec } from '../runbook/types.js';
 
-export type KubeRule = { apiGroup: string; resource: string; verbs: string[] };
-export type ProxmoxGrant = { path: string; privileges: string[] };
+type KubeRule = { apiGroup: string; resource: string; verbs: string[] };
+type ProxmoxGrant = { path: string; privileges: string[] };
 
 export interface RunbookPermissions {
   kube: KubeRule[];

@@ -37,7 +37,7 @@ const FUNCTIONS = {
   format: (template: unknown, ...args: unknown[]) =>
     String(template).replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? toText(args[Number(i)]) : m)),
 } satisfies Record<string, (...args: never[]) => unknown>;
-export type FunctionName = keyof typeof FUNCTIONS;
+type FunctionName = keyof typeof FUNCTIONS;
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
 type Token = { type: 'num' | 'str' | 'ident' | 'op' | 'end'; text: string; value?: unknown; at: number };
@@ -75,7 +75,7 @@ function tokenize(src: string): Token[] {
 /** Nesting (parentheses, `!`, lists, calls, indexes) a recursive parser can take safely. */
 export const MAX_EXPRESSION_DEPTH = 64;
 /** Characters in one expression: real ones are a line. */
-export const MAX_EXPRESSION_LENGTH = 10_000;
+const MAX_EXPRESSION_LENGTH = 10_000;
 
 class Parser {
   private pos = 0;

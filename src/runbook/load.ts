@@ -12,7 +12,7 @@ import type { Runbook, RunbookSource } from './types.js';
 import { positionOf } from './types.js';
 import { readYaml } from './yaml-source.js';
 
-export interface LoadResult {
+interface LoadResult {
   runbook?: Runbook;
   /** Errors and warnings, in file order. */
   diagnostics: Diagnostic[];

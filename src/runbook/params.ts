@@ -3,7 +3,7 @@
 import { parseWaitDuration } from './duration.js';
 import type { ParamSpec, Runbook } from './types.js';
 
-export type RawValue = unknown;
+type RawValue = unknown;
 
 export interface Coerced {
   values: Record<string, unknown>;

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { parseWaitDuration } from './duration.js';
 import { API_VERSION, PARAM_TYPES } from './types.js';
 
-export const NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-export const STEP_ID_PATTERN = /^[a-z][a-z0-9]*([-_][a-z0-9]+)*$/;
+const NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const STEP_ID_PATTERN = /^[a-z][a-z0-9]*([-_][a-z0-9]+)*$/;
 const DURATION_PATTERN = /^\s*(\d+|(\d+(\.\d+)?(ms|s|m|h|d))+)\s*$/;
 
 const kebabName = (what: string) =>

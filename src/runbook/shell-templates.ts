@@ -54,7 +54,7 @@ function readsSecret(src: string): boolean {
 
 const reference = (name: string, quote: Quote) => (quote === 'double' ? `\${${name}}` : quote === 'single' ? `'"\${${name}}"'` : `"\${${name}}"`);
 
-export interface ShellTemplate {
+interface ShellTemplate {
   /** The environment variable that carries the value. */
   name: string;
   /** The expression text between the braces. */

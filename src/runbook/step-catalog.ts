@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { StepDefinition, StepRegistry } from '../step/define-step.js';
 import { DURATION_FORMAT, formatDuration } from './duration.js';
 
-export interface StepField {
+interface StepField {
   name: string;
   /** A person's reading of the type: `string`, `int >= 512`, `duration`, `merge|strategic|json`... */
   type: string;

@@ -9,7 +9,7 @@ import { scanTemplates } from './expressions.js';
 import type { Problem } from './schema-issues.js';
 
 /** The object shape behind a step's params schema, when it has one (possibly under refinements). */
-export function paramShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+function paramShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   let s: unknown = schema;
   for (let i = 0; i < 5 && s; i++) {
     if (s instanceof z.ZodObject) return s.shape as Record<string, z.ZodType>;

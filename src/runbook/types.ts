@@ -5,7 +5,7 @@
 export const API_VERSION = 'runbook.dev/v1' as const;
 
 export const PARAM_TYPES = ['string', 'int', 'bool', 'enum', 'list', 'duration'] as const;
-export type ParamType = (typeof PARAM_TYPES)[number];
+type ParamType = (typeof PARAM_TYPES)[number];
 
 export interface ParamSpec {
   name: string;

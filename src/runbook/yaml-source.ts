@@ -6,7 +6,7 @@ import { constructFromEvents, EVENT_ID, getScalarValue, parseEvents, YAMLExcepti
 import type { Event } from 'js-yaml';
 import type { SourcePosition } from './types.js';
 
-export interface YamlRead {
+interface YamlRead {
   value?: unknown;
   positions: Map<string, SourcePosition>;
   error?: { message: string; line: number; col: number };
@@ -19,7 +19,7 @@ type Frame =
 
 const join = (base: string, key: string | number) => (base === '' ? String(key) : `${base}.${key}`);
 
-export function lineIndex(text: string): (offset: number) => SourcePosition {
+function lineIndex(text: string): (offset: number) => SourcePosition {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   return (offset) => {
@@ -92,9 +92,9 @@ function collectPositions(text: string, events: Event[], at: (offset: number) =>
 }
 
 /** Nodes a runbook may expand to through aliases: real ones hold a few thousand. */
-export const MAX_YAML_NODES = 100_000;
+const MAX_YAML_NODES = 100_000;
 /** Bytes in a runbook file; the biggest shipped one is ~5 KB. */
-export const MAX_RUNBOOK_BYTES = 1024 * 1024;
+const MAX_RUNBOOK_BYTES = 1024 * 1024;
 /** YAML nesting depth (js-yaml's own default, named here so the message can say it). */
 const MAX_YAML_DEPTH = 100;
 
@@ -176,7 +176,7 @@ function secondDocumentStart(text: string): number {
  * The innermost flow bracket or quote still open at `upTo`, if any: a light scan that knows
  * comments, quotes ('' and \" escapes) and flow brackets, enough to place the error well.
  */
-export function unclosedOpener(text: string, upTo: number): { char: string; offset: number } | undefined {
+function unclosedOpener(text: string, upTo: number): { char: string; offset: number } | undefined {
   const stack: { char: string; offset: number }[] = [];
   let quote: { char: string; offset: number } | undefined;
   for (let i = 0; i < Math.min(upTo, text.length); i++) {

@@ -8,7 +8,7 @@ import type { KubeObject } from '../adapters/ports.js';
 import type { RunbookPermissions } from '../rbac/derive.js';
 import { clusterRole } from '../rbac/render.js';
 
-export interface CronJobOptions {
+interface CronJobOptions {
   runbook: string;
   cron: string;
   namespace: string;
@@ -92,7 +92,7 @@ export function cronJobManifests(o: CronJobOptions): KubeObject[] {
   ];
 }
 
-export interface SystemdOptions {
+interface SystemdOptions {
   runbook: string;
   onCalendar: string;
   args: string[];

@@ -3,8 +3,8 @@
 import type { z } from 'zod';
 import type { AdapterName, KubeObject, ReadAdapters, WriteAdapters } from '../adapters/ports.js';
 
-export const CHANGE_OPS = ['noop', 'create', 'update', 'delete', 'action'] as const;
-export type ChangeOp = (typeof CHANGE_OPS)[number];
+const CHANGE_OPS = ['noop', 'create', 'update', 'delete', 'action'] as const;
+type ChangeOp = (typeof CHANGE_OPS)[number];
 
 /** One change a step would make, as `plan()` reports it and `runbook plan` prints it. */
 export interface PlannedChange {
@@ -35,7 +35,7 @@ export interface SavedObject {
   object: KubeObject | Record<string, unknown> | string;
 }
 
-export interface StepIO<P> {
+interface StepIO<P> {
   params: P;
   runId: string;
   stepId: string;
@@ -71,11 +71,11 @@ export interface ApplyContext<P, A extends AdapterName> extends StepIO<P> {
   checkpoint(undo: unknown): Promise<void>;
 }
 
-export interface VerifyContext<P, O, A extends AdapterName> extends ReadContext<P, A> {
+interface VerifyContext<P, O, A extends AdapterName> extends ReadContext<P, A> {
   outputs: O;
 }
 
-export interface ApplyResult<O, U> {
+interface ApplyResult<O, U> {
   outputs?: O;
   /** JSON data that `rollback()` needs; journaled before the next step starts. */
   undo?: U;

@@ -13,20 +13,20 @@ import type { Deferred } from './deferred.js';
 import { ask } from './prompt.js';
 import type { TtyInput } from './prompt-input.js';
 
-export type RendererKind = 'default' | 'simple' | 'silent';
+type RendererKind = 'default' | 'simple' | 'silent';
 
 /** Where the view writes without a terminal: the command's own output (CliIO's out/err). */
-export interface ViewOutput {
+interface ViewOutput {
   out(text: string): void;
   err(text: string): void;
 }
 
-export interface StepRow {
+interface StepRow {
   stepId: string;
   title: string;
 }
 
-export interface ListrView {
+interface ListrView {
   observer: EngineObserver;
   confirm: Confirmer;
   /** Starts drawing the apply stage for these steps. */
@@ -50,7 +50,7 @@ interface Row {
   items: number;
 }
 
-export interface PromptWiring {
+interface PromptWiring {
   /** The terminal the confirmations read (absent: enquirer's default). */
   input?: TtyInput;
   /** The run's interrupt: an open confirmation is cancelled when it fires (SIGTERM). */

@@ -13,7 +13,7 @@ export interface TtyInput extends NodeJS.ReadableStream {
 
 const CTRL_C = 0x03;
 
-export interface GuardedInput {
+interface GuardedInput {
   /** Give this to enquirer as `stdin`. */
   stream: NodeJS.ReadableStream;
   /** Stops reading the terminal (so the process can exit) and ends the stream. */

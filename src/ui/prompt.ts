@@ -4,8 +4,8 @@ import { EXIT, RunbookError } from '../errors.js';
 import type { TtyInput } from './prompt-input.js';
 import { guardInput } from './prompt-input.js';
 
-export type PromptEnd = 'interrupt' | 'decline';
-export type Answer<T> = { ok: true; value: T } | { ok: false; end: PromptEnd };
+type PromptEnd = 'interrupt' | 'decline';
+type Answer<T> = { ok: true; value: T } | { ok: false; end: PromptEnd };
 
 /** The part of an enquirer prompt this module drives. */
 interface PromptHandle {
@@ -21,7 +21,7 @@ interface CursorPrompt {
 }
 
 /** Options every prompt is created with: the guarded input and a handle on the prompt. */
-export interface PromptHooks {
+interface PromptHooks {
   stdin?: NodeJS.ReadableStream;
   onRun(prompt: PromptHandle): void;
   cursorHide(this: CursorPrompt): void;
@@ -90,7 +90,7 @@ export async function askYesNo(message: string, initial: boolean, input?: TtyInp
   return answer.ok && answer.value;
 }
 
-export interface Choice {
+interface Choice {
   name: string;
   message: string;
 }

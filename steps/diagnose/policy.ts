@@ -13,7 +13,7 @@ import { load } from 'js-yaml';
 import { z } from 'zod';
 
 const schema = z.object({ allow: z.array(z.object({ runbook: z.string().min(1), destructive: z.boolean().default(false) }).strict()).default([]) }).strict();
-export type HygienePolicy = z.infer<typeof schema>;
+type HygienePolicy = z.infer<typeof schema>;
 
 export async function readPolicy(file: string): Promise<HygienePolicy> {
   if (!file) return { allow: [] };

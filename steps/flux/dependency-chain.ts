@@ -14,7 +14,7 @@ export function dependsOn(k: KubeObject): string[] {
 }
 
 /** Kustomizations in dependency order (dependencies first). */
-export function chainOrder(all: readonly KubeObject[]): KubeObject[] {
+function chainOrder(all: readonly KubeObject[]): KubeObject[] {
   const byKey = new Map(all.map((k) => [keyOf(k), k]));
   const order = topologicalOrder({ ids: [...byKey.keys()], needs: (id) => dependsOn(byKey.get(id)!).filter((d) => byKey.has(d)) });
   return order.map((id) => byKey.get(id)!);

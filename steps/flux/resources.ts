@@ -13,7 +13,7 @@ export const FLUX_KINDS = {
 } as const;
 
 export const fluxKind = z.enum(['HelmRelease', 'Kustomization']);
-export type FluxKind = z.infer<typeof fluxKind>;
+type FluxKind = z.infer<typeof fluxKind>;
 
 export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 export const FORCE_AT = 'reconcile.fluxcd.io/forceAt';

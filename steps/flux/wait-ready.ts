@@ -16,7 +16,7 @@ function observedCurrent(obj: KubeObject | undefined): boolean {
   return generation === undefined || observed === generation;
 }
 
-export function readyNow(obj: KubeObject | undefined): boolean {
+function readyNow(obj: KubeObject | undefined): boolean {
   return isReady(obj) && observedCurrent(obj);
 }
 

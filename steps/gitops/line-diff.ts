@@ -1,6 +1,6 @@
 // A small line diff for plans: the changed lines of a file as unified-style hunks
 // (`@@ -12,1 +12,2 @@`, removed lines `-`, added lines `+`), no context lines.
-export interface Hunk {
+interface Hunk {
   header: string;
   removed: string[];
   added: string[];

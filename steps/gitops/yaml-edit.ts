@@ -7,25 +7,25 @@
 import { isMap, isScalar, isSeq, parseAllDocuments, stringify, visit } from 'yaml';
 import type { Document, Scalar } from 'yaml';
 
-export type PathInput = string | Array<string | number>;
+type PathInput = string | Array<string | number>;
 
-export interface ValueEdit {
+interface ValueEdit {
   path: PathInput;
   value: unknown;
 }
 
-export interface Rename {
+interface Rename {
   from: string;
   to: string;
 }
 
-export interface FieldChange {
+interface FieldChange {
   path: string;
   before: unknown;
   after: unknown;
 }
 
-export interface EditResult {
+interface EditResult {
   text: string;
   changes: FieldChange[];
   renamed: number;
@@ -34,7 +34,7 @@ export interface EditResult {
 }
 
 /** `speaker.frr.resources` -> segments; a list form is taken as is (for keys containing dots). */
-export function pathSegments(path: PathInput): string[] {
+function pathSegments(path: PathInput): string[] {
   if (Array.isArray(path)) return path.map(String);
   const segs = path.split('.');
   if (segs.some((s) => s === '')) throw new Error(`path "${path}" has an empty segment`);

@@ -1,7 +1,7 @@
 // Paths into plain JSON objects, for k8s.patch: which fields a patch touches, what they hold
 // now, and what they will hold. A path is a list of segments (object keys or array indexes),
 // so keys containing dots or slashes (annotations, labels) need no escaping.
-export type Segment = string | number;
+type Segment = string | number;
 export type JsonPath = Segment[];
 
 type Json = unknown;
@@ -26,7 +26,7 @@ export function formatPath(path: readonly Segment[]): string {
 }
 
 /** JSON pointer (RFC 6901) -> segments; numeric segments stay strings until resolved. */
-export function parsePointer(pointer: string): string[] {
+function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) throw new Error(`JSON pointer "${pointer}" must start with /`);
   return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));

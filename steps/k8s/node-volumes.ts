@@ -3,7 +3,7 @@
 import type { KubeObject, KubeReader } from '../../src/adapters/ports.js';
 import { PV, PVC, globMatcher, pvClaim, pvPinnedNode } from '../../src/kube-facts.js';
 
-export interface NodeVolumes {
+interface NodeVolumes {
   pvs: KubeObject[];
   pvcs: KubeObject[];
 }

@@ -8,7 +8,7 @@ interface LabelSelector {
   matchExpressions?: Array<{ key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }>;
 }
 
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> = {}): boolean {
+function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> = {}): boolean {
   if (!selector) return false;
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
   for (const e of selector.matchExpressions ?? []) {
@@ -21,7 +21,7 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Rec
   return true;
 }
 
-export async function listPdbs(kube: KubeReader, namespace: string): Promise<KubeObject[]> {
+async function listPdbs(kube: KubeReader, namespace: string): Promise<KubeObject[]> {
   for (const apiVersion of ['policy/v1', 'policy/v1beta1']) {
     try {
       return await kube.list({ apiVersion, kind: 'PodDisruptionBudget', namespace });

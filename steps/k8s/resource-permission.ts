@@ -5,7 +5,7 @@ import { kube } from './permissions.js';
 
 const IRREGULAR: Record<string, string> = { endpoints: 'endpoints', ingress: 'ingresses' };
 
-export function pluralOf(kind: string): string {
+function pluralOf(kind: string): string {
   const k = kind.toLowerCase();
   if (IRREGULAR[k]) return IRREGULAR[k];
   if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;

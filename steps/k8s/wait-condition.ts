@@ -30,14 +30,14 @@ function fullCondition(obj: KubeObject | undefined, type: string): FullCondition
 }
 
 /** False when the condition (or status) says it was computed for an older generation. */
-export function isCurrent(obj: KubeObject | undefined, c: FullCondition | undefined): boolean {
+function isCurrent(obj: KubeObject | undefined, c: FullCondition | undefined): boolean {
   const generation = obj?.metadata.generation as number | undefined;
   if (generation === undefined) return true;
   const observed = c?.observedGeneration ?? (obj?.status as { observedGeneration?: number } | undefined)?.observedGeneration;
   return observed === undefined || observed >= generation;
 }
 
-export function conditionText(obj: KubeObject | undefined, type: string): string {
+function conditionText(obj: KubeObject | undefined, type: string): string {
   if (!obj) return 'object not found';
   const c = fullCondition(obj, type);
   if (!c) return `no ${type} condition`;

@@ -19,7 +19,7 @@ export async function findVm(proxmox: ProxmoxReader, nodeName: string): Promise<
 }
 
 /** What PVE says about the inventory's VM of an unlisted node: gone (with its words), or why it can't tell. */
-export type UnlistedVm =
+type UnlistedVm =
   | { kind: 'not-in-inventory' }
   | { kind: 'no-pve-node'; vmid: number }
   | { kind: 'gone'; vmid: number; node: string; message: string }

@@ -9,7 +9,7 @@ import { readWhileWaiting, sleep } from '../../src/engine/retry.js';
  * .../status/current), so we poll at a steady short interval: a backoff up to seconds noticed a
  * 2 s task at 3.1 s, and fix-ballooning waits for one per VM. One small GET per VM waited on.
  */
-export const PVE_POLL_MS = 250;
+const PVE_POLL_MS = 250;
 
 export function taskSucceeded(exitstatus: string | undefined): boolean {
   return exitstatus === 'OK' || /^WARNINGS: \d+$/.test(exitstatus ?? '');
@@ -32,7 +32,7 @@ export async function waitTask(proxmox: ProxmoxReader, pveNode: string, upid: st
  * `inmigrate`); adapters that report it are held to it, the others to `status`. */
 type VmState = { status: string; qmpstatus?: string };
 
-export function vmRunning(s: VmState): boolean {
+function vmRunning(s: VmState): boolean {
   return s.status === 'running' && (s.qmpstatus === undefined || s.qmpstatus === 'running');
 }
 

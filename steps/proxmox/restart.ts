@@ -11,7 +11,7 @@
 import type { ProxmoxWriter } from '../../src/adapters/ports.js';
 import { taskSucceeded, vmRunningWithin, waitTask, waitVmRunning } from './pve-polling.js';
 
-export interface RebootOptions {
+interface RebootOptions {
   /** the whole reboot, start included */
   timeoutMs: number;
   /** how long PVE waits for the guest to power off (its `timeout`, seconds); PVE's default when absent */
@@ -24,7 +24,7 @@ export interface RebootOptions {
 export const DEFAULT_START_GRACE_MS = 60_000;
 
 /** Starts a stopped VM and waits until it runs; a start that fails is reported with its reason. */
-export async function startAndWait(proxmox: ProxmoxWriter, pveNode: string, vmid: number, timeoutMs: number, signal: AbortSignal, why: string): Promise<string> {
+async function startAndWait(proxmox: ProxmoxWriter, pveNode: string, vmid: number, timeoutMs: number, signal: AbortSignal, why: string): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   const upid = await proxmox.vmAction(pveNode, vmid, 'start');
   try {

@@ -7,7 +7,7 @@ import { pve } from './permissions.js';
 import { waitTask } from './pve-polling.js';
 
 /** UPID:node:pid:pstart:starttime:type:id:user: — the node that runs the task is in it. */
-export function upidNode(upid: string): string | undefined {
+function upidNode(upid: string): string | undefined {
   const m = /^UPID:([^:]+):/.exec(upid);
   return m?.[1];
 }

@@ -4,7 +4,7 @@ import { ApiError } from '../../errors.js';
 import type { ApiErrorKind } from '../../errors.js';
 import { codeMatching, networkFailure } from '../../transient.js';
 
-export function kindForStatus(code: number): ApiErrorKind {
+function kindForStatus(code: number): ApiErrorKind {
   if (code === 404) return 'not-found';
   if (code === 409) return 'conflict';
   if (code === 429) return 'too-many-requests';

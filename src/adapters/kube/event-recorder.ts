@@ -4,7 +4,7 @@
 import { refOf } from '../../kube-facts.js';
 import type { KubeObject, KubeRef, KubeWriter } from '../ports.js';
 
-export interface RunIdentity {
+interface RunIdentity {
   runbook: string;
   /** Known once the run starts: read lazily. */
   runId(): string | undefined;

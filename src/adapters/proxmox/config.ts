@@ -31,7 +31,7 @@ export interface ProxmoxFlags {
 }
 
 /** Parses KEY=VALUE lines (comments, blank lines, optional quotes, optional `export`). */
-export function parseEnvFile(text: string): Record<string, string> {
+function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const raw of text.split('\n')) {
     const line = raw.trim();

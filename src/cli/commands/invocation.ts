@@ -9,7 +9,7 @@ import type { CliIO } from '../io.js';
 import type { InvocationKind } from '../runbook-options.js';
 import { rawParamValues, runbookCommand, splitInvocation } from '../runbook-options.js';
 
-export interface Invocation {
+interface Invocation {
   runbook: Runbook;
   registry: StepRegistry;
   params: Record<string, unknown>;

@@ -21,7 +21,7 @@ function labDir(io: CliIO, cmd: Command, opts: LabOpts): string {
   return join(stateDirOf(io, globalFlags(cmd)), 'lab');
 }
 
-export function exportLines(dir: string): string {
+function exportLines(dir: string): string {
   return `export KUBECONFIG=${join(dir, 'kubeconfig')}\nexport PROXMOX_ENV_FILE=${join(dir, 'proxmox.env')}\nexport RUNBOOK_LAB_DIR=${dir}\n`;
 }
 

@@ -18,7 +18,7 @@ import { truncate, wrap } from './fit.js';
 import { showPaged } from './pager.js';
 import { findingsSummary, findingsTable, proposalsText } from './screen.js';
 
-export interface DoctorSession {
+interface DoctorSession {
   io: CliIO;
   flags: GlobalFlags;
   registry: StepRegistry;

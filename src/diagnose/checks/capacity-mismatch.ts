@@ -7,7 +7,7 @@ import { mib } from '../pod-resources.js';
 import type { Check, Finding } from '../types.js';
 import { nodeVms, suggestedMemoryMiB } from '../vm-facts.js';
 
-export const MIN_CAPACITY_RATIO = 0.8;
+const MIN_CAPACITY_RATIO = 0.8;
 
 export const capacityMismatch: Check = ({ snap }) => {
   const out: Finding[] = [];

@@ -9,7 +9,7 @@ import { formatBytes } from '../pod-resources.js';
 import { parseQuantity } from '../../kube-quantity.js';
 import type { Check, Finding } from '../types.js';
 
-export const RESTART_LOOP_THRESHOLD = 5;
+const RESTART_LOOP_THRESHOLD = 5;
 
 interface Hit {
   pod: KubeObject;

@@ -9,7 +9,7 @@ import { ageMs, conditionOf, formatDuration, objectName, podSpec } from '../obje
 import type { Check, Finding } from '../types.js';
 
 /** Deletion younger than this is still in progress, not stuck. */
-export const STUCK_AFTER_MS = 2 * 60_000;
+const STUCK_AFTER_MS = 2 * 60_000;
 
 function nodeOf(obj: KubeObject, pvs: readonly KubeObject[]): string | undefined {
   if (obj.kind === 'PersistentVolume') return pvPinnedNode(obj);

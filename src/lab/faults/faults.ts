@@ -6,7 +6,7 @@ import type { Server } from 'node:net';
 import type { ActiveFault, Fault, FaultRule, LabServerName } from './rules.js';
 import { matches } from './rules.js';
 
-export interface FaultHooks {
+interface FaultHooks {
   /** Makes the next task of this type on this VM end with `exitstatus` (a failed PVE worker). */
   failTask?(fault: { type: string; vmid: number; exitstatus: string }): void;
 }

@@ -11,7 +11,7 @@ export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 export const FORCE_AT = 'reconcile.fluxcd.io/forceAt';
 export const RESET_AT = 'reconcile.fluxcd.io/resetAt';
 
-export interface FluxCondition {
+interface FluxCondition {
   type: string;
   status: 'True' | 'False' | 'Unknown';
   reason: string;

@@ -20,7 +20,7 @@ function templateOf(o: KubeObject): PodTemplate {
 }
 
 /** The template with the rendered resources and priorityClassName. */
-export function renderedTemplate(current: PodTemplate, w: RenderedWorkload): PodTemplate {
+function renderedTemplate(current: PodTemplate, w: RenderedWorkload): PodTemplate {
   const t = structuredClone(current);
   const spec = (t.spec ??= {});
   spec.containers = (spec.containers ?? []).map((c) => {

@@ -22,12 +22,12 @@ import { chartOf, clearFailures, latest, MESSAGES, record, releaseName, releaseN
 import { renderChart, valuesDigest, type RenderedWorkload } from './helm-values.js';
 import { requeueAfter, scheduled } from './requeue.js';
 
-export const HELM_RELEASE = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' } as const;
+const HELM_RELEASE = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' } as const;
 const COMPONENT = 'helm-controller';
 /** Actions one reconcile may run before it yields (unlimited retries: retries < 0). */
 const MAX_ACTIONS = 24;
 /** Lab pace of a release still retrying after MAX_ACTIONS. */
-export const RETRY_MS = 2000;
+const RETRY_MS = 2000;
 
 type Next =
   | { kind: 'install' | 'upgrade' | 'rollback' }

@@ -36,7 +36,7 @@ export interface HelmReleaseStatus extends FluxStatus {
   helmChart?: string;
 }
 
-export interface HelmReleaseSpec {
+interface HelmReleaseSpec {
   chart?: { spec?: { chart?: string; version?: string; sourceRef?: { kind?: string; name?: string; namespace?: string } } };
   releaseName?: string;
   targetNamespace?: string;
@@ -47,7 +47,7 @@ export interface HelmReleaseSpec {
   upgrade?: { remediation?: { retries?: number; remediateLastFailure?: boolean } };
 }
 
-export const MAX_HISTORY = 5; // defaultMaxHistory
+const MAX_HISTORY = 5; // defaultMaxHistory
 
 export function specOf(hr: KubeObject): HelmReleaseSpec {
   return (hr.spec ?? {}) as HelmReleaseSpec;
@@ -72,12 +72,12 @@ export function latest(history: Snapshot[] | undefined): Snapshot | undefined {
 }
 
 /** Snapshot.FullReleaseName: `<namespace>/<name>.v<version>`. */
-export function fullReleaseName(s: Snapshot): string {
+function fullReleaseName(s: Snapshot): string {
   return `${s.namespace}/${s.name}.v${s.version}`;
 }
 
 /** Snapshot.VersionedChartName: `<chart>@<version>`. */
-export function versionedChartName(s: Snapshot): string {
+function versionedChartName(s: Snapshot): string {
   return `${s.chartName}@${s.chartVersion}`;
 }
 

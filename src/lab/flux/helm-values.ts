@@ -9,7 +9,7 @@ import { frrMode, metallbDaemonSets, valueAt as at } from '../../metallb-chart.j
 import type { KubeObject } from '../kubelet/types.js';
 
 export type Values = Record<string, unknown>;
-export type Resources = { limits?: Record<string, string>; requests?: Record<string, string> };
+type Resources = { limits?: Record<string, string>; requests?: Record<string, string> };
 
 /** A workload of the release and what the chart renders into its pod template. */
 export interface RenderedWorkload {

@@ -19,7 +19,7 @@ import type { ControllerContext, EventInput, KubeObject } from '../kubelet/types
 import { deleteCondition, generationOf, getCondition, goDuration, isTrue, parseGoDuration, pendingRequest, REQUESTED_AT, setCondition, type FluxStatus } from './flux-status.js';
 import { requeueAfter, scheduled } from './requeue.js';
 
-export const KUSTOMIZATION = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;
+const KUSTOMIZATION = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;
 /** Lab's dependency requeue and failure retry interval (controller time). */
 export const DEPENDENCY_RETRY_MS = 2000;
 /** The revision when the lab has no GitRepository artifact for the source. */
@@ -46,7 +46,7 @@ interface KustomizationSpec {
   healthChecks?: Ref[];
 }
 
-export interface KustomizationStatus extends FluxStatus {
+interface KustomizationStatus extends FluxStatus {
   lastAppliedRevision?: string;
   lastAttemptedRevision?: string;
   inventory?: { entries?: { id: string; v: string }[] };

@@ -14,7 +14,7 @@ function selectorString(o: KubeObject): string {
   return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
-export function scaleOf(o: KubeObject): KubeObject {
+function scaleOf(o: KubeObject): KubeObject {
   const { name, namespace, uid, resourceVersion, creationTimestamp } = o.metadata;
   return {
     kind: 'Scale',

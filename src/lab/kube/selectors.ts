@@ -6,7 +6,7 @@ import type { Op, Requirement } from './label-selector.js';
 import { badRequest } from './status.js';
 import type { KubeObject } from './types.js';
 
-export type LabelMatcher = (labels: Record<string, string> | undefined) => boolean;
+type LabelMatcher = (labels: Record<string, string> | undefined) => boolean;
 
 function matches(req: Requirement, labels: Record<string, string>): boolean {
   const has = Object.hasOwn(labels, req.key);
@@ -111,7 +111,7 @@ const BY_KIND: Record<string, Record<string, FieldGetter>> = {
   },
 };
 
-export type ObjectMatcher = (o: KubeObject) => boolean;
+type ObjectMatcher = (o: KubeObject) => boolean;
 
 /** `spec.nodeName=x,status.phase!=Failed`; unknown field labels are a 400 like the real server. */
 export function parseFieldSelector(kind: string, selector: string | undefined): ObjectMatcher {

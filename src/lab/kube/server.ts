@@ -18,7 +18,7 @@ import type { KubeStore } from './store.js';
 
 export interface KubeServer { url: string; port: number; traffic: Traffic; close(): Promise<void> }
 
-export interface KubeServerOptions {
+interface KubeServerOptions {
   store: KubeStore;
   tls: { certPem: string; keyPem: string };
   host?: string;

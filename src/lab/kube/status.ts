@@ -4,10 +4,10 @@
 // `message` verbatim and branch on `code`/`reason`, so both must match the real server.
 import type { KubeObject } from './types.js';
 
-export interface StatusCause { reason?: string; message: string; field?: string }
-export interface StatusDetails { name?: string; group?: string; kind?: string; uid?: string; causes?: StatusCause[]; retryAfterSeconds?: number }
+interface StatusCause { reason?: string; message: string; field?: string }
+interface StatusDetails { name?: string; group?: string; kind?: string; uid?: string; causes?: StatusCause[]; retryAfterSeconds?: number }
 /** A group + resource (or kind) pair; `group` is '' for the core group. */
-export interface GroupResource { group: string; resource: string }
+interface GroupResource { group: string; resource: string }
 
 export class KubeStatusError extends Error {
   readonly code: number;
@@ -56,7 +56,7 @@ export function conflict(gr: GroupResource, name: string, why: string = OPTIMIST
 
 /** One field.Error: `Type` is what field.ErrorType.String() prints, `reason` its CauseType. */
 export interface FieldError { field: string; type: FieldErrorType; detail: string; value?: unknown }
-export type FieldErrorType = 'Required value' | 'Forbidden' | 'Invalid value' | 'Unsupported value' | 'Duplicate value' | 'Too long';
+type FieldErrorType = 'Required value' | 'Forbidden' | 'Invalid value' | 'Unsupported value' | 'Duplicate value' | 'Too long';
 
 const CAUSE: Record<FieldErrorType, string> = {
   'Required value': 'FieldValueRequired',

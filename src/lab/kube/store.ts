@@ -22,7 +22,7 @@ import type { KubeObject, KubeStoreSnapshot, StoreEvent } from './types.js';
 
 export type { KubeObject, KubeStoreSnapshot, StoreEvent, WatchEventType } from './types.js';
 
-export interface WriteOptions {
+interface WriteOptions {
   /** dryRun=All: validate and answer, persist nothing. */
   dryRun?: boolean;
   /** Main-resource writes over HTTP: keep the stored status (only /status changes it). */

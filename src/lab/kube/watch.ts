@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { statusObject } from './status.js';
 import type { KubeObject, KubeStore, StoreEvent, WatchEventType } from './store.js';
 
-export interface WatchRequest {
+interface WatchRequest {
   resourceVersion?: string;
   timeoutSeconds?: number;
   /** Current objects that match (for the initial ADDED events). */

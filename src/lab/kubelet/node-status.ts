@@ -21,7 +21,7 @@ import type { ControllerContext, KubeObject, VmLike } from './types.js';
  * Allocatable = capacity - the kubelet's default hard eviction threshold (memory.available<100Mi).
  * k3s sets no kube-reserved/system-reserved by default, so that is the whole difference.
  */
-export const EVICTION_HARD_MIB = 100;
+const EVICTION_HARD_MIB = 100;
 const LEASE_DURATION_SECONDS = 40;
 
 /** Heartbeat period: the kubelet's 10s, shortened when the lab's grace period is shorter. */

@@ -27,7 +27,7 @@ export function podStatus(pod: KubeObject): Record<string, unknown> {
   return (pod.status ?? {}) as Record<string, unknown>;
 }
 
-export function podPhase(pod: KubeObject): string {
+function podPhase(pod: KubeObject): string {
   return String(podStatus(pod).phase ?? 'Pending');
 }
 

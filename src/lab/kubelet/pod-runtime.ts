@@ -31,7 +31,7 @@ function hashOf(...parts: string[]): string {
 }
 
 /** The container the kernel OOM killer picks on an overcommitted node, if any. */
-export function systemOomVictim(node: KubeObject, pods: KubeObject[]): { pod: KubeObject; container: string; usage: ContainerUsage } | undefined {
+function systemOomVictim(node: KubeObject, pods: KubeObject[]): { pod: KubeObject; container: string; usage: ContainerUsage } | undefined {
   let total = systemMemoryMiB(node);
   let victim: { pod: KubeObject; container: string; usage: ContainerUsage } | undefined;
   for (const pod of pods) {

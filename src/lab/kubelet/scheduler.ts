@@ -12,7 +12,7 @@ import type { ControllerContext, KubeObject } from './types.js';
 
 const COMPONENT = 'default-scheduler';
 
-export function buildView(ctx: ControllerContext): ClusterView {
+function buildView(ctx: ControllerContext): ClusterView {
   const nodes = ctx.store.list('v1', 'Node').filter((n) => !n.metadata.deletionTimestamp);
   const podsByNode = new Map<string, KubeObject[]>();
   for (const pod of ctx.store.list('v1', 'Pod')) {

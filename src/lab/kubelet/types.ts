@@ -40,7 +40,7 @@ export interface VmLike {
 }
 
 /** The subset of ProxmoxState the controllers use. */
-export interface ControllerProxmox {
+interface ControllerProxmox {
   vm(vmid: number): VmLike | undefined;
   effectiveMemoryMiB(vmid: number): number;
   /** whether the running VM's guest has booted far enough to run its kubelet (absent: at once) */

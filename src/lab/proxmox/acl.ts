@@ -10,7 +10,7 @@
 import { PveError } from './errors.js';
 
 /** PVE/AccessControl.pm $privgroups (the privileges `verify_privname` accepts). */
-export const ALL_PRIVS = [
+const ALL_PRIVS = [
   'Datastore.Allocate', 'Datastore.AllocateSpace', 'Datastore.AllocateTemplate', 'Datastore.Audit',
   'Group.Allocate', 'Mapping.Audit', 'Mapping.Modify', 'Mapping.Use', 'Pool.Allocate', 'Pool.Audit',
   'Realm.Allocate', 'Realm.AllocateUser', 'SDN.Allocate', 'SDN.Audit', 'SDN.Use',
@@ -63,7 +63,7 @@ function userPrivs(model: AccessModel, user: string, path: string): Set<string> 
 }
 
 /** RPCEnvironment::permissions for a user or a token id. */
-export function privilegesAt(model: AccessModel, userid: string, path: string): Set<string> {
+function privilegesAt(model: AccessModel, userid: string, path: string): Set<string> {
   const bang = userid.indexOf('!');
   if (bang < 0) return userPrivs(model, userid, path);
   const privsep = model.tokenPrivsep(userid);

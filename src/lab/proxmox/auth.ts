@@ -58,7 +58,7 @@ function verifyCsrf(state: ProxmoxState, userid: string, token: string | undefin
 }
 
 /** PVE::APIServer::Formatter::extract_auth_value */
-export function extractAuthValue(header: string | undefined, key: string): string | undefined {
+function extractAuthValue(header: string | undefined, key: string): string | undefined {
   if (!header) return undefined;
   const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const m = new RegExp(`(?:^|\\s)${escaped}(?:=| )([^;]*)`).exec(header);

@@ -49,7 +49,7 @@ function setRunning(state: PowerState, vm: SimVm): void {
 }
 
 /** PVE's user for what qmeventd starts: `qm` runs under setup_default_cli_env (root@pam). */
-export const QMEVENTD_USER = 'root@pam';
+const QMEVENTD_USER = 'root@pam';
 
 /** _do_vm_stop with $shutdown: the guest powers off in its own time, PVE waits `timeout`. */
 function powerdown(state: PowerState, task: TaskRecord, load: () => SimVm, after: (vm: SimVm) => void): TaskStep[] {

@@ -19,7 +19,7 @@ function memoryFormat(value: string): string | undefined {
 const bool: PropSpec = { type: 'boolean', optional: true };
 const str: PropSpec = { type: 'string', optional: true };
 
-export const VM_CONFIG_SCHEMA: Schema = {
+const VM_CONFIG_SCHEMA: Schema = {
   memory: { type: 'string', optional: true, format: memoryFormat },
   balloon: { type: 'integer', optional: true, minimum: 0 },
   shares: { type: 'integer', optional: true, minimum: 0, maximum: 50000 },
@@ -48,7 +48,7 @@ export const VM_CONFIG_SCHEMA: Schema = {
 };
 
 /** Disks, NICs and friends: accepted as opaque strings. */
-export function indexedConfigKey(key: string): PropSpec | undefined {
+function indexedConfigKey(key: string): PropSpec | undefined {
   return /^(scsi|virtio|sata|ide|net|unused|serial|usb|hostpci)\d+$/.test(key) ? str : undefined;
 }
 

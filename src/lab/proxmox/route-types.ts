@@ -21,7 +21,7 @@ export interface WithTotal {
 
 /** PVE's `permissions => { check => ['perm', PATH, PRIVS, any => 1] }`; no check is `user => 'all'`
  * (the handler filters what it returns, see acl.ts `allowed`). */
-export interface PermCheck {
+interface PermCheck {
   /** ACL path with `{param}` placeholders, e.g. `/vms/{vmid}` */
   path: string;
   privs: string[];

@@ -29,7 +29,7 @@ import type { SimVm } from './types.js';
 
 export type { SimVm } from './types.js';
 
-export interface SimToken { id: string /* 'root@pam!runbook' */; secret: string /* lowercase uuid */; privsep?: boolean }
+interface SimToken { id: string /* 'root@pam!runbook' */; secret: string /* lowercase uuid */; privsep?: boolean }
 
 /** offlineSince: epoch ms of the node's last status report (its RRD data), while offline */
 interface SimNode { name: string; memoryMiB: number; cpus: number; online: boolean; offlineSince?: number }

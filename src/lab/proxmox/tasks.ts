@@ -60,7 +60,7 @@ export interface TaskFilter {
 }
 
 /** Tasks.pm $convert_token_task: a token's task shows `user` and `tokenid` apart. */
-export function taskOwner(t: Pick<TaskRecord, 'user'>): { user: string; tokenid?: string } {
+function taskOwner(t: Pick<TaskRecord, 'user'>): { user: string; tokenid?: string } {
   const bang = t.user.indexOf('!');
   return bang < 0 ? { user: t.user } : { user: t.user.slice(0, bang), tokenid: t.user.slice(bang + 1) };
 }

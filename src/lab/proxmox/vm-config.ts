@@ -16,7 +16,7 @@ type Values = Record<string, string | number>;
 const FAST_PLUG = new Set(['description', 'hookscript', 'lock', 'migrate_downtime', 'migrate_speed', 'name', 'onboot', 'protection', 'shares', 'startup', 'tags', 'vmstatestorage']);
 
 /** parse_pending_delete: "a,!b" -> a (no force), b (force) */
-export function pendingDeletes(vm: SimVm): Map<string, boolean> {
+function pendingDeletes(vm: SimVm): Map<string, boolean> {
   const out = new Map<string, boolean>();
   for (const item of String(vm.pending.delete ?? '').split(/[,;\s]+/).filter(Boolean)) {
     const force = item.startsWith('!');
@@ -34,7 +34,7 @@ function pendingKeys(vm: SimVm): string[] {
   return Object.keys(vm.pending).filter((k) => k !== 'delete');
 }
 
-export function renderConfigFile(vm: SimVm): string {
+function renderConfigFile(vm: SimVm): string {
   const conf: Values = { ...vm.config, ...(vm.lock ? { lock: vm.lock } : {}) };
   let text = Object.keys(conf).sort().map((k) => `${k}: ${conf[k]}\n`).join('');
   if (Object.keys(vm.pending).length > 0) {
@@ -138,7 +138,7 @@ function hotplugPending(vm: SimVm): void {
   if (Object.keys(errors).length) throw paramError(errors); // raise_param_exc($errors)
 }
 
-export interface ConfigUpdate {
+interface ConfigUpdate {
   digest?: string;
   skiplock: boolean;
   force: boolean;

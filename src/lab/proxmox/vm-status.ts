@@ -7,7 +7,7 @@ import type { ProxmoxState, SimVm } from './state.js';
 
 const MiB = 1024 * 1024;
 
-export function uptimeSeconds(vm: SimVm): number {
+function uptimeSeconds(vm: SimVm): number {
   return vm.status === 'running' && vm.uptimeStartedAt !== undefined ? Math.max(0, Math.floor((Date.now() - vm.uptimeStartedAt) / 1000)) : 0;
 }
 
