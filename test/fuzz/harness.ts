@@ -1,10 +1,8 @@
 // A worker thread that runs fuzz cases against dist/ with a per-case deadline: the hang
 // detector (not a speed measure) behind "no case runs past 5 s". A case that hangs or crashes
 // fails the property with its input; the worker is then replaced for the next case.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ROOT } from '../support/cli.js';
+import { ROOT, assertBuildFresh } from '../support/cli.js';
 
 export const CASE_DEADLINE_MS = 5_000;
 
@@ -15,7 +13,8 @@ export class FuzzWorker {
   private next = 0;
 
   private start(): Worker {
-    if (!existsSync(join(ROOT, 'dist', 'src', 'runbook', 'load.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    // The worker loads dist/: refuse a build older than the sources, as the CLI helper does.
+    assertBuildFresh(ROOT);
     const w = new Worker(new URL('./target-worker.mjs', import.meta.url));
     w.unref();
     return w;
