@@ -6,7 +6,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 import { startRealApiserver, type RealApiserver } from '../support/real-apiserver.js';
 import { bootstrapLikeLab } from '../support/real-apiserver/bootstrap.js';
 
@@ -49,7 +49,7 @@ steps:
   - { id: poke, uses: flux.reconcile, with: { kind: HelmRelease, namespace: metallb-system, name: metallb, force: true, reset: true, wait: false } }
   - { id: suspend, uses: flux.suspend, needs: [poke], with: { kind: HelmRelease, namespace: metallb-system, name: metallb } }
 `);
-    const ok = await runCli(['--state-dir', join(dir, 'state'), 'run', file, '--yes'], { env: { KUBECONFIG: api.kubeconfigPath } });
+    const ok = await runMain(['--state-dir', join(dir, 'state'), 'run', file, '--yes'], { env: { KUBECONFIG: api.kubeconfigPath } });
     expect(ok.stdout.slice(-300)).toMatch(/succeeded/);
     expect(ok.code).toBe(0);
     const hr = (await call('GET', `${HR}/metallb`)).body as { metadata: { annotations: Record<string, string>; generation: number }; spec: { suspend?: boolean } };
@@ -66,7 +66,7 @@ description: resume
 steps:
   - { id: resume, uses: flux.resume, with: { kind: HelmRelease, namespace: metallb-system, name: metallb } }
 `);
-    expect((await runCli(['--state-dir', join(dir, 'state'), 'run', file, '--yes'], { env: { KUBECONFIG: api.kubeconfigPath } })).code).toBe(0);
+    expect((await runMain(['--state-dir', join(dir, 'state'), 'run', file, '--yes'], { env: { KUBECONFIG: api.kubeconfigPath } })).code).toBe(0);
     expect(((await call('GET', `${HR}/metallb`)).body as { spec: { suspend?: boolean } }).spec.suspend ?? false).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // Admin access to a real kube-apiserver for seeding (playing the controllers and kubelets that
 // do not run there) and for granting a test user exactly what `runbook rbac NAME` derives.
 import { request } from 'node:https';
-import { runCli } from '../cli.js';
+import { runMain } from '../in-process.js';
 
 export interface AdminApi {
   url: string;
@@ -35,7 +35,7 @@ export function adminOf(api: AdminApi): Admin {
     return r.body;
   };
   const grant: Admin['grant'] = async (runbook, user, drop) => {
-    const r = await runCli(['rbac', runbook, '--output', 'json']);
+    const r = await runMain(['rbac', runbook, '--output', 'json']);
     const role = (JSON.parse(r.stdout) as { kubernetes: { metadata: { name: string }; rules: { resources: string[]; verbs: string[] }[] } }).kubernetes;
     role.metadata.name = `${runbook}-${user}`;
     if (drop) {

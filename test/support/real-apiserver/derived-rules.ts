@@ -1,6 +1,6 @@
 // The (verb, resource) pairs the ClusterRole of `runbook rbac NAME` grants, one per pair, named
 // like the audit log's uses (./audit.ts) so the two can be compared.
-import { runCli } from '../cli.js';
+import { runMain } from '../in-process.js';
 import { useName, type ApiUse } from './audit.js';
 
 interface Rule {
@@ -10,7 +10,7 @@ interface Rule {
 }
 
 export async function derivedUses(runbook: string): Promise<ApiUse[]> {
-  const r = await runCli(['rbac', runbook, '--output', 'json']);
+  const r = await runMain(['rbac', runbook, '--output', 'json']);
   if (r.code !== 0) throw new Error(`runbook rbac ${runbook}: exit ${r.code}: ${r.stderr}`);
   const rules = (JSON.parse(r.stdout) as { kubernetes: { rules: Rule[] } }).kubernetes.rules;
   const uses = rules.flatMap((rule) => rule.apiGroups.flatMap((apiGroup) => rule.resources.flatMap((resource) => rule.verbs.map((verb) => ({ verb, resource, apiGroup })))));
