@@ -3,6 +3,7 @@
 // cancellation. Every state change is journaled (fsync'd) before the engine moves on.
 import type { GraphNode, StepGraph } from '../graph/compile.js';
 import { batchesOf } from '../graph/compile.js';
+import { EXIT, RunbookError } from '../errors.js';
 import type { AdapterProvider } from './adapters.js';
 import type { AppliedEntry } from './journal-replay.js';
 import type { CheckResult, PlannedChange } from '../step/define-step.js';
@@ -51,9 +52,9 @@ export interface ExecuteResult {
   failedKey?: string;
 }
 
-export class StepFailedError extends Error {
-  constructor(readonly key: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class StepFailedError extends RunbookError {
+  constructor(readonly key: string, message: string, options: { cause?: unknown } = {}) {
+    super('E_STEP_FAILED', message, { ...options, exitCode: EXIT.stepFailed });
     this.name = 'StepFailedError';
   }
 }

@@ -3,6 +3,7 @@
 // calls: they retry within its deadline and report each retry.
 import { inCallScope } from '../call-scope.js';
 import type { CallScope } from '../call-scope.js';
+import { EXIT, RunbookError } from '../errors.js';
 import { compileRetryPolicy, retryDelay } from '../retry-policy.js';
 import type { RetrySpec } from '../runbook/types.js';
 import { isTransient } from '../transient.js';
@@ -15,9 +16,10 @@ export function delayBefore(attempt: number, spec: RetrySpec): number {
   return retryDelay(attempt - 1, policy);
 }
 
-export class AbortedError extends Error {
-  constructor(message = 'aborted') {
-    super(message);
+/** The run was interrupted (a signal, Ctrl-C at a prompt): exit 130 if it reaches the CLI. */
+export class AbortedError extends RunbookError {
+  constructor(message = 'aborted', options: { cause?: unknown } = {}) {
+    super('E_ABORTED', message, { ...options, exitCode: EXIT.interrupted });
     this.name = 'AbortedError';
   }
 }
@@ -53,9 +55,9 @@ export async function readWhileWaiting<T>(read: () => Promise<T>, deadline: numb
   }
 }
 
-export class StepTimeoutError extends Error {
+export class StepTimeoutError extends RunbookError {
   constructor(readonly timeoutMs: number) {
-    super(`timed out after ${timeoutMs} ms`);
+    super('E_STEP_TIMEOUT', `timed out after ${timeoutMs} ms`, { exitCode: EXIT.stepFailed });
     this.name = 'StepTimeoutError';
   }
 }

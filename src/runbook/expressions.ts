@@ -2,6 +2,7 @@
 // (`params.x`, `steps.a.outputs.y`, `item.name`, `xs[0]`), comparison, `!`/`&&`/`||` and a
 // few pure functions. A hand-written parser and a tree walker: no `eval`, no prototype
 // access, nothing that can reach the process. Modelled on GitHub Actions expressions.
+import { EXIT, RunbookError } from '../errors.js';
 
 export type Expr =
   | { kind: 'literal'; value: unknown }
@@ -20,9 +21,9 @@ export const ROOTS = ['params', 'steps', 'item'] as const;
 const FORBIDDEN_PROPERTIES = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** A problem in an expression; `offset` is the character position inside the expression text. */
-export class ExpressionError extends Error {
-  constructor(message: string, readonly offset: number) {
-    super(message);
+export class ExpressionError extends RunbookError {
+  constructor(message: string, readonly offset: number, options: { cause?: unknown } = {}) {
+    super('E_EXPRESSION', message, { ...options, exitCode: EXIT.invalidInput });
     this.name = 'ExpressionError';
   }
 }
