@@ -48,15 +48,29 @@ export class ClientNodeReader implements KubeReader {
     }
   }
 
+  /**
+   * Pages are read as plain JSON, not through client-node's model classes: its deserializer
+   * copied every object once more (timestamps into Dates), which made doctor's memory peak at
+   * 10k pods. The objects are what the API server sent, as `kubectl get -o json` shows them.
+   */
   async list(q: KubeListQuery): Promise<KubeObject[]> {
+    const what = `list ${q.kind}${q.namespace ? ` in ${q.namespace}` : ''}`;
+    const path = await this.call(what, () => this.api.pathFor({ apiVersion: q.apiVersion, kind: q.kind, namespace: q.namespace }), true);
     const out: KubeObject[] = [];
     let token: string | undefined;
     do {
-      const from = token;
-      const page = await this.call(`list ${q.kind}${q.namespace ? ` in ${q.namespace}` : ''}`, () => this.api.list(q.apiVersion, q.kind, q.namespace, undefined, undefined, undefined, q.fieldSelector, q.labelSelector, PAGE, from), true);
+      const query = new URLSearchParams({ limit: String(PAGE) });
+      if (q.fieldSelector) query.set('fieldSelector', q.fieldSelector);
+      if (q.labelSelector) query.set('labelSelector', q.labelSelector);
+      if (token) query.set('continue', token);
+      const page = await this.call(what, async () => {
+        const res = await this.raw.send('GET', `${path.replace(/\/$/, '')}?${query}`);
+        if (res.status < 200 || res.status > 299) throw httpError(res);
+        return JSON.parse(res.body) as { items?: KubeObject[]; metadata?: { continue?: string } };
+      }, true);
       // List items come without apiVersion/kind; put them back so objects are self-describing.
-      for (const item of page.items) out.push({ ...(item as object), apiVersion: q.apiVersion, kind: q.kind } as KubeObject);
-      token = page.metadata?._continue || undefined;
+      for (const item of page.items ?? []) out.push(Object.assign(item, { apiVersion: q.apiVersion, kind: q.kind }));
+      token = page.metadata?.continue || undefined;
     } while (token);
     return out;
   }
