@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runMain } from '../support/in-process.js';
 import { coreShell } from '../../steps/core/shell.js';
 import { parseRunbook } from '../../src/runbook/load.js';
 import { HEAD, adapters, outputsOf, registry, run } from './fixture.js';
@@ -42,10 +42,10 @@ describe('core.shell: expression values are data, never code', () => {
   test('plan (the CLI, a flag value) shows the variable and its value, not a spliced command', async () => {
     const d = mkdtempSync(join(tmpdir(), 'shell-plan-'));
     writeFileSync(join(d, 'say.yaml'), shellRunbook('x', '{ run: "echo ${{ params.msg }}", observeOnly: true }').replace('name: steps-test', 'name: say'));
-    const r = await runCli(['--state-dir', d, '--runbooks-dir', d, 'plan', 'say', '--msg', `hi; touch ${marker}`]);
+    const r = await runMain(['--state-dir', d, '--runbooks-dir', d, 'plan', 'say', '--msg', `hi; touch ${marker}`]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/noop\W+shell: run: echo "\$\{RUNBOOK_EXPR_1\}" \(RUNBOOK_EXPR_1="hi; touch .*pwned"\)\n/);
-    const ran = await runCli(['--state-dir', d, '--runbooks-dir', d, 'run', 'say', '--yes', '--msg', `hi; touch ${marker}`]);
+    const ran = await runMain(['--state-dir', d, '--runbooks-dir', d, 'run', 'say', '--yes', '--msg', `hi; touch ${marker}`]);
     expect(ran.code).toBe(0);
     expect(existsSync(marker)).toBe(false);
   });
@@ -86,7 +86,7 @@ ${then}`;
   test('reaches the command, and neither the plan nor the journal shows it', async () => {
     const d = mkdtempSync(join(tmpdir(), 'shell-secret-'));
     writeFileSync(join(d, 'sec.yaml'), secretRunbook(d, '').replace('name: steps-test', 'name: sec'));
-    const p = await runCli(['--state-dir', d, '--runbooks-dir', d, 'plan', 'sec']);
+    const p = await runMain(['--state-dir', d, '--runbooks-dir', d, 'plan', 'sec']);
     expect(p.stdout).toContain('(RUNBOOK_EXPR_1_SECRET=<redacted>)');
     expect(p.stdout).not.toContain('s3cr3t');
     const out = await run(secretRunbook(d), provider);
