@@ -45,7 +45,12 @@ function schedulingStep(type: 'k8s.cordon' | 'k8s.uncordon', target: boolean) {
       return [{ ok: now === target, message: `node ${params.node} is ${now ? 'unschedulable' : 'schedulable'}` }];
     },
     async rollback({ adapters }, undo: { node: string; was: boolean } | null) {
-      if (undo) await adapters.kube.patch(nodeRef(undo.node), { spec: { unschedulable: undo.was ? true : null } }, 'merge');
+      if (!undo) return;
+      // The undo is journaled before the write: when the write never happened (refused, or a
+      // crash first), the node is already as it was and nothing is written.
+      const node = await adapters.kube.get(nodeRef(undo.node));
+      if (!node || unschedulable(node) === undo.was) return;
+      await adapters.kube.patch(nodeRef(undo.node), { spec: { unschedulable: undo.was ? true : null } }, 'merge');
     },
   });
 }

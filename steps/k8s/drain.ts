@@ -121,7 +121,10 @@ export const k8sDrain = defineStep({
     return { outputs: { evicted: evict.map(describe) }, undo: { node: params.node, wasUnschedulable } };
   },
   async rollback({ adapters }, undo: { node: string; wasUnschedulable: boolean }) {
-    // Evicted pods were re-created elsewhere by their controllers; only the cordon is undone.
-    if (!undo.wasUnschedulable) await adapters.kube.patch(nodeRef(undo.node), { spec: { unschedulable: null } }, 'merge');
+    // Evicted pods were re-created elsewhere by their controllers; only the cordon is undone,
+    // and only if it happened (its undo is journaled before the write).
+    if (undo.wasUnschedulable) return;
+    const node = await adapters.kube.get(nodeRef(undo.node));
+    if (node && (node.spec as { unschedulable?: boolean } | undefined)?.unschedulable) await adapters.kube.patch(nodeRef(undo.node), { spec: { unschedulable: null } }, 'merge');
   },
 });

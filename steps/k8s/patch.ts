@@ -1,6 +1,7 @@
 // k8s.patch: `kubectl patch` with a plan that names every field it changes (before -> after)
 // and an undo that is exactly the previous values of those fields: a rollback puts back what
 // this step changed and leaves every other field (and later edits elsewhere) alone.
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { KubeObject, KubeRef, KubeWriter } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
@@ -72,7 +73,11 @@ function secretRefusal(p: Params): string | undefined {
 export function restoreOps(now: KubeObject, fields: readonly SavedField[]): JsonPatchOp[] {
   const ops: JsonPatchOp[] = [];
   for (const f of fields) {
-    const present = getAt(now, f.path).found;
+    const current = getAt(now, f.path);
+    const present = current.found;
+    // Already as saved (the write never happened, or was undone): nothing to restore. A
+    // rollback after a refused patch then writes nothing, and needs no permission it lacked.
+    if (f.existed && present && isDeepStrictEqual(current.value, f.value)) continue;
     if (f.existed) {
       // `add` replaces an existing member; missing parents are re-created level by level.
       for (let i = 1; i < f.path.length; i++) {
