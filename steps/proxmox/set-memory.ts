@@ -54,6 +54,11 @@ export const proxmoxSetMemory = defineStep({
   },
   async rollback({ adapters, signal, log }, undo: Undo) {
     const cfg = await adapters.proxmox.getVmConfig(undo.pveNode, undo.vmid);
+    // The undo is journaled before the write: when the write never happened (refused, or a
+    // crash first), the VM is as it was, nothing is pending, and nothing is written.
+    const now = memorySettings(cfg);
+    const pendingMemory = (await adapters.proxmox.getVmPending(undo.pveNode, undo.vmid)).some((p) => (p.key === 'memory' || p.key === 'balloon') && (p.pending !== undefined || p.delete));
+    if (!pendingMemory && now.memory === undo.before.memory && now.balloon === undo.before.balloon) return;
     const values: Record<string, string | number> = { memory: undo.before.memory };
     if (undo.before.balloon === undefined) values.delete = 'balloon';
     else values.balloon = undo.before.balloon;
