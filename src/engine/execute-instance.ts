@@ -20,7 +20,7 @@ function describeFailures(failures: CheckResult[]): string {
 async function confirmIfNeeded(x: Execution, inst: StepInstance): Promise<boolean> {
   const destructive = isDestructive(inst.def, inst.params);
   if (!destructive && inst.confirm === undefined) return true;
-  const noUndo = cannotUndoReason(inst.def);
+  const noUndo = cannotUndoReason(inst.def, inst.params);
   const message = `${inst.confirm ?? `Run ${inst.title} (${inst.uses})? It changes the cluster.`}${noUndo ? ` It cannot be undone: ${noUndo}.` : ''}`;
   return x.o.confirm({ instance: inst, message, changes: x.o.planned?.get(inst.key) ?? [] });
 }

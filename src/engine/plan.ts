@@ -47,12 +47,12 @@ export async function plan(o: PlanOptions): Promise<PlanEntry[]> {
     if (entry.kind !== 'instances') {
       const destructive = typeof entry.node.def.destructive === 'boolean' ? entry.node.def.destructive : true;
       const later = entry.kind === 'deferred' ? { deferred: entry.reason, ...(readsOnly(entry.node.def) ? { readsOnly: true } : {}) } : { skipped: entry.reason };
-      out.push({ ...pick(entry.info), destructive, changes: [], ...cannotUndo(entry.node.def), ...later });
+      out.push({ ...pick(entry.info), destructive, changes: [], ...cannotUndo(entry.node.def, undefined), ...later });
       continue;
     }
     for (const inst of entry.instances) {
       const ctx = await readContext(inst.def, inst.params, { runId: o.runId, stepId: inst.stepId, key: inst.key, signal: o.signal, log: () => {} }, o.adapters);
-      out.push({ ...pick(inst), destructive: isDestructive(inst.def, inst.params), changes: await inst.def.plan({ ...ctx, planned: out.slice() }), ...cannotUndo(inst.def) });
+      out.push({ ...pick(inst), destructive: isDestructive(inst.def, inst.params), changes: await inst.def.plan({ ...ctx, planned: out.slice() }), ...cannotUndo(inst.def, inst.params) });
     }
   }
   return out;
@@ -70,8 +70,8 @@ function readsOnly(def: StepDefinition): boolean {
   return def.permissions.every((p) => (p.kind === 'kube' ? p.verbs.every((v) => READ_VERBS.includes(v)) : p.privileges.every((x) => x.endsWith('.Audit'))));
 }
 
-function cannotUndo(def: StepDefinition): { cannotUndo?: string } {
-  const reason = cannotUndoReason(def);
+function cannotUndo(def: StepDefinition, params: unknown): { cannotUndo?: string } {
+  const reason = cannotUndoReason(def, params);
   return reason ? { cannotUndo: reason } : {};
 }
 

@@ -4,6 +4,7 @@
 import type { AdapterProvider } from './adapters.js';
 import type { AppliedEntry } from './journal-replay.js';
 import type { StepRegistry } from '../step/define-step.js';
+import { isIrreversible } from '../step/define-step.js';
 import type { EngineObserver } from './events.js';
 import type { Journal } from './journal.js';
 import { inCallScope } from '../call-scope.js';
@@ -51,7 +52,7 @@ export async function rollback(o: RollbackOptions): Promise<RollbackResult> {
   for (const entry of entries) {
     const def = o.registry.get(entry.uses);
     noReturn ??= def?.pointOfNoReturn && `past the point of no return (${entry.key}): ${def.pointOfNoReturn}`;
-    if (noReturn || def?.irreversible) {
+    if (noReturn || (def && isIrreversible(def, entry.params))) {
       await keep(entry.key, noReturn ?? 'irreversible by nature: undo it by hand if needed');
       continue;
     }

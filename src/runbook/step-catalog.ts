@@ -72,7 +72,7 @@ export function stepCatalog(registry: StepRegistry): StepTypeInfo[] {
       type,
       description: def.description,
       destructive: typeof def.destructive === 'function' ? 'depends on params' : def.destructive,
-      irreversible: Boolean(def.irreversible),
+      irreversible: def.irreversible === true,
       adapters: def.uses,
       fields: fieldsOf(def),
     };

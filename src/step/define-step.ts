@@ -90,8 +90,11 @@ export interface StepDefinition<P = any, O = any, U = any, A extends AdapterName
   uses: readonly A[];
   /** Destructive steps need confirmation (prompt or --yes). */
   destructive: boolean | ((params: P) => boolean);
-  /** True when the step cannot be undone; its rollback is a no-op that says so. */
-  irreversible?: boolean;
+  /**
+   * True (or true for these params) when the step cannot be undone: a rollback keeps it, says
+   * so, and finishes; the plan and the confirmation name it.
+   */
+  irreversible?: boolean | ((params: P) => boolean);
   /**
    * Set (to the reason) when, once this step has started changing things, undoing the run would
    * restore the broken state it repairs: a rollback stops here, keeping this step and every
@@ -133,10 +136,16 @@ export function isDestructive<P>(def: StepDefinition<P>, params: P): boolean {
   return typeof def.destructive === 'function' ? def.destructive(params) : def.destructive;
 }
 
+/** `params` undefined: not known yet (a deferred step); a params-dependent answer waits for them. */
+export function isIrreversible<P>(def: StepDefinition<P>, params: P | undefined): boolean {
+  if (typeof def.irreversible === 'function') return params !== undefined && def.irreversible(params);
+  return Boolean(def.irreversible);
+}
+
 /** Why a rollback would leave this step as it is (irreversible, or the run's point of no return); undefined when it undoes it. */
-export function cannotUndoReason(def: StepDefinition): string | undefined {
+export function cannotUndoReason<P>(def: StepDefinition<P>, params: P | undefined): string | undefined {
   if (def.pointOfNoReturn) return `point of no return: ${def.pointOfNoReturn}; a rollback keeps it and every step before it`;
-  return def.irreversible ? 'irreversible: a rollback cannot undo it' : undefined;
+  return isIrreversible(def, params) ? 'irreversible: a rollback cannot undo it' : undefined;
 }
 
 export function permissionsOf<P>(def: StepDefinition<P>, params: P): readonly Permission[] {

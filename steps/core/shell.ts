@@ -54,6 +54,8 @@ export const coreShell = defineStep({
   shellText: ['run', 'rollback'],
   renamedParams: { readOnly: 'observeOnly' },
   destructive: (p) => !observes(p),
+  // Declared so by the author: a rollback keeps it and says so (it has no command to undo it with).
+  irreversible: (p) => !observes(p) && p.irreversible && p.rollback === undefined,
   permissions: [],
   async plan({ params }) {
     return [{ op: observes(params) ? 'noop' : 'action', target: 'shell', summary: `run: ${params.run}${envNote(params.run, params.env)}` }];

@@ -12,6 +12,7 @@ import { runRunbook, type RunOptions } from '../../src/engine/run.js';
 import { EXIT } from '../../src/errors.js';
 import { parseRunbook } from '../../src/runbook/load.js';
 import { adapters, log, resetLog, tempDir, testSteps } from './harness.js';
+import { coreShell } from '../../steps/core/shell.js';
 
 /** Records apply/rollback like test.record, with the undo contract set per test. */
 function recorder(type: string, extra: Partial<StepDefinition>) {
@@ -36,7 +37,7 @@ function recorder(type: string, extra: Partial<StepDefinition>) {
   }) as unknown as StepDefinition;
 }
 
-const registry = createRegistry([...testSteps, recorder('test.no-return', { pointOfNoReturn: 'the thing is gone for good' }), recorder('test.irreversible', { irreversible: true })]);
+const registry = createRegistry([...testSteps, coreShell, recorder('test.no-return', { pointOfNoReturn: 'the thing is gone for good' }), recorder('test.irreversible', { irreversible: true })]);
 
 async function run(yaml: string, confirm: RunOptions['confirm'] = async () => true) {
   const { runbook, diagnostics } = parseRunbook(yaml, 'test.yaml', registry);
@@ -82,6 +83,19 @@ describe('rollback past a point of no return', () => {
     expect(outcome.status).toBe('rolled-back');
     expect(log).toEqual(['+a', '+m', '+b', '-b', '-a']);
     expect(outcome.rollback?.kept).toEqual([{ key: 'm', reason: 'irreversible by nature: undo it by hand if needed' }]);
+  });
+
+  // core.shell's `irreversible: true` is the author's word for the same thing: kept, said, and
+  // the rollback finishes (it used to throw "undo it by hand" and end ROLLBACK INCOMPLETE).
+  it('keeps a shell step its author declared irreversible, as its params say', async () => {
+    const yaml = RUNBOOK('core.shell').replace('with: { name: m }', 'with: { run: "true", irreversible: true }');
+    const { outcome } = await run(yaml);
+    expect(outcome.status).toBe('rolled-back');
+    expect(outcome.exitCode).toBe(EXIT.stepFailed);
+    expect(log).toEqual(['+a', '+b', '-b', '-a']);
+    expect(outcome.rollback?.kept).toEqual([{ key: 'm', reason: 'irreversible by nature: undo it by hand if needed' }]);
+    const undone = await run(RUNBOOK('core.shell').replace('with: { name: m }', `with: { run: "true", rollback: "true" }`));
+    expect(undone.outcome.rollback?.kept).toEqual([]);
   });
 
   it('the confirmation of such a step says it cannot be undone, and why', async () => {
