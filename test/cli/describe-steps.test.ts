@@ -24,6 +24,15 @@ describe('runbook describe --steps', () => {
     expect(steps.find((s) => s.type === 'proxmox.set-memory')!.fields).toContainEqual({ name: 'memory', type: 'int >= 512', required: true });
   });
 
+  it('describe NAME names each param as run NAME takes it: a bool on by default as --no-NAME', async () => {
+    const r = await runMain(['describe', 'purge-dead-node']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}--node <string> \(required\): the dead Kubernetes node$/m);
+    expect(r.stdout).toMatch(/^ {2}--no-check-vm: turn off \(on by default\): also require that the node's VM is not running/m);
+    expect(r.stdout).toMatch(/^ {2}--vm-gone: you know the node's VM was deleted/m);
+    expect(r.stdout).not.toMatch(/--check-vm <bool>/);
+  });
+
   it('without a runbook and without --steps says what to do (exit 2, no stack)', async () => {
     const r = await runMain(['describe']);
     expect(r.code).toBe(2);

@@ -64,7 +64,11 @@ export function registerDescribe(program: Command, io: CliIO, _result: CommandRe
         return;
       }
       const out = [`${runbook.name}  (${location.file})`, '', runbook.description.trim(), '', 'Params:'];
-      for (const p of runbook.params) out.push(`  --${p.name} <${p.type}>${p.required ? ' (required)' : ''}${p.default !== undefined ? ` default ${JSON.stringify(p.default)}` : ''}: ${p.description}`);
+      for (const p of runbook.params) {
+        // As `run NAME --help` names them: a bool that is on by default is turned off with --no-NAME.
+        if (p.type === 'bool') out.push(p.default === true ? `  --no-${p.name}: turn off (on by default): ${p.description}` : `  --${p.name}: ${p.description}`);
+        else out.push(`  --${p.name} <${p.type}>${p.required ? ' (required)' : ''}${p.default !== undefined ? ` default ${JSON.stringify(p.default)}` : ''}: ${p.description}`);
+      }
       if (!runbook.params.length) out.push('  (none)');
       out.push('', 'Preflight checks:');
       for (const c of runbook.preflight) out.push(`  ${c.name ?? c.id} (${c.uses})`);
