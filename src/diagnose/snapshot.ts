@@ -58,7 +58,8 @@ async function readProxmox(proxmox: ProxmoxReader, nodes: readonly KubeObject[])
   try {
     snap.vms = await proxmox.listVms();
   } catch (e) {
-    snap.errors.push(`list VMs: ${message(e)}`);
+    const m = message(e);
+    snap.errors.push(m.startsWith('list VMs') ? m : `list VMs: ${m}`);
     return snap;
   }
   const byName = vmsByName(snap.vms);

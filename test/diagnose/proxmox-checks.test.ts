@@ -70,5 +70,7 @@ describe('without Proxmox', () => {
     const px = { ...proxmox([]), errors: ['list VMs: 401 unauthorized'] };
     const found = findingsOf(snapshot({ nodes: [node('a')], proxmox: px }), options());
     expect(found.map((f) => [f.check, f.severity])).toEqual([['read.proxmox', 'warning']]);
+    const unreachable = { ...proxmox([]), errors: ['list VMs: cannot reach Proxmox at https://127.0.0.1:45999 (ECONNREFUSED)'] };
+    expect(findingsOf(snapshot({ nodes: [node('a')], proxmox: unreachable }), options()).map((f) => f.title)).toEqual(['Proxmox: could not read VMs: cannot reach Proxmox at https://127.0.0.1:45999 (ECONNREFUSED)']);
   });
 });

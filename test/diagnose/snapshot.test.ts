@@ -67,5 +67,7 @@ describe('readSnapshot through diagnose()', () => {
     };
     const findings = await diagnose({ kube: fakeKube({ Node: [node('a')] }).reader, proxmox }, { now: NOW });
     expect(findings.map((f) => [f.id, f.severity, f.evidence[0]])).toEqual([['proxmox-unreadable:list-vms', 'warning', 'list VMs: 401 no such token']]);
+    // The table shows titles only: the title itself says why.
+    expect(findings[0]!.title).toBe('Proxmox: could not read VMs: 401 no such token');
   });
 });

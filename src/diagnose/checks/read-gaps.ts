@@ -6,6 +6,12 @@ import type { Check, Finding } from '../types.js';
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
+/** Why, without the "what" the title already says, cut for a table row. */
+function reasonOf(error: string, what: string): string {
+  const reason = error.slice(what.length).replace(/^: /, '').replace(/^(list|read) [^:]+: /, '');
+  return reason.length > 90 ? `${reason.slice(0, 89)}…` : reason;
+}
+
 export const readGaps: Check = ({ snap }) => {
   const out: Finding[] = snap.unavailable.map((what) => ({
     id: `unlisted:${slug(what)}`,
@@ -35,7 +41,8 @@ export const readGaps: Check = ({ snap }) => {
       id: `proxmox-unreadable:${slug(what)}`,
       check: 'read.proxmox',
       severity: 'warning',
-      title: `Proxmox: could not read ${what.replace(/^(list|read) /, '')}`,
+      // The table shows titles only: the reason goes in it, not just in the evidence below.
+      title: `Proxmox: could not read ${what.replace(/^(list|read) /, '')}: ${reasonOf(e, what)}`,
       objects: [],
       evidence: [e],
       lesson: 'A check that cannot read its data proves nothing: fix access (token, privileges, reachability) and diagnose again.',
