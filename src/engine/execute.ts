@@ -38,7 +38,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
     const deps = await Promise.all(node.needs.map((id) => schedule(id)));
     if (deps.includes('stopped') || x.stopping()) return 'stopped';
     try {
-      if (!conditionHolds(node.spec.when, x.scope)) {
+      if (!conditionHolds(node.when, x.scope)) {
         await o.journal.append({ t: 'step-skipped', key: node.id, reason: 'when: condition is false' });
         o.observer.stepSkipped?.(instanceInfo(node, node.id, node.spec.name ?? node.id), 'condition is false');
         x.scope.steps[node.id] = { outputs: {} };

@@ -19,7 +19,7 @@ async function runGate(x: Execution, node: GraphNode, batchIndex: number): Promi
   const info = instanceInfo(node, `${node.id}:gate-${batchIndex + 1}`, `${node.spec.name ?? node.id}: gate after batch ${batchIndex + 1}`, gate.uses);
   try {
     o.observer.stepStarted?.(info, 1);
-    const params = resolveParams(gate, node.gateDef, x.scope, `gate of step ${node.id}`);
+    const params = resolveParams(node.gateCall!, node.gateDef, x.scope, `gate of step ${node.id}`);
     await withTimeout(
       async (signal) => node.gateDef!.apply(await applyContext(node.gateDef!, params, x.base(info, signal), o.adapters, o.journal)),
       node.spec.timeoutMs,

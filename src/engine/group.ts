@@ -14,7 +14,7 @@ export async function runGroupItem(x: Execution, node: GraphNode, item: unknown,
     if (x.stopping()) return;
     const local = child.group!.localId;
     const key = instanceKey(child.id, item, index);
-    if (!conditionHolds(child.spec.when, itemScope)) {
+    if (!conditionHolds(child.when, itemScope)) {
       await x.o.journal.append({ t: 'step-skipped', key, reason: 'when: condition is false' });
       x.o.observer.stepSkipped?.(instanceInfo(child, key), 'condition is false');
       itemScope.steps[local] = { outputs: {} };

@@ -2,9 +2,10 @@
 // `with:` and parses it with the step type's own schema (so a bad value fails before apply).
 import { RunbookError } from '../errors.js';
 import type { GraphNode } from '../graph/compile.js';
-import { evaluate, findExpressions, interpolate, parseExpression, referencesOf, unwrapBare } from '../runbook/expressions.js';
-import { shellTextToEnv } from '../runbook/shell-templates.js';
-import type { StepCall, StepSpec } from '../runbook/types.js';
+import { templateExprs } from '../graph/compiled-call.js';
+import type { CompiledCall } from '../graph/compiled-call.js';
+import { evaluate, referencesOf, render, toText } from '../runbook/expressions.js';
+import type { Expr } from '../runbook/expressions.js';
 import type { StepDefinition } from '../step/define-step.js';
 import type { InstanceInfo } from './types.js';
 
@@ -22,10 +23,13 @@ export interface StepInstance extends InstanceInfo {
   confirm?: string;
 }
 
-/** Step ids whose outputs a step's `when`, `forEach` or `with` refer to but `scope` lacks yet. */
-export function missingStepRefs(spec: StepSpec, scope: Scope): string[] {
-  const exprs = findExpressions(spec.with).map((f) => f.expr);
-  for (const bare of [spec.when, spec.forEach]) if (bare !== undefined) exprs.push(parseExpression(unwrapBare(bare).src));
+/** A step's `with`, `when` and `forEach` expressions. */
+export function nodeExprs(node: GraphNode): Expr[] {
+  return [...templateExprs(node.call.with), ...node.call.env.map(([, e]) => e), ...(node.when ? [node.when] : []), ...(node.forEach ? [node.forEach] : [])];
+}
+
+/** Step ids whose outputs these expressions refer to but `scope` lacks yet. */
+export function missingStepRefs(exprs: readonly Expr[], scope: Scope): string[] {
   const missing = new Set<string>();
   for (const path of exprs.flatMap((e) => referencesOf(e))) {
     if (path[0] === 'steps' && path[1] && !(path[1] in scope.steps)) missing.add(path[1]);
@@ -33,14 +37,14 @@ export function missingStepRefs(spec: StepSpec, scope: Scope): string[] {
   return [...missing];
 }
 
-export function conditionHolds(when: string | undefined, scope: Scope): boolean {
+export function conditionHolds(when: Expr | undefined, scope: Scope): boolean {
   if (when === undefined) return true;
-  return Boolean(evaluate(parseExpression(unwrapBare(when).src), scope));
+  return Boolean(evaluate(when, scope));
 }
 
 export function forEachItems(node: GraphNode, scope: Scope): unknown[] | undefined {
-  if (node.spec.forEach === undefined) return undefined;
-  const value = evaluate(parseExpression(unwrapBare(node.spec.forEach).src), scope);
+  if (node.forEach === undefined) return undefined;
+  const value = evaluate(node.forEach, scope);
   if (!Array.isArray(value)) {
     throw new RunbookError('E_FOREACH', `step ${node.id}: forEach gave ${value === null ? 'null' : typeof value}, not a list`, {
       hint: 'forEach must name a list param or a list output',
@@ -59,10 +63,10 @@ export function instanceKey(stepId: string, item: unknown, index: number | undef
   return index === undefined ? stepId : `${stepId}[${itemLabel(item, index)}]`;
 }
 
-/** Interpolates and schema-checks a call's `with:`. Errors name the step and the param. */
-export function resolveParams(call: StepCall, def: StepDefinition, scope: Scope, where: string): unknown {
-  const shell = def.shellText ? shellTextToEnv(call.with, def.shellText, scope) : undefined;
-  const raw = interpolate(shell?.with ?? call.with, scope);
+/** Renders and schema-checks a call's `with:`. Errors name the step and the param. */
+export function resolveParams(call: CompiledCall, def: StepDefinition, scope: Scope, where: string): unknown {
+  const env = Object.fromEntries(call.env.map(([name, expr]) => [name, toText(evaluate(expr, scope))]));
+  const raw = render(call.with, scope);
   const parsed = def.params.safeParse(raw);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(with)'}: ${i.message}`).join('; ');
@@ -70,9 +74,9 @@ export function resolveParams(call: StepCall, def: StepDefinition, scope: Scope,
       hint: 'check the runbook params and the outputs this step uses',
     });
   }
-  if (!shell || Object.keys(shell.env).length === 0) return parsed.data;
+  if (call.env.length === 0) return parsed.data;
   const data = parsed.data as { env?: Record<string, string> };
-  return { ...data, env: { ...data.env, ...shell.env } };
+  return { ...data, env: { ...data.env, ...env } };
 }
 
 export function makeInstance(node: GraphNode, scope: Scope, item?: unknown, index?: number): StepInstance {
@@ -86,7 +90,7 @@ export function makeInstance(node: GraphNode, scope: Scope, item?: unknown, inde
     ...(index === undefined ? {} : { item }),
     node,
     def: node.def,
-    params: resolveParams(node.spec, node.def, itemScope, `step ${key}`),
-    ...(node.spec.confirm !== undefined ? { confirm: String(interpolate(node.spec.confirm, itemScope)) } : {}),
+    params: resolveParams(node.call, node.def, itemScope, `step ${key}`),
+    ...(node.confirm !== undefined ? { confirm: String(render(node.confirm, itemScope)) } : {}),
   };
 }

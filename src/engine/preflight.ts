@@ -34,7 +34,7 @@ export async function preflight(o: PreflightOptions): Promise<PreflightOutcome> 
   const results: SourcedCheck[] = [];
   for (const p of o.graph.preflight) {
     try {
-      const params = resolveParams(p.spec, p.def, { params: o.params, steps: {} }, `preflight ${p.id}`);
+      const params = resolveParams(p.call, p.def, { params: o.params, steps: {} }, `preflight ${p.id}`);
       if (!p.def.preflight) {
         results.push({ ok: false, source: `preflight.${p.id}`, message: `${p.spec.uses} has no checks: it cannot be used under preflight:` });
         continue;

@@ -3,7 +3,7 @@
 // A group contributes one entry per step inside it, each with one instance per item.
 import type { GraphNode, StepGraph } from '../graph/compile.js';
 import type { InstanceInfo } from './types.js';
-import { conditionHolds, forEachItems, makeInstance, missingStepRefs } from './instances.js';
+import { conditionHolds, forEachItems, makeInstance, missingStepRefs, nodeExprs } from './instances.js';
 import type { Scope, StepInstance } from './instances.js';
 
 type StaticNode =
@@ -19,9 +19,9 @@ function groupEntries(group: GraphNode, items: unknown[], scope: Scope): StaticN
     // No items: nothing runs, even a step that reads a sibling's outputs (not "deferred").
     if (!items.length) return { node: child, kind: 'instances', instances: [] };
     const itemScope = (item: unknown): Scope => ({ ...scope, item });
-    const missing = missingStepRefs(child.spec, itemScope(items[0]));
+    const missing = missingStepRefs(nodeExprs(child), itemScope(items[0]));
     if (missing.length) return { node: child, kind: 'deferred', reason: `known after ${missing.join(', ')} ran`, info: infoOf(child) };
-    const instances = items.flatMap((item, i) => (conditionHolds(child.spec.when, itemScope(item)) ? [makeInstance(child, itemScope(item), item, i)] : []));
+    const instances = items.flatMap((item, i) => (conditionHolds(child.when, itemScope(item)) ? [makeInstance(child, itemScope(item), item, i)] : []));
     if (!instances.length && items.length) return { node: child, kind: 'skipped', reason: 'when: condition is false', info: infoOf(child) };
     return { node: child, kind: 'instances', instances };
   });
@@ -34,12 +34,12 @@ export function staticInstances(graph: StepGraph, params: Record<string, unknown
     const node = graph.nodes.get(id)!;
     const info = infoOf(node);
     // A `when:` that needs no step outputs is decided now: a skipped step is never "deferred".
-    const whenKnown = node.spec.when === undefined || missingStepRefs({ ...node.spec, with: {}, forEach: undefined } as typeof node.spec, scope).length === 0;
-    if (whenKnown && !conditionHolds(node.spec.when, scope)) return [{ node, kind: 'skipped', reason: 'when: condition is false', info }];
-    const dependsOn = missingStepRefs(node.spec, scope);
+    const whenKnown = node.when === undefined || missingStepRefs([node.when], scope).length === 0;
+    if (whenKnown && !conditionHolds(node.when, scope)) return [{ node, kind: 'skipped', reason: 'when: condition is false', info }];
+    const dependsOn = missingStepRefs(nodeExprs(node), scope);
     const deferAll = (reason: string) => (node.children ?? [node]).map((n): StaticNode => ({ node: n, kind: 'deferred', reason, info: infoOf(n) }));
     if (dependsOn.length) return deferAll(`known after ${dependsOn.join(', ')} ran`);
-    if (!conditionHolds(node.spec.when, scope)) return [{ node, kind: 'skipped', reason: 'when: condition is false', info }];
+    if (!conditionHolds(node.when, scope)) return [{ node, kind: 'skipped', reason: 'when: condition is false', info }];
     const items = forEachItems(node, scope);
     if (node.children) return groupEntries(node, items ?? [], scope);
     const instances = items === undefined ? [makeInstance(node, scope)] : items.map((item, i) => makeInstance(node, { ...scope, item }, item, i));

@@ -309,16 +309,51 @@ export function findExpressions(value: unknown): { path: string; expr: Expr }[] 
   });
 }
 
-/** Replaces templates with their values. A string that is one whole template keeps the value's type. */
-export function interpolate(value: unknown, scope: object): unknown {
+/** A value with its templates parsed once, rendered in any scope by `render`. */
+export type Template =
+  | { kind: 'value'; value: unknown }
+  | { kind: 'whole'; expr: Expr }
+  | { kind: 'text'; parts: (string | Expr)[] }
+  | { kind: 'list'; items: Template[] }
+  | { kind: 'map'; entries: [string, Template][] };
+
+/** Parses every `${{ }}` inside a value; throws on a malformed one (validated runbooks have none). */
+export function compileTemplate(value: unknown): Template {
   if (typeof value === 'string') {
     const whole = /^\$\{\{([\s\S]*?)\}\}$/.exec(value);
-    if (whole && !whole[1]!.includes('}}')) return evaluate(parseExpression(whole[1]!), scope);
-    return value.replace(TEMPLATE, (_m, src: string) => toText(evaluate(parseExpression(src), scope)));
+    if (whole && !whole[1]!.includes('}}')) return { kind: 'whole', expr: parseExpression(whole[1]!) };
+    const parts: (string | Expr)[] = [];
+    let last = 0;
+    for (const m of value.matchAll(TEMPLATE)) {
+      parts.push(value.slice(last, m.index), parseExpression(m[1]!));
+      last = m.index + m[0].length;
+    }
+    return parts.length ? { kind: 'text', parts: [...parts, value.slice(last)] } : { kind: 'value', value };
   }
-  if (Array.isArray(value)) return value.map((v) => interpolate(v, scope));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, scope)]));
-  return value;
+  if (Array.isArray(value)) return { kind: 'list', items: value.map(compileTemplate) };
+  if (value && typeof value === 'object') return { kind: 'map', entries: Object.entries(value).map(([k, v]) => [k, compileTemplate(v)]) };
+  return { kind: 'value', value };
+}
+
+/** A compiled value with its templates replaced by their values in `scope`. */
+export function render(t: Template, scope: object): unknown {
+  switch (t.kind) {
+    case 'value':
+      return t.value;
+    case 'whole':
+      return evaluate(t.expr, scope);
+    case 'text':
+      return t.parts.map((p) => (typeof p === 'string' ? p : toText(evaluate(p, scope)))).join('');
+    case 'list':
+      return t.items.map((i) => render(i, scope));
+    case 'map':
+      return Object.fromEntries(t.entries.map(([k, v]) => [k, render(v, scope)]));
+  }
+}
+
+/** Replaces templates with their values. A string that is one whole template keeps the value's type. */
+export function interpolate(value: unknown, scope: object): unknown {
+  return render(compileTemplate(value), scope);
 }
 
 /** `when:`/`forEach:` accept a bare expression or one wrapped in `${{ }}`. */

@@ -4,7 +4,8 @@
 // '...' (close, expand quoted, reopen). bash never parses an expansion's result as code, except
 // where the text is parsed a second time (eval, `bash -c`, backticks...): those get a warning.
 import { isSecretKey } from '../redact.js';
-import { evaluate, parseExpression, referencesOf, toText } from './expressions.js';
+import { parseExpression, referencesOf } from './expressions.js';
+import type { Expr } from './expressions.js';
 
 const TEMPLATE = /\$\{\{([\s\S]*?)\}\}/g;
 export const SHELL_VAR_PREFIX = 'RUNBOOK_EXPR_';
@@ -88,18 +89,18 @@ export function rewriteShellText(text: string, first = 1): { text: string; templ
 
 /**
  * The `with:` of a step whose `fields` are shell text: those fields rewritten (their templates
- * become variable references) and the variables' values, evaluated in `scope`.
+ * become variable references) and each variable's expression, parsed once, evaluated per scope.
  */
-export function shellTextToEnv(withBlock: Record<string, unknown>, fields: readonly string[], scope: object): { with: Record<string, unknown>; env: Record<string, string> } {
+export function compileShellText(withBlock: Record<string, unknown>, fields: readonly string[]): { with: Record<string, unknown>; env: [string, Expr][] } {
   const out = { ...withBlock };
-  const env: Record<string, string> = {};
+  const env: [string, Expr][] = [];
   let next = 1;
   for (const field of fields) {
     const text = out[field];
     if (typeof text !== 'string') continue;
     const rewritten = rewriteShellText(text, next);
     out[field] = rewritten.text;
-    for (const t of rewritten.templates) env[t.name] = toText(evaluate(parseExpression(t.src), scope));
+    for (const t of rewritten.templates) env.push([t.name, parseExpression(t.src)]);
     next += rewritten.templates.length;
   }
   return { with: out, env };
