@@ -3,6 +3,7 @@
 // A group contributes one entry per step inside it, each with one instance per item.
 import type { GraphNode, StepGraph } from '../graph/compile.js';
 import type { InstanceInfo } from './types.js';
+import { instanceInfo } from './execution.js';
 import { conditionHolds, forEachItems, makeInstance, missingStepRefs, nodeExprs } from './instances.js';
 import type { Scope, StepInstance } from './instances.js';
 
@@ -11,7 +12,7 @@ type StaticNode =
   | { node: GraphNode; kind: 'deferred'; reason: string; info: InstanceInfo }
   | { node: GraphNode; kind: 'skipped'; reason: string; info: InstanceInfo };
 
-const infoOf = (node: GraphNode): InstanceInfo => ({ key: node.id, stepId: node.id, title: node.spec.name ?? node.id, uses: node.spec.uses });
+const infoOf = (node: GraphNode): InstanceInfo => instanceInfo(node, node.id, node.spec.name ?? node.id);
 
 function groupEntries(group: GraphNode, items: unknown[], scope: Scope): StaticNode[] {
   const children = group.children ?? [];
