@@ -57,7 +57,9 @@ function fieldsOf(def: StepDefinition): StepField[] {
   const json = paramsJsonSchema(def);
   const shape = (def.params as unknown as { shape?: Record<string, unknown> }).shape ?? {};
   const required = new Set(json.required ?? []);
-  return Object.entries(json.properties ?? {}).map(([name, prop]) => {
+  // A param's old name still works but is no longer offered (validate warns where it is used).
+  const renamed = def.renamedParams ?? {};
+  return Object.entries(json.properties ?? {}).filter(([name]) => !(name in renamed)).map(([name, prop]) => {
     const type = typeName(prop);
     const raw = defaultOf(shape[name]) ?? prop.default;
     const value = type === 'duration' && typeof raw === 'number' ? formatDuration(raw) : raw;

@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { runMain } from '../support/in-process.js';
 import { coreShell } from '../../steps/core/shell.js';
 import { parseRunbook } from '../../src/runbook/load.js';
+import { stepCatalog } from '../../src/runbook/step-catalog.js';
 import { HEAD, adapters, outputsOf, registry, run } from './fixture.js';
 
 const provider = adapters({});
@@ -128,6 +129,12 @@ describe('core.shell: readOnly, the old name of observeOnly', () => {
     expect(runbook).toBeDefined();
     expect(diagnostics).toEqual([expect.objectContaining({ file: 'old.yaml', line: 9, severity: 'warning', message: '`readOnly` is deprecated: it is now called `observeOnly`', hint: 'write `observeOnly: true`' })]);
     expect(parseRunbook(shellRunbook('x', '{ run: "echo hi", observeOnly: true }'), 'new.yaml', registry).diagnostics).toEqual([]);
+  });
+
+  test('describe --steps offers the new name only', () => {
+    const fields = stepCatalog(registry).find((s) => s.type === 'core.shell')!.fields.map((f) => f.name);
+    expect(fields).toContain('observeOnly');
+    expect(fields).not.toContain('readOnly');
   });
 
   test('it still means what observeOnly means: no rollback needed, not destructive, nothing to undo', async () => {
