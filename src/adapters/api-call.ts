@@ -22,6 +22,11 @@ export const DEFAULT_CALL_POLICY: CallPolicy = {
 /** Whether an endpoint has answered (any status) at least once in this process. */
 export class Reachability {
   reached = false;
+  /**
+   * How it failed before it ever answered (refused, black-holed past the request timeout):
+   * later calls in this process fail with it at once instead of each waiting out its own timeout.
+   */
+  unreachable: Error | undefined;
 }
 
 /** A timeout as a network error (code ETIMEDOUT), so the mappers and the retry treat it as one. */
@@ -70,10 +75,13 @@ export function apiCall<T>(call: string, fn: () => Promise<T>, o: ApiCallOptions
   const deadline = Math.min(scope.deadline ?? Infinity, o.until ?? Infinity);
   return retrying(
     async () => {
+      if (!o.reach.reached && o.reach.unreachable) throw o.reach.unreachable;
       try {
         return await fn();
       } catch (e) {
-        throw o.mapError(e);
+        const mapped = o.mapError(e);
+        if (!o.reach.reached && isTransient(mapped, { idempotent: true })) o.reach.unreachable ??= mapped;
+        throw mapped;
       }
     },
     {

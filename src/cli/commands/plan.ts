@@ -24,11 +24,17 @@ export function registerPlan(program: Command, io: CliIO, result: CommandResult)
       const inv = await parseInvocation('plan', cmd.args, io, globalFlags(cmd));
       if (!inv) return;
       const { planRunbook } = await import('../../engine/run.js');
-      const outcome = await planRunbook({ runbook: inv.runbook, registry: inv.registry, params: inv.params, adapters: cliAdapters(io, inv.opts) }).catch((e: unknown) => {
-        // An API that refuses or fails while planning: nothing was judged, like a failed preflight.
-        if (e instanceof ApiError) throw new RunbookError(e.code, `could not plan: ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}), exitCode: EXIT.preflightFailed, cause: e });
-        throw e;
-      });
+      // In a terminal, a spinner on stderr while the APIs are read (a slow or black-holed one
+      // takes up to the request timeout); never in pipes, CI or JSON output.
+      const spinning = io.stdoutIsTTY && inv.opts.output !== 'json' && !io.env.CI;
+      const stopSpinner = spinning ? (await import('../../ui/spinner.js')).startSpinner(io.err, `checking ${inv.runbook.name} against the cluster and Proxmox (preflight, plan)…`) : () => {};
+      const outcome = await planRunbook({ runbook: inv.runbook, registry: inv.registry, params: inv.params, adapters: cliAdapters(io, inv.opts) })
+        .catch((e: unknown) => {
+          // An API that refuses or fails while planning: nothing was judged, like a failed preflight.
+          if (e instanceof ApiError) throw new RunbookError(e.code, `could not plan: ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}), exitCode: EXIT.preflightFailed, cause: e });
+          throw e;
+        })
+        .finally(stopSpinner);
       const out = typeof inv.opts.out === 'string' && outcome.exitCode === EXIT.ok ? inv.opts.out : undefined;
       if (out) writeSavedPlan(out, io.cwd, inv.runbook, inv.params, outcome);
       if (inv.opts.output === 'json') io.out(JSON.stringify(redact(outcome), null, 2) + '\n');
