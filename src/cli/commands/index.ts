@@ -28,6 +28,7 @@ const COMMANDS: [names: string[], load: () => Promise<Register>][] = [
 
 /** Registers the command `name` names, or all of them when it names none (or is undefined). */
 export async function registerCommands(program: Command, io: CliIO, result: CommandResult, name: string | undefined): Promise<void> {
-  const one = COMMANDS.find(([names]) => name !== undefined && names.includes(name));
+  // Completion answers from the whole command tree (commands, their flags, runbook params).
+  const one = name === '__complete' ? undefined : COMMANDS.find(([names]) => name !== undefined && names.includes(name));
   for (const [, load] of one ? [one] : COMMANDS) (await load())(program, io, result);
 }
