@@ -55,7 +55,9 @@ describe('the single executable (dist/runbook-linux-x64)', () => {
     expect(start.code).toBe(0);
     const plan = await runCli(['plan', 'drain-node', '--node', 'k3s-replica-0'], { program: exe, env: { ...env, ...labEnv() } });
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toMatch(/update node\/k3s-replica-0: cordon/);
+    // drain-node's own cordon step plans the change; the drain then finds it done (an honest plan counts it once).
+    expect(plan.stdout).toMatch(/~ update node\/k3s-replica-0: spec\.unschedulable \(false -> true\)/);
+    expect(plan.stdout).toMatch(/Summary: 0 to create, 1 to update, 0 to delete/);
     const doctor = await runCli(['doctor', '--output', 'json'], { program: exe, env: { ...env, ...labEnv() } });
     const plain = await runCli(['doctor', '--output', 'json'], { env: labEnv() });
     expect(doctor.code).toBe(7);
