@@ -59,7 +59,7 @@ interface ObjectSavedRecord {
   saved: SavedObject;
 }
 
-interface StepAppliedRecord {
+export interface StepAppliedRecord {
   t: 'step-applied';
   key: string;
   stepId: string;

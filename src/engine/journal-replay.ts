@@ -2,18 +2,10 @@
 // The record of one applied step instance: what rollback needs, in memory or from the journal.
 // After a crash the journal is the truth, including the step that was running: its last
 // checkpoint is a partial apply, rolled back like a completed step.
-import type { JournalRecord } from './journal-records.js';
+import type { JournalRecord, StepAppliedRecord } from './journal-records.js';
 
-export interface AppliedEntry {
-  key: string;
-  stepId: string;
-  uses: string;
-  params: unknown;
-  outputs: unknown;
-  undo: unknown;
-  /** Only part of the step was done (it failed, or its process died, after a checkpoint). */
-  partial?: boolean;
-}
+/** A `step-applied` record without its tag; `partial`: it failed, or its process died, after a checkpoint. */
+export type AppliedEntry = Omit<StepAppliedRecord, 't'>;
 
 /** A step attempt that started and has not ended (yet) in this journal. */
 interface OpenAttempt {
