@@ -7,6 +7,7 @@ import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
 import type { CompletionSources } from '../completion-candidates.js';
 import type { CliIO } from '../io.js';
 import { COMPLETION_SCRIPTS, SHELLS, type Shell } from '../completion-scripts.js';
+import { SUMMARIES } from './summaries.js';
 
 /** The cluster gets this long to list its nodes ($RUNBOOK_COMPLETION_TIMEOUT): a person is waiting. */
 const NODE_LOOKUP_MS = 300;
@@ -37,7 +38,7 @@ function sources(io: CliIO, cmd: Command): CompletionSources {
 export function registerCompletion(program: Command, io: CliIO, _result: CommandResult): void {
   program
     .command('completion')
-    .description('print the shell completion script (commands, flags, runbooks, params, node names)')
+    .description(SUMMARIES.completion.description)
     .addArgument(new Argument('<shell>', 'bash, zsh, fish, or kubectl (for `kubectl runbook`)').choices(SHELLS))
     .addHelpText('after', `
 Examples:

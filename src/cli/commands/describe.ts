@@ -7,6 +7,7 @@ import { globalFlags, loadRegistry, loadRunbook } from '../context.js';
 import type { CliIO } from '../io.js';
 import { RunbookError } from '../../errors.js';
 import { outputOption } from '../output-option.js';
+import { SUMMARIES } from './summaries.js';
 
 interface DescribedStep {
   id: string;
@@ -27,7 +28,7 @@ function permissionLine(p: Permission): string {
 export function registerDescribe(program: Command, io: CliIO, _result: CommandResult): void {
   program
     .command('describe')
-    .description('explain a runbook: params, steps, what it changes, permissions it needs; or, with --steps, every step type')
+    .description(SUMMARIES.describe.description)
     .argument('[runbook]', 'runbook name or path')
     .option('--steps', 'list every step type a runbook can use, with its with: fields, types and defaults')
     .addOption(outputOption(['text', 'json']))

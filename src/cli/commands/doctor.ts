@@ -12,6 +12,7 @@ import type { CliIO } from '../io.js';
 import type { Finding } from '../../diagnose/types.js';
 import { addTargetOptions } from '../target-options.js';
 import { outputOption } from '../output-option.js';
+import { SUMMARIES } from './summaries.js';
 
 interface DoctorOpts extends AdapterFlags {
   output: string;
@@ -25,7 +26,7 @@ interface DoctorOpts extends AdapterFlags {
 export function registerDoctor(program: Command, io: CliIO, result: CommandResult): void {
   const cmd = program
     .command('doctor')
-    .description('diagnose the cluster and Proxmox, explain what is wrong, propose and run the fixes')
+    .description(SUMMARIES.doctor.description)
     .addOption(outputOption(['interactive', 'text', 'json', 'markdown'], ' (interactive needs a terminal; without one, text)'))
     .option('--report <file>', 'also write the report (json or markdown by extension) to this file')
     .option('--report-prometheus <file>', "also write the findings, exit code and duration as Prometheus metrics (node_exporter's textfile collector)")

@@ -6,11 +6,12 @@ import { globalFlags, stateDirOf } from '../context.js';
 import type { CliIO } from '../io.js';
 import { formatShow } from '../format-show.js';
 import { outputOption } from '../output-option.js';
+import { SUMMARIES } from './summaries.js';
 
 export function registerHistory(program: Command, io: CliIO, _result: CommandResult): void {
   program
     .command('history')
-    .description('list past runs, newest last')
+    .description(SUMMARIES.history.description)
     .addOption(outputOption(['text', 'json']))
     .option('-n, --limit <n>', 'show only the last N runs', '20')
     .addHelpText('after', '\nExample:\n  runbook history -n 5\n  runbook show 20261125-001122Z-ab12\n')
@@ -25,7 +26,7 @@ export function registerHistory(program: Command, io: CliIO, _result: CommandRes
 
   program
     .command('show')
-    .description('show one run: params, each step, saved objects, rollback')
+    .description(SUMMARIES.show.description)
     .argument('<run-id>', 'from `runbook history`')
     .addOption(outputOption(['text', 'json'], ' (json prints the journal records)'))
     .action(async (runId: string, opts: { output: string }, cmd: Command) => {

@@ -7,6 +7,7 @@ import { globalFlags, stateDirOf } from '../context.js';
 import type { CliIO } from '../io.js';
 import { detachLab, labStatus, resetLab, stopLab } from '../lab-process.js';
 import { runDemo } from '../lab-demo.js';
+import { SUMMARIES } from './summaries.js';
 
 interface LabOpts {
   dir?: string;
@@ -30,7 +31,7 @@ const DIR_HELP = 'lab directory (default: $RUNBOOK_LAB_DIR, set by the exports o
 export function registerLab(program: Command, io: CliIO, result: CommandResult): void {
   const lab = program
     .command('lab')
-    .description('the embedded lab: a simulated k3s cluster on simulated Proxmox VE, on 127.0.0.1')
+    .description(SUMMARIES.lab.description)
     .addHelpText('after', `
 Examples:
   runbook lab start --detach                 start the incident's broken cluster in the background

@@ -5,11 +5,12 @@ import { globalFlags, loadRegistry, searchPathOf } from '../context.js';
 import { listRunbooks } from '../find-runbook.js';
 import type { CliIO } from '../io.js';
 import { outputOption } from '../output-option.js';
+import { SUMMARIES } from './summaries.js';
 
 export function registerList(program: Command, io: CliIO, _result: CommandResult): void {
   program
     .command('list')
-    .description('list shipped and local runbooks')
+    .description(SUMMARIES.list.description)
     .addOption(outputOption(['text', 'json']))
     .addHelpText('after', '\nExample:\n  runbook list --runbooks-dir ./my-runbooks\n')
     .action(async (opts: { output: string }, cmd: Command) => {

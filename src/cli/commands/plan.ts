@@ -10,11 +10,12 @@ import type { CliIO } from '../io.js';
 import { redact } from '../../redact.js';
 import { writeSavedPlan } from '../saved-plan.js';
 import { parseInvocation } from './invocation.js';
+import { SUMMARIES } from './summaries.js';
 
 export function registerPlan(program: Command, io: CliIO, result: CommandResult): void {
   program
     .command('plan')
-    .description('show what a runbook would change (runs preflight, changes nothing)')
+    .description(SUMMARIES.plan.description)
     .argument('[runbook]', 'runbook name or path')
     .argument('[params...]', 'the runbook\'s params as flags (see `runbook plan NAME --help`)')
     .helpOption(false)

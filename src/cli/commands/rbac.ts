@@ -7,11 +7,12 @@ import type { CliIO } from '../io.js';
 import { repeatable } from '../flags.js';
 import { parseParamPairs } from '../param-pairs.js';
 import { outputOption } from '../output-option.js';
+import { SUMMARIES } from './summaries.js';
 
 export function registerRbac(program: Command, io: CliIO, _result: CommandResult): void {
   program
     .command('rbac')
-    .description('print the Kubernetes ClusterRole and Proxmox privileges a runbook needs (least privilege)')
+    .description(SUMMARIES.rbac.description)
     .argument('<runbook>', 'runbook name or path')
     .option('--param <name=value>', 'a runbook param, when permissions depend on it (repeatable)', repeatable)
     .option('--token-id <id>', 'Proxmox API token the role is granted to', 'runbook@pve!runbook')

@@ -15,11 +15,12 @@ import { lazyLeaseLock } from '../run-with-ui.js';
 import { repeatable } from '../flags.js';
 import { addTargetOptions } from '../target-options.js';
 import { outputOption } from '../output-option.js';
+import { SUMMARIES } from './summaries.js';
 
 export function registerRestore(program: Command, io: CliIO, result: CommandResult): void {
   const cmd = program
     .command('restore')
-    .description('re-create Kubernetes objects a run deleted, from the copies in its journal')
+    .description(SUMMARIES.restore.description)
     .argument('<run-id>', 'from `runbook history`')
     .option('--object <glob>', 'only these (repeatable): a name, kind/name or journal ref, * allowed', repeatable)
     .option('--dry-run', 'say what would be re-created, change nothing')

@@ -9,11 +9,12 @@ import { loadPastRun } from '../journal-run.js';
 import { runWithUi } from '../run-with-ui.js';
 import { addTargetOptions } from '../target-options.js';
 import { outputOption } from '../output-option.js';
+import { SUMMARIES } from './summaries.js';
 
 export function registerResume(program: Command, io: CliIO, result: CommandResult): void {
   const cmd = program
     .command('resume')
-    .description('continue an interrupted run from the first step not completed (preflight runs again)')
+    .description(SUMMARIES.resume.description)
     .argument('<run-id>', 'from `runbook history`')
     .option('-y, --yes', 'approve every confirmation (needed without a terminal)')
     .addOption(outputOption(['text', 'json']))

@@ -15,11 +15,12 @@ import { loadPastRun } from '../journal-run.js';
 import { lazyLeaseLock } from '../run-with-ui.js';
 import { addTargetOptions } from '../target-options.js';
 import { outputOption } from '../output-option.js';
+import { SUMMARIES } from './summaries.js';
 
 export function registerRollback(program: Command, io: CliIO, result: CommandResult): void {
   const rollbackCmd = program
     .command('rollback')
-    .description('undo the steps a past run applied, newest first, from its journal')
+    .description(SUMMARIES.rollback.description)
     .argument('<run-id>', 'from `runbook history`')
     .option('-y, --yes', 'do not ask (needed without a terminal)')
     .addOption(outputOption(['text', 'json']))

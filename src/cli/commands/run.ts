@@ -9,11 +9,12 @@ import type { CliIO } from '../io.js';
 import { runWithUi } from '../run-with-ui.js';
 import { readSavedPlan, takePlanFlag } from '../saved-plan.js';
 import { parseInvocation } from './invocation.js';
+import { SUMMARIES } from './summaries.js';
 
 export function registerRun(program: Command, io: CliIO, result: CommandResult): void {
   program
     .command('run')
-    .description('run a runbook: preflight, plan, confirm, apply, verify (rollback on failure)')
+    .description(SUMMARIES.run.description)
     .argument('[runbook]', 'runbook name or path')
     .argument('[params...]', 'the runbook\'s params as flags (see `runbook run NAME --help`)')
     .helpOption(false)

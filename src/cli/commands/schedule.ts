@@ -9,6 +9,7 @@ import type { Runbook } from '../../runbook/types.js';
 import { repeatable } from '../flags.js';
 import { parseParamPairs } from '../param-pairs.js';
 import { IMAGE } from '../version.js';
+import { SUMMARIES } from './summaries.js';
 
 interface ScheduleOpts {
   cron: string;
@@ -34,7 +35,7 @@ function withReportsOnClaim(runbook: Runbook, pairs: string[], stateDir: string)
 export function registerSchedule(program: Command, io: CliIO, _result: CommandResult): void {
   program
     .command('schedule')
-    .description('emit a CronJob (+ ServiceAccount and least-privilege RBAC) or a systemd timer that runs a runbook unattended')
+    .description(SUMMARIES.schedule.description)
     .argument('<runbook>', 'runbook name or path')
     .requiredOption('--cron <expr>', "five-field cron schedule, UTC, e.g. '0 */6 * * *'")
     .option('--emit <kind>', 'cronjob or systemd', 'cronjob')

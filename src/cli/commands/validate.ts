@@ -7,11 +7,12 @@ import { globalFlags, loadRegistry, searchPathOf } from '../context.js';
 import { findRunbook } from '../find-runbook.js';
 import type { CliIO } from '../io.js';
 import { outputOption } from '../output-option.js';
+import { SUMMARIES } from './summaries.js';
 
 export function registerValidate(program: Command, io: CliIO, result: CommandResult): void {
   program
     .command('validate')
-    .description('check runbook files: schema, step types, params, references, cycles')
+    .description(SUMMARIES.validate.description)
     .argument('<files...>', 'runbook files or names')
     .addOption(outputOption(['text', 'json']))
     .addHelpText('after', '\nExamples:\n  runbook validate runbooks/*.yaml\n  runbook validate ./my-runbook.yaml --output json\n\nExit code 2 when any file has an error.\n')
