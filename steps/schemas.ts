@@ -1,5 +1,5 @@
 // Zod building blocks shared by step param schemas.
-import { z } from 'zod';
+import { z } from '../src/zod.js';
 import { checkWaitable, DURATION_FORMAT, parseWaitDuration } from '../src/runbook/duration.js';
 
 /**

@@ -2,7 +2,7 @@
 // `needs` edges, reverse edges and a stable topological order. Fan-out (`forEach`) stays
 // symbolic here: its list may come from another step's outputs, known only at run time.
 import type { StepDefinition, StepRegistry } from '../step/define-step.js';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { RunbookError } from '../errors.js';
 import { GROUP_USES } from '../runbook/types.js';
 import type { PreflightSpec, Runbook, StepCall, StepSpec } from '../runbook/types.js';

@@ -1,7 +1,7 @@
 // The lab scenario format: data (YAML) so users can describe their own broken clusters.
 // Typed sections for what the simulation derives behaviour from (VMs, nodes, workloads,
 // volumes, Flux status); `objects` passes any other Kubernetes object through as is.
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { parseDuration } from '../runbook/duration.js';
 
 const quantity = z.string().regex(/^[0-9.]+(Ki|Mi|Gi|Ti|k|M|G|T|m)?$/, 'a Kubernetes quantity such as 512Mi');

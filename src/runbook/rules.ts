@@ -1,7 +1,7 @@
 // The rules a schema cannot express: ids, step types, each step's own params, references,
 // needs and cycles, fan-out over lists. They run on the raw document even when the schema
 // found problems, guarding every access, so one `validate` reports everything at once.
-import { z } from 'zod';
+import { z } from '../zod.js';
 import type { StepDefinition, StepRegistry } from '../step/define-step.js';
 import { RESERVED_PARAM_NAMES } from '../command-flags.js';
 import { findCycle } from '../dependency-order.js';

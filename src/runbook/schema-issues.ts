@@ -1,6 +1,6 @@
 // Zod issues -> diagnostics a person can act on: "unknown key `neds` (did you mean `needs`?)"
 // instead of "Unrecognized key(s) in object". Positions come from the YAML source map.
-import type { z } from 'zod';
+import type { z } from '../zod.js';
 import { didYouMean } from '../suggest.js';
 import { gateSchema, groupedStepSchema, paramSchema, preflightSchema, retrySchema, runbookSchema, stepSchema } from './schema.js';
 

@@ -1,7 +1,7 @@
 // The runbook file's schema: one zod definition that validates documents and, through
 // `z.toJSONSchema`, produces schema/runbook.schema.json for editors (`npm run schema`;
 // test/runbook/schema-sync.test.ts keeps the committed file in sync).
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { parseWaitDuration } from './duration.js';
 import { API_VERSION, PARAM_TYPES } from './types.js';
 

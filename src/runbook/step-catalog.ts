@@ -1,7 +1,7 @@
 // What each step type takes in `with:`, derived from its own param schema (never restated):
 // `runbook describe --steps` prints it and the JSON Schema types `with:` per `uses:` from it,
 // so editors complete and check step parameters.
-import { z } from 'zod';
+import { z } from '../zod.js';
 import type { StepDefinition, StepRegistry } from '../step/define-step.js';
 import { DURATION_FORMAT, formatDuration } from './duration.js';
 

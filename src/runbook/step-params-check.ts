@@ -1,7 +1,7 @@
 // Checks a call's `with:` against the step type's own zod schema at validate time. Values
 // that are (or contain) `${{ }}` are only known at run time: issues under them are left to
 // the engine, which re-checks the interpolated params before apply.
-import { z } from 'zod';
+import { z } from '../zod.js';
 import type { StepDefinition } from '../step/define-step.js';
 import { didYouMean } from '../suggest.js';
 import { DURATION_FORMAT, unitlessMessage } from './duration.js';

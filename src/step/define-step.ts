@@ -1,6 +1,6 @@
 // The step contract (DESIGN section 3). A step type is data plus five small functions;
 // the engine owns ordering, retries, timeouts, confirmation, the journal and rollback.
-import type { z } from 'zod';
+import type { z } from '../zod.js';
 import type { AdapterName, KubeObject, ReadAdapters, WriteAdapters } from '../adapters/ports.js';
 
 const CHANGE_OPS = ['noop', 'create', 'update', 'delete', 'action'] as const;

@@ -1,6 +1,6 @@
 // core.assert: a condition (usually an expression over params or earlier outputs) that must
 // hold. Under `preflight:` it stops the run before any change; as a step it stops the rollout.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 
 const params = z.object({ that: z.boolean(), message: z.string().min(1) }).strict();

@@ -1,6 +1,6 @@
 // core.confirm: an explicit checkpoint. Destructive by declaration, so the engine asks
 // (or requires --yes) before going past it; it changes nothing itself.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 
 export const coreConfirm = defineStep({

@@ -1,7 +1,7 @@
 // core.gate: a health gate between rolling batches (`gate:` of a forEach): polls until the API
 // server's /readyz is ok and every control-plane node is Ready (optionally every node), or
 // fails with what is still unhealthy when the timeout runs out. Changes nothing.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeReader } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { sleep } from '../../src/engine/retry.js';

@@ -1,7 +1,7 @@
 // core.shell: run a command (zx, through the shell adapter). A shell command can do anything,
 // so it must say how to undo it (`rollback:`) or admit it can't (`irreversible: true`).
 // `${{ }}` in `run:`/`rollback:` reach the command as environment variables, never as code.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { isSecretKey, REDACTED } from '../../src/redact.js';
 import { SHELL_VAR_PREFIX } from '../../src/runbook/shell-templates.js';

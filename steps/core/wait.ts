@@ -1,5 +1,5 @@
 // core.wait: pause, e.g. to let a controller settle between two steps.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { sleep } from '../../src/engine/retry.js';
 import { formatDuration } from '../../src/runbook/duration.js';

@@ -3,7 +3,7 @@
 // (critical), so a CronJob or a monitoring check can alert on the cluster's state. With
 // `prometheus: FILE` it also writes that verdict as metrics for node_exporter's textfile
 // collector (src/diagnose/prometheus.ts): a scheduled run's result reaches an alert.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { EXIT, RunbookError } from '../../src/errors.js';
 import { exitCodeFor, worstSeverity } from '../../src/diagnose/report.js';

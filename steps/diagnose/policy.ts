@@ -10,7 +10,7 @@
 // --yes, so any step needing confirmation makes it refuse before its first change (exit 4).
 import { readFile } from 'node:fs/promises';
 import { load } from 'js-yaml';
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 
 const schema = z.object({ allow: z.array(z.object({ runbook: z.string().min(1), destructive: z.boolean().default(false) }).strict()).default([]) }).strict();
 type HygienePolicy = z.infer<typeof schema>;

@@ -2,7 +2,7 @@
 // of the runbook CLI (same binary, same environment), in the proposed order (root causes
 // first); stop at the first that does not succeed. What the policy does not allow is
 // reported, not run. Undo is the child runs' business: `runbook rollback CHILD_RUN_ID`.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { commandOf } from '../../src/diagnose/report.js';
 import { proposalArgs } from '../../src/diagnose/proposals.js';

@@ -1,7 +1,7 @@
 // diagnose.report: diagnose the cluster (read-only) and write the report as JSON and/or
 // Markdown files; outputs the findings' summary and the proposed fixes for later steps.
 import { writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { jsonReport, markdownReport, worstSeverity } from '../../src/diagnose/report.js';
 import { readDiagnosis } from './read.js';

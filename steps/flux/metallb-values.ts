@@ -3,7 +3,7 @@
 // `speaker.frrMetrics`, from 0.16 (frr-k8s) `frr-k8s.frrk8s.frr` / `.reloader` / `.frrMetrics`.
 // A read-only lookup of the release in the cluster: its outputs are the values unstick-metallb
 // merges into the HelmRelease, or writes into the GitOps file, at the paths that version uses.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject, KubeReader } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { frrMode, resourcesPath, type ChartValues, type FrrMode } from '../../src/metallb-chart.js';

@@ -1,6 +1,6 @@
 // flux.reconcile-dependents: after the root cause is fixed, reconcile a Kustomization and
 // everything that depends on it, in dependency order, each one Ready before the next.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { duration } from '../schemas.js';
 import { dependentsOf, keyOf } from './dependency-chain.js';

@@ -1,6 +1,6 @@
 // flux.reconcile: `flux reconcile hr|ks NAME [--force] [--reset]` as an API call, then wait
 // for the controller to handle it and report Ready. No flux CLI needed.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { duration } from '../schemas.js';
 import { FORCE_AT, REQUESTED_AT, RESET_AT, fluxKind, fluxPermission, fluxRef, handled, isReady, isSuspended, readyMessage } from './resources.js';

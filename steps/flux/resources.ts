@@ -2,7 +2,7 @@
 // annotate `reconcile.fluxcd.io/requestedAt` with a fresh token (plus `forceAt`/`resetAt` with
 // the same token for a HelmRelease stuck after RetriesExceeded, helm-controller >= 0.37), then
 // wait until `status.lastHandledReconcileAt` equals the token and Ready is True.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject, KubeRef } from '../../src/adapters/ports.js';
 import { condition } from '../../src/kube-facts.js';
 import { kube } from '../k8s/permissions.js';

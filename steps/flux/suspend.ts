@@ -1,5 +1,5 @@
 // flux.suspend / flux.resume: spec.suspend, as `flux suspend|resume`. Undo restores it.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { fluxKind, fluxPermission, fluxRef, isSuspended } from './resources.js';
 

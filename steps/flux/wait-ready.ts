@@ -1,7 +1,7 @@
 // flux.wait-ready: wait (with a watch) until a HelmRelease/Kustomization is Ready=True for
 // its current spec (status.observedGeneration == metadata.generation), without requesting a
 // reconciliation. Stalled=True (e.g. RetriesExceeded) fails at once: waiting cannot help.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { condition } from '../../src/kube-facts.js';

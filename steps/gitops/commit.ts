@@ -1,7 +1,7 @@
 // gitops.commit: commit exactly the listed files (other staged or changed files stay out),
 // and push only when told to (Flux then applies it to the cluster). Undo is `git revert` of
 // that commit, pushed too if the commit was pushed: history is never rewritten.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { dirtyLines, git, headSha } from './git.js';
 import { repoFile } from './repo-file.js';

@@ -4,7 +4,7 @@
 // diff shows only the changed lines. Refuses a file with uncommitted changes (they would be
 // mixed into ours); undo is the previous text. Commit it with gitops.commit.
 import { readFile, writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import type { PlannedChange } from '../../src/step/define-step.js';
 import { dirtyLines } from './git.js';

@@ -2,7 +2,7 @@
 // touching Helm, the API must be ready and there must be no sign of etcd trouble (leader
 // changes, slow applies, timeouts) in the recent Warning events: reconciling into an unstable
 // etcd is how the release failed in the first place.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { formatDuration } from '../../src/runbook/duration.js';

@@ -2,7 +2,7 @@
 // really dead (NotReady long enough, its VM gone or stopped) and removing it keeps the control
 // plane alive (another control-plane node Ready, etcd quorum among the remaining members).
 // "VM gone" needs positive evidence (vm-evidence.ts): not being listed in Proxmox is not one.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { CheckResult } from '../../src/step/define-step.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { formatDuration } from '../../src/runbook/duration.js';

@@ -1,6 +1,6 @@
 // k8s.cordon / k8s.uncordon: mark a node (un)schedulable, as `kubectl cordon` does with a
 // merge patch of spec.unschedulable. Undo restores what it was before.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { plannedEarlier } from '../../src/engine/planned.js';
 import type { KubeObject } from '../../src/adapters/ports.js';

@@ -1,7 +1,7 @@
 // k8s.delete-node-volumes: delete the claims and volumes pinned to a dead node, so the pods
 // that need them can be scheduled again (with fresh volumes) on live nodes. The data on a
 // dead node's disk is gone with the node; every object is journaled before deletion.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { nodeName } from '../schemas.js';

@@ -3,7 +3,7 @@
 // finalizers: node-password secret, CoreDNS hosts, etcd member), so the step waits for it to be
 // gone and names the controller that holds it. A deletion cannot be cancelled: this step is the
 // point of no return of a purge (docs/decisions.md).
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { SECRET, isEtcdMember, isNodeReady, nodeRef } from '../../src/kube-facts.js';
 import { finalizerOwner, missingEtcdAnnotations, nodePasswordSecretName, stuckFinalizers } from '../../src/k3s-facts.js';

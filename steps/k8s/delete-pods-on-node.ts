@@ -1,6 +1,6 @@
 // k8s.delete-pods-on-node: force-delete the pods still bound to a dead node. Their kubelet is
 // gone, so a graceful delete would wait forever; controllers re-create owned pods elsewhere.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { nodeName } from '../schemas.js';

@@ -2,7 +2,7 @@
 // first. A claim a running pod mounts is refused unless `force` (Kubernetes would keep it
 // Terminating until the pod stops anyway: kubernetes.io/pvc-protection). Rollback re-creates
 // the claims that are gone; the volume they were bound to is named in the saved copy.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject, KubeReader } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { duration } from '../schemas.js';

@@ -1,7 +1,7 @@
 // k8s.delete-secret: e.g. k3s's `NODE.node-password.k3s`, which would refuse a new node of
 // the same name. Secret values are never journaled (only per-key digests), so this step is
 // irreversible by design: put it last in a runbook.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { SECRET } from '../../src/kube-facts.js';
 import { saveThenDelete } from './delete-saved.js';

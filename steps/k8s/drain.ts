@@ -2,7 +2,7 @@
 // honoured, like `kubectl drain --ignore-daemonsets`: DaemonSet and mirror pods stay, pods with
 // emptyDir data or no controller only with the matching flag. A PDB that keeps refusing (429)
 // is retried until the timeout, then named in the error; nothing else is forced.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject, KubeWriter } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { plannedEarlier } from '../../src/engine/planned.js';

@@ -1,7 +1,7 @@
 // k8s.ensure: create an object unless one of that name exists (it is then left as it is).
 // Rollback deletes only what this step created. For objects a fix needs to exist first, such
 // as the PriorityClass that replaces a reserved `system-` name.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { describe, refOf } from '../../src/kube-facts.js';

@@ -2,7 +2,7 @@
 // and an undo that is exactly the previous values of those fields: a rollback puts back what
 // this step changed and leaves every other field (and later edits elsewhere) alone.
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject, KubeRef, KubeWriter } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import type { PlannedChange } from '../../src/step/define-step.js';

@@ -1,7 +1,7 @@
 // k8s.remove-finalizers: the incident's `kubectl patch pv X -p '{"metadata":{"finalizers":null}}'`
 // made safe: only on an object already being deleted (deletionTimestamp set), only the named
 // finalizers, guarded by resourceVersion. Irreversible: a deleting object can't regain them.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { describe, refOf } from '../../src/kube-facts.js';
 import { clearFinalizers } from './delete-saved.js';

@@ -1,7 +1,7 @@
 // k8s.wait-condition: `kubectl wait --for=condition=TYPE=STATUS` with a watch. A condition
 // only counts when it describes the current spec: if the condition carries observedGeneration
 // (or the object's status does), it must equal metadata.generation.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject, KubeRef } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { duration, objectRefShape } from '../schemas.js';

@@ -3,7 +3,7 @@
 // a bootID other than the one before its reboot (`rebootedFrom`, proxmox.reboot-vm's output):
 // a rebooting node keeps its old Ready=True and capacity until the grace period runs out
 // (boot-id.ts), so Ready alone would let a rolling fix move on while this node still boots.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { duration, nodeName } from '../schemas.js';

@@ -2,7 +2,7 @@
 // on the dead node's volumes get scheduled again (their controller re-creates the claims, the
 // provisioner makes new volumes on a live node). A pod that is gone counts too: its
 // controller replaced it under another name.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { KubeObject } from '../../src/adapters/ports.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { duration } from '../schemas.js';

@@ -2,7 +2,7 @@
 // holds its full memory, so per Proxmox host the running VMs' memory after the change must fit
 // the host's RAM less a reserve for the host itself. If not, it refuses and names the largest
 // size that fits (the incident settled on 2048 MiB instead of 4096 for this reason).
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import type { CheckResult } from '../../src/step/define-step.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { nodeName } from '../schemas.js';

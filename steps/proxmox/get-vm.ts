@@ -1,6 +1,6 @@
 // proxmox.get-vm: read-only facts about a node's VM for later steps (`${{ steps.vm.outputs.memory }}`):
 // where it runs, its memory settings and power state. Changes nothing.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { nodeName } from '../schemas.js';
 import { requireVm, vmExists } from './find-vm.js';

@@ -5,7 +5,7 @@
 // `rebootedFrom`: the Node's stale Ready status says nothing until the kubelet posts a new one.
 // Once the reboot is sent the step checkpoints, so the engine never retries it (no second
 // reboot); its rollback starts a VM that was left stopped, and can't undo the reboot itself.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { plannedEarlier } from '../../src/engine/planned.js';
 import { nodeRef } from '../../src/kube-facts.js';

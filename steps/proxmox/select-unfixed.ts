@@ -1,7 +1,7 @@
 // proxmox.select-unfixed: of these nodes, the ones whose VM is not yet at fixed memory
 // (memory differs, the balloon device is on, or a change is still pending). Read-only: the
 // planner runs it, so a second fix-ballooning run plans nothing for nodes already done.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { nodeName } from '../schemas.js';
 import { requireVm } from './find-vm.js';

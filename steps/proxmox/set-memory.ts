@@ -4,7 +4,7 @@
 // pending until proxmox.reboot-vm; a VM with memory hotplug takes an increase at once, and a
 // decrease its guest refuses stays pending too (write-memory.ts). The undo is journaled before
 // the write, and a write that fails leaves nothing pending.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { nodeName } from '../schemas.js';
 import { requireVm } from './find-vm.js';

@@ -1,6 +1,6 @@
 // proxmox.wait-task: wait for a Proxmox task by UPID (e.g. the output of another step) until
 // it stops; `OK` or `WARNINGS: N` succeed, any other exit status fails with its text.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { duration } from '../schemas.js';
 import { pve } from './permissions.js';

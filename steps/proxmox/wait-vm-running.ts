@@ -1,6 +1,6 @@
 // proxmox.wait-vm-running: wait until a node's VM runs (status and, where the adapter reports
 // it, QEMU's qmpstatus), e.g. after a start issued elsewhere.
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { defineStep } from '../../src/step/define-step.js';
 import { duration, nodeName } from '../schemas.js';
 import { requireVm, vmExists } from './find-vm.js';

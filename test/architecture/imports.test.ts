@@ -1,6 +1,7 @@
 // The layering, checked over the real import graph of src/ and steps/ (every relative import,
 // static, dynamic and type-only): no file imports a layer above its own, and no files import
 // each other in a circle. A contract two layers share lives below both (docs/architecture.md).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importCycles, importGraph } from '../support/import-graph.js';
@@ -44,5 +45,11 @@ describe('imports', () => {
 
   it('form no circle', () => {
     expect(importCycles(graph)).toEqual([]);
+  });
+
+  it('reach zod only through src/zod.ts (its config is global, and dist/ bundles that one file)', () => {
+    const direct = [...graph.keys()].filter((f) => f !== 'src/zod.ts' && /from 'zod(\/[^']*)?'/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(graph.has('src/zod.ts')).toBe(true);
+    expect(direct).toEqual([]);
   });
 });

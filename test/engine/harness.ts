@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { createShellRunner } from '../../src/adapters/shell-zx.js';
 import { lazyAdapters } from '../../src/engine/adapters.js';
 import { createRegistry, defineStep } from '../../src/step/define-step.js';

@@ -4,7 +4,7 @@
 // left to do; the confirmation says so before the step runs. Through the real engine and journal.
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { appliedFromJournal } from '../../src/engine/journal-replay.js';
 import { createRegistry, defineStep, type StepDefinition } from '../../src/step/define-step.js';
 import type { JournalRecord } from '../../src/engine/journal-records.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { z } from '../../src/zod.js';
 import { createKubeAdapters } from '../../src/adapters/kube/adapter.js';
 import type { KubeAdapters } from '../../src/adapters/kube/adapter.js';
 import { ProxmoxApiClient, readOnly } from '../../src/adapters/proxmox/client.js';

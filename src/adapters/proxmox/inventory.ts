@@ -10,7 +10,7 @@
 // /cluster/resources does not list it (no VM.Audit on it, or it is gone).
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
-import { z } from 'zod';
+import { z } from '../../zod.js';
 import { RunbookError } from '../../errors.js';
 import type { ProxmoxReader, ProxmoxVmSummary, ProxmoxWriter } from '../ports.js';
 
