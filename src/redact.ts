@@ -39,6 +39,15 @@ function redactString(text: string, secretValues: readonly string[]): string {
   return out;
 }
 
+/** The values of the params whose names say they are secrets: what no output may show. */
+export function secretParamValues(params: Record<string, unknown>, secretKeys: ReadonlySet<string> = new Set()): string[] {
+  const values: string[] = [];
+  for (const [name, value] of Object.entries(params)) {
+    if ((secretKeys.has(name) || isSecretKey(name)) && typeof value === 'string' && value !== '' && !values.includes(value)) values.push(value);
+  }
+  return values;
+}
+
 export function redact(value: unknown, secretKeys: ReadonlySet<string> = new Set(), secretValues: readonly string[] = []): unknown {
   if (typeof value === 'string') return secretValues.length ? redactString(value, secretValues) : value;
   if (Array.isArray(value)) return value.map((v) => redact(v, secretKeys, secretValues));

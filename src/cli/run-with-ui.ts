@@ -3,7 +3,7 @@
 import type { StepRegistry } from '../step/define-step.js';
 import type { EngineObserver } from '../engine/events.js';
 import type { ResumeState } from '../engine/run.js';
-import { isSecretKey } from '../redact.js';
+import { isSecretKey, redact, secretParamValues } from '../redact.js';
 import { envDuration } from '../runbook/duration.js';
 import type { Runbook } from '../runbook/types.js';
 import type { AdapterProvider } from '../engine/adapters.js';
@@ -45,11 +45,15 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
   // Ctrl-C at a confirmation takes the same path as SIGINT (a prompt puts the terminal in raw
   // mode, so the key arrives as a byte instead of a signal).
   const view = createListrView(renderer, { ...(io.stdin ? { input: io.stdin } : {}), signal: controller.signal, interrupt: () => controller.signal.aborted || interrupt('Ctrl-C at the question', 'starting nothing more') }, { out: io.out, err: io.err });
+  // A secret param's value stays out of what is printed, wherever a step put it (the journal
+  // redacts it the same way).
+  const secrets = secretParamValues(params);
+  const hide = <T>(shown: T): T => redact(shown, new Set(), secrets) as T;
   const text: EngineObserver = json
     ? {}
     : {
-        preflightDone: (pre) => io.out(formatPreflight(pre)),
-        planned: (entries) => io.out(formatPlan(runbook.name, entries)),
+        preflightDone: (pre) => io.out(hide(formatPreflight(pre))),
+        planned: (entries) => io.out(hide(formatPlan(runbook.name, entries))),
         stage: (stage) => {
           if (stage === 'apply') view.start(runbook.steps.map((s) => ({ stepId: s.id, title: s.name ?? s.id })));
         },
@@ -97,7 +101,7 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
       },
     });
     await view.done();
-    io.out(json ? JSON.stringify(runOutcomeJson(outcome), null, 2) + '\n' : formatRunOutcome(outcome));
+    io.out(json ? JSON.stringify(hide(runOutcomeJson(outcome)), null, 2) + '\n' : hide(formatRunOutcome(outcome)));
     return outcome.exitCode;
   } finally {
     offSignal();

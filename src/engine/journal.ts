@@ -5,7 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunbookError } from '../errors.js';
 import type { JournalRecord, RunStatus, RunTarget } from './journal-records.js';
-import { isSecretKey, redact } from '../redact.js';
+import { redact, secretParamValues } from '../redact.js';
 import { runsDir } from './state-dir.js';
 
 export class Journal {
@@ -41,9 +41,7 @@ export class Journal {
   }
 
   private learnSecretValues(params: Record<string, unknown>): void {
-    for (const [name, value] of Object.entries(params)) {
-      if ((this.secretKeys.has(name) || isSecretKey(name)) && typeof value === 'string' && value !== '' && !this.secretValues.includes(value)) this.secretValues.push(value);
-    }
+    for (const value of secretParamValues(params, this.secretKeys)) if (!this.secretValues.includes(value)) this.secretValues.push(value);
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import type { CommandResult } from '../context.js';
 import { globalFlags } from '../context.js';
 import { formatPlan, formatPreflight } from '../format-plan.js';
 import type { CliIO } from '../io.js';
-import { redact } from '../../redact.js';
+import { redact, secretParamValues } from '../../redact.js';
 import { writeSavedPlan } from '../saved-plan.js';
 import { parseInvocation } from './invocation.js';
 import { SUMMARIES } from './summaries.js';
@@ -38,10 +38,12 @@ export function registerPlan(program: Command, io: CliIO, result: CommandResult)
         .finally(stopSpinner);
       const out = typeof inv.opts.out === 'string' && outcome.exitCode === EXIT.ok ? inv.opts.out : undefined;
       if (out) writeSavedPlan(out, io.cwd, inv.runbook, inv.params, outcome);
-      if (inv.opts.output === 'json') io.out(JSON.stringify(redact(outcome), null, 2) + '\n');
+      // A secret param's value stays out of what is printed, wherever a step put it (a label, a summary).
+      const shown = redact(outcome, new Set(), secretParamValues(inv.params)) as typeof outcome;
+      if (inv.opts.output === 'json') io.out(JSON.stringify(shown, null, 2) + '\n');
       else {
-        io.out(formatPreflight(outcome.preflight));
-        if (outcome.exitCode === EXIT.ok) io.out(formatPlan(outcome.runbook, outcome.plan, outcome.digest));
+        io.out(formatPreflight(shown.preflight));
+        if (outcome.exitCode === EXIT.ok) io.out(formatPlan(shown.runbook, shown.plan, shown.digest));
         if (out) io.out(`Saved the plan to ${out} (plan digest ${outcome.planDigest!.slice(0, 12)}): \`runbook run --plan ${out}\` runs exactly it.\n`);
       }
       result.exitCode = outcome.exitCode;
