@@ -6,7 +6,7 @@ import { LabFaults } from './faults/faults.js';
 import { renderKubeconfig } from './kube/kubeconfig.js';
 import { startKubeServer, type KubeServer } from './kube/server.js';
 import { KubeStore } from './kube/store.js';
-import { startControllers, type RunningControllers } from './kubelet/controllers.js';
+import { startControllers, type RunningControllers } from './kubelet/control-loop.js';
 import { controllerStore } from './kubelet/controller-store.js';
 import { isEphemeralChange } from './ephemeral-change.js';
 import { EtcdMembers, type EtcdMember } from './kubelet/etcd-members.js';

@@ -26,5 +26,7 @@ export function scheduled(ctx: ControllerContext, key: string): Entry | undefine
 }
 
 export function requeueAfter(ctx: ControllerContext, key: string, generation: number, ms: number): void {
-  queueOf(ctx).set(key, { at: ctx.now() + ms, generation });
+  const at = ctx.now() + ms;
+  queueOf(ctx).set(key, { at, generation });
+  ctx.wakeAt?.(at);
 }

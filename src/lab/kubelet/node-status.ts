@@ -42,6 +42,14 @@ function bootIdOf(name: string, vm: VmLike): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+/** Whether the kubelet posts a heartbeat now (not Ready yet, or a period since the last) and when it posts next. */
+function heartbeat(ctx: ControllerContext, node: KubeObject): { now: boolean; next: number } {
+  const ready = nodeConditions(node).find((c) => c.type === 'Ready');
+  const lastBeat = parseTime(ready?.lastHeartbeatTime) ?? 0;
+  const now = ready?.status !== 'True' || ctx.now() - lastBeat >= heartbeatMs(ctx);
+  return { now, next: (now ? ctx.now() : lastBeat) + heartbeatMs(ctx) };
+}
+
 function postReady(node: KubeObject, ctx: ControllerContext, vm: VmLike): void {
   const vmid = vm.vmid;
   const cores = Number(vm.config.cores ?? 1) * Number(vm.config.sockets ?? 1);
@@ -49,9 +57,7 @@ function postReady(node: KubeObject, ctx: ControllerContext, vm: VmLike): void {
   const nowIso = rfc3339(now);
   const status = (node.status ??= {}) as Record<string, unknown>;
   const conditions = nodeConditions(node) as Condition[];
-  const ready = conditions.find((c) => c.type === 'Ready');
-  const lastBeat = parseTime(ready?.lastHeartbeatTime) ?? 0;
-  const beat = ready?.status !== 'True' || now - lastBeat >= heartbeatMs(ctx);
+  const beat = heartbeat(ctx, node).now;
   let next = conditions;
   for (const c of READY_CONDITIONS) {
     const prev = next.find((p) => p.type === c.type);
@@ -115,20 +121,39 @@ function renewLease(ctx: ControllerContext, node: KubeObject): boolean {
     return true;
   }
   const renewed = parseTime((lease.spec as { renewTime?: string } | undefined)?.renewTime) ?? 0;
-  if (now - renewed < heartbeatMs(ctx)) return false;
+  if (now - renewed < heartbeatMs(ctx)) {
+    ctx.wakeAt?.(renewed + heartbeatMs(ctx));
+    return false;
+  }
+  ctx.wakeAt?.(now + heartbeatMs(ctx));
   return mutateIfChanged(ctx.store, lease, (l) => {
     l.spec = { ...(l.spec as object), holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: microTime(now) };
   });
 }
 
+/**
+ * Kubelets posting in one run at most: each post is a write and a watch event, and 500 at once
+ * held the lab's event loop (its API server) for ~200 ms. The rest post a moment later, in the
+ * next run (asked for at once), as real kubelets, never in step, would.
+ */
+export const POSTS_PER_RUN = 50;
+
 /** One pass over all nodes; returns whether anything was written. */
 export function syncNodeStatus(ctx: ControllerContext): boolean {
   let changed = false;
+  let posts = 0;
   for (const node of ctx.store.list('v1', 'Node')) {
     if (node.metadata.deletionTimestamp) continue;
     const vmid = nodeVmid(node);
     const vm = vmid === undefined ? undefined : ctx.proxmox.vm(vmid);
     if (vm && vm.status === 'running' && (ctx.proxmox.guestBooted?.(vm.vmid, ctx.now()) ?? true)) {
+      const beat = heartbeat(ctx, node);
+      if (beat.now && posts++ >= POSTS_PER_RUN) {
+        ctx.wakeAt?.(ctx.now());
+        changed = true; // not settled yet: a caller that loops until nothing changes runs this again
+        continue;
+      }
+      ctx.wakeAt?.(beat.next);
       const wasReady = nodeConditions(node).some((c) => c.type === 'Ready' && c.status === 'True');
       const oldBoot = (node.status as { nodeInfo?: { bootID?: string } } | undefined)?.nodeInfo?.bootID;
       if (mutateIfChanged(ctx.store, node, (n) => postReady(n, ctx, vm))) {
@@ -141,9 +166,12 @@ export function syncNodeStatus(ctx: ControllerContext): boolean {
       changed = renewLease(ctx, node) || changed;
       continue;
     }
+    const bootsAt = vm ? ctx.proxmox.guestBootsAt?.(vm.vmid) : undefined;
+    if (bootsAt !== undefined) ctx.wakeAt?.(bootsAt);
     const ready = nodeConditions(node).find((c) => c.type === 'Ready');
     const lastBeat = parseTime(ready?.lastHeartbeatTime) ?? 0;
-    if (ctx.now() - lastBeat >= ctx.notReadyGraceSeconds * 1000) {
+    if (ctx.now() - lastBeat < ctx.notReadyGraceSeconds * 1000) ctx.wakeAt?.(lastBeat + ctx.notReadyGraceSeconds * 1000);
+    else {
       changed = mutateIfChanged(ctx.store, node, (n) => markUnknown(n, ctx)) || changed;
     }
   }

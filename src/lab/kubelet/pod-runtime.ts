@@ -92,6 +92,7 @@ function advancePod(p: KubeObject, node: KubeObject, ctx: ControllerContext, sys
     }
     const lastKill = parseTime(cs.lastState?.terminated?.reason === 'OOMKilled' ? cs.lastState.terminated.finishedAt : undefined);
     const backingOff = Boolean(cs.state.waiting) && lastKill !== undefined && now - lastKill < periodMs;
+    if (backingOff) ctx.wakeAt?.(lastKill + periodMs);
     if (killed && !backingOff) {
       const startedAt = cs.state.running?.startedAt ?? (lastKill === undefined ? nowIso : rfc3339(lastKill));
       cs.restartCount += cs.lastState?.terminated || cs.state.running ? 1 : 0;

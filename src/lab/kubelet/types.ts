@@ -9,6 +9,7 @@ export type { KubeObject };
 export interface StoreEventLike {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   object: KubeObject;
+  oldObject?: KubeObject;
 }
 
 export interface EventInput {
@@ -45,6 +46,8 @@ interface ControllerProxmox {
   effectiveMemoryMiB(vmid: number): number;
   /** whether the running VM's guest has booted far enough to run its kubelet (absent: at once) */
   guestBooted?(vmid: number, now: number): boolean;
+  /** when that happens (ms since epoch); undefined when the VM is not running */
+  guestBootsAt?(vmid: number): number | undefined;
   on(event: 'vm-changed', listener: (vm: VmLike) => void): unknown;
   off(event: 'vm-changed', listener: (vm: VmLike) => void): unknown;
 }
@@ -58,6 +61,13 @@ export interface ControllerContext {
   notReadyGraceSeconds: number;
   /** period of one OOM-kill / restart cycle of a crash-looping container. */
   crashLoopSeconds: number;
+  /**
+   * A time-driven decision (a heartbeat, a grace period, a crash-loop back-off, a requeue) asks
+   * for the pass that is due at `at` (controller-runtime's RequeueAfter): the control loop runs
+   * on changes and on these, never just because a second went by. Absent: nobody schedules
+   * (tests that drive passes themselves).
+   */
+  wakeAt?(at: number): void;
   /** embedded etcd (a k3s cluster with servers); absent: no member controller runs. */
   etcd?: LabEtcd;
 }

@@ -198,10 +198,15 @@ export class ProxmoxState extends EventEmitter implements AccessModel {
 
   /** Whether the guest of a running VM has booted far enough that its kubelet runs. */
   guestBooted(vmid: number, now = Date.now()): boolean {
+    const at = this.guestBootsAt(vmid);
+    return at !== undefined && now >= at;
+  }
+
+  /** When the guest of a running VM boots far enough that its kubelet runs (epoch ms). */
+  guestBootsAt(vmid: number): number | undefined {
     const vm = this.vm(vmid);
-    if (!vm || vm.status !== 'running') return false;
-    const bootMs = (this.guestBootSeconds ?? this.rebootSeconds / 2) * 1000;
-    return now - (vm.uptimeStartedAt ?? 0) >= bootMs;
+    if (!vm || vm.status !== 'running') return undefined;
+    return (vm.uptimeStartedAt ?? 0) + (this.guestBootSeconds ?? this.rebootSeconds / 2) * 1000;
   }
 
   /** The VM is gone; listeners get it one last time, stopped. */
