@@ -92,6 +92,8 @@ export interface ProxmoxReader {
   getVmStatus(node: string, vmid: number): Promise<{ status: string; qmpstatus?: string; uptime?: number; maxmem?: number; balloon?: number }>;
   getNodeStatus(node: string): Promise<{ memoryTotal: number; memoryUsed: number }>;
   getTaskStatus(node: string, upid: string): Promise<ProxmoxTaskStatus>;
+  /** What this token may do (GET /access/permissions): per ACL path, privilege -> 1 when it propagates below. */
+  getPermissions(): Promise<Record<string, Record<string, number>>>;
   /** The VM an inventory file maps a Kubernetes node to, listed or not (inventory.ts). */
   knownVm?(nodeName: string): { vmid: number; node?: string } | undefined;
 }

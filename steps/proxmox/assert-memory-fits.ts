@@ -13,6 +13,17 @@ import { pve } from './permissions.js';
 const MiB = 2 ** 20;
 const STEP = 256; // propose sizes in 256 MiB steps, as people size VMs
 
+/**
+ * Why the token may not see every VM, or undefined: VM.Audit must propagate from /vms, and no ACL
+ * on a single VM may take it away (a path with no privilege at all, NoAccess, is not listed by
+ * PVE; that case stays invisible here).
+ */
+function vmsNotAudited(permissions: Record<string, Record<string, number>>): string | undefined {
+  if (permissions['/vms']?.['VM.Audit'] !== 1) return 'no VM.Audit on /vms, propagated';
+  const narrowed = Object.keys(permissions).filter((path) => path.startsWith('/vms/') && permissions[path]!['VM.Audit'] === undefined);
+  return narrowed.length ? `no VM.Audit on ${narrowed.join(', ')}` : undefined;
+}
+
 export const proxmoxAssertMemoryFits = defineStep({
   type: 'proxmox.assert-memory-fits',
   description: 'Checks that giving these nodes\' VMs fixed memory still fits each Proxmox host (RAM less a reserve); names the largest size that fits.',
@@ -21,10 +32,17 @@ export const proxmoxAssertMemoryFits = defineStep({
   destructive: false,
   permissions: [pve(['VM.Audit'], '/vms'), pve(['Sys.Audit'], '/nodes')],
   async preflight({ params, adapters }) {
-    const vms = await adapters.proxmox.listVms();
+    const [vms, permissions] = await Promise.all([adapters.proxmox.listVms(), adapters.proxmox.getPermissions()]);
     const missing = params.nodes.filter((n) => !vms.some((v) => v.name === n));
     // Unlisted is not absent: requireVm asks for the inventory's VM, so PVE says why (403...).
     const results: CheckResult[] = await Promise.all(missing.map(async (n) => ({ ok: false, message: await whyUnlisted(adapters.proxmox, n), hint: 'map it in an inventory file (--inventory)' })));
+    // /cluster/resources leaves out every VM the token may not audit: their memory would not be
+    // counted and an overcommitted host would pass. Refuse to judge unless it may audit them all.
+    const blind = vmsNotAudited(permissions);
+    if (blind) {
+      results.push({ ok: false, message: `cannot tell whether the memory fits: this token may not audit every VM (${blind}), and the VMs it cannot see would not be counted`, hint: 'grant VM.Audit on /vms with propagation (`runbook rbac fix-ballooning` prints the roles)' });
+      return results;
+    }
     for (const host of [...new Set(vms.filter((v) => params.nodes.includes(v.name)).map((v) => v.node))]) {
       const onHost = vms.filter((v) => v.node === host && (v.status === 'running' || params.nodes.includes(v.name)));
       let others = 0;

@@ -128,4 +128,27 @@ describe('Proxmox privileges of the shipped runbooks: sufficient and minimal (la
       }
     }, 600_000);
   }
+
+  it('fix-ballooning does not judge memory with a token that sees only the VMs it changes (hidden VMs would not be counted)', async () => {
+    // The host has 12 GiB: three 2 GiB servers plus both workers at 4 GiB do not fit its 11 GiB budget.
+    const args = ['--nodes', 'k3s-replica-0,k3s-replica-1', '--memory', '4096'];
+    const grants = await derivedGrants('fix-ballooning');
+    const all = await runWith('fix-ballooning', args, grants);
+    expect(all.r.code, all.r.stdout).toBe(3);
+    expect(all.r.stdout).toMatch(/PVE host pve: 2 VM\(s\) x 4096 MiB \+ 6144 MiB for the others = 14336 MiB, more than/);
+
+    // The same privileges granted per VM, on the two workers only: the servers vanish from the
+    // token's listing, and summing what it sees (8192 MiB) would wrongly say it fits.
+    const onVms = grants.find((g) => g.path === '/vms')!;
+    expect(onVms.privileges).toContain('VM.Audit');
+    const perVm = [
+      ...grants.map((g) => (g === onVms ? { path: '/vms', privileges: g.privileges.filter((p) => p !== 'VM.Audit') } : g)),
+      { path: '/vms/111', privileges: onVms.privileges },
+      { path: '/vms/112', privileges: onVms.privileges },
+    ];
+    const narrow = await runWith('fix-ballooning', args, perVm);
+    expect(narrow.r.code, narrow.r.stdout).toBe(3);
+    expect(narrow.r.stdout).toMatch(/cannot tell whether the memory fits: this token may not audit every VM \(no VM\.Audit on \/vms, propagated\)/);
+    expect(narrow.r.stdout).not.toMatch(/fits \d+ MiB less/);
+  }, 120_000);
 });

@@ -96,6 +96,10 @@ export class ProxmoxApiClient implements ProxmoxWriter {
     });
   }
 
+  getPermissions(): Promise<Record<string, Record<string, number>>> {
+    return this.call("read this token's permissions", async () => (await this.api.access.permissions.$get()) as Record<string, Record<string, number>>);
+  }
+
   setVmConfig(node: string, vmid: number, values: Record<string, string | number>, digest?: string): Promise<void> {
     return this.call(`update config of VM ${vmid}`, async () => {
       await this.vm(node, vmid).config.$put({ ...values, ...(digest ? { digest } : {}) } as never);
@@ -117,5 +121,6 @@ export function readOnly(client: ProxmoxReader): ProxmoxReader {
     getVmStatus: (n, v) => client.getVmStatus(n, v),
     getNodeStatus: (n) => client.getNodeStatus(n),
     getTaskStatus: (n, u) => client.getTaskStatus(n, u),
+    getPermissions: () => client.getPermissions(),
   };
 }

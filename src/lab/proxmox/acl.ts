@@ -43,36 +43,58 @@ export function checkAclEntry(e: AclEntry): void {
   for (const p of e.privs) if (!(ALL_PRIVS as readonly string[]).includes(p)) throw new Error(`invalid privilege '${p}'`);
 }
 
-function walk(model: AccessModel, key: 'user' | 'token', who: string, path: string): Set<string> | undefined {
+/** Privilege -> propagation flag (1 or 0), as RPCEnvironment's compiled privs: a key is a privilege held. */
+type Privs = Map<string, 0 | 1>;
+
+function walk(model: AccessModel, key: 'user' | 'token', who: string, path: string): Privs | undefined {
   const parts = path === '/' ? [''] : path.split('/');
-  let current: Set<string> | undefined;
+  let current: Privs | undefined;
   let prefix = '';
   parts.forEach((p, i) => {
     prefix = p === '' ? prefix : `${prefix}/${p}`;
     const level = prefix || '/';
     const final = i === parts.length - 1;
     const here = model.acl.filter((e) => e[key] === who && e.path.replace(/\/+$/, '') === (level === '/' ? '' : level) && (final || e.propagate !== false));
-    if (here.length) current = new Set(here.flatMap((e) => e.privs));
+    if (!here.length) return;
+    // Propagated iff any entry granting it propagates (compile_acl_path: `$privs->{$p} ||= ...`).
+    current = new Map();
+    for (const e of here) for (const priv of e.privs) current.set(priv, e.propagate === false ? (current.get(priv) ?? 0) : 1);
   });
   return current;
 }
 
-function userPrivs(model: AccessModel, user: string, path: string): Set<string> {
-  if (user === 'root@pam') return new Set(ALL_PRIVS);
-  return walk(model, 'user', user, path) ?? new Set();
+function userPrivs(model: AccessModel, user: string, path: string): Privs {
+  if (user === 'root@pam') return new Map(ALL_PRIVS.map((p) => [p, 1]));
+  return walk(model, 'user', user, path) ?? new Map();
 }
 
 /** RPCEnvironment::permissions for a user or a token id. */
-function privilegesAt(model: AccessModel, userid: string, path: string): Set<string> {
+function privilegesAt(model: AccessModel, userid: string, path: string): Privs {
   const bang = userid.indexOf('!');
   if (bang < 0) return userPrivs(model, userid, path);
   const privsep = model.tokenPrivsep(userid);
-  if (privsep === undefined) return new Set();
+  if (privsep === undefined) return new Map();
   const ofUser = userPrivs(model, userid.slice(0, bang), path);
   if (!privsep) return ofUser;
-  // A level that names the token decides for it; the user's own ACL is the ceiling.
-  const ofToken = walk(model, 'token', userid, path) ?? new Set<string>();
-  return new Set([...ofToken].filter((p) => ofUser.has(p)));
+  // A level that names the token decides for it; the user's own ACL is the ceiling (both flags must propagate).
+  const ofToken = walk(model, 'token', userid, path) ?? new Map<string, 0 | 1>();
+  return new Map([...ofToken].filter(([p]) => ofUser.has(p)).map(([p, flag]) => [p, flag && ofUser.get(p)! ? 1 : 0]));
+}
+
+/**
+ * GET /access/permissions (PVE/API2/AccessControl.pm `permissions`; RPCEnvironment.pm
+ * get_effective_permissions): privilege -> propagate flag, for one path or, without one, for
+ * the top-level paths and every ACL path, leaving out paths with nothing (pools not simulated).
+ */
+export function effectivePermissions(model: AccessModel, userid: string, path?: string): Record<string, Record<string, 0 | 1>> {
+  const paths = path !== undefined ? [path] : [...new Set(['/', '/access', '/access/groups', '/nodes', '/pool', '/sdn', '/storage', '/vms', ...model.acl.map((e) => e.path)])];
+  const out: Record<string, Record<string, 0 | 1>> = {};
+  for (const p of paths) {
+    const privs = privilegesAt(model, userid, p);
+    // With a path, even an empty answer is given (`if ($perms)` holds for an empty hash).
+    if (privs.size || path !== undefined) out[p] = Object.fromEntries(privs);
+  }
+  return out;
 }
 
 /** RPCEnvironment::check / check_any with $noerr. */
@@ -101,7 +123,7 @@ export function computeApiPermission(model: AccessModel, userid: string): Record
     const top = /^\/(\w+)/.exec(path)?.[1] ?? 'dc';
     const re = families[top];
     if (!re) continue;
-    for (const priv of privilegesAt(model, userid, path)) if (re.test(priv)) cap[top]![priv] = 1;
+    for (const priv of privilegesAt(model, userid, path).keys()) if (re.test(priv)) cap[top]![priv] = 1;
   }
   return cap;
 }

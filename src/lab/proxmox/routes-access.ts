@@ -2,9 +2,10 @@
 // PVE/API2/AccessControl.pm create_ticket: a wrong password is a 401 "authentication failure"
 // from the handler, so with a JSON body, and no hint whether the user exists).
 import { checkPassword, createCsrfToken, createTicket } from './auth.js';
-import { computeApiPermission } from './acl.js';
+import { computeApiPermission, effectivePermissions } from './acl.js';
 import { PveError } from './errors.js';
 import { versionInfo } from './pve-version.js';
+import { must, userOf } from './route-access.js';
 import type { Route } from './route-types.js';
 
 export const accessRoutes: Route[] = [
@@ -43,6 +44,22 @@ export const accessRoutes: Route[] = [
         CSRFPreventionToken: createCsrfToken(state, userid),
         cap: computeApiPermission(state, userid),
       };
+    },
+  },
+  {
+    // PVE/API2/AccessControl.pm `permissions`: anyone may read their own (or their own tokens');
+    // another user's needs Sys.Audit on /access.
+    method: 'GET',
+    path: '/access/permissions',
+    schema: {
+      userid: { type: 'string', optional: true, maxLength: 128 },
+      path: { type: 'string', optional: true, maxLength: 512 },
+    },
+    handler: (ctx) => {
+      const self = userOf(ctx);
+      const userid = ctx.params.userid ?? self;
+      if (userid !== self && userid.split('!')[0] !== self) must(ctx, '/access', ['Sys.Audit']);
+      return effectivePermissions(ctx.state, userid, ctx.params.path);
     },
   },
 ];

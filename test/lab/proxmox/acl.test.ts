@@ -45,6 +45,22 @@ describe('Proxmox simulator: ACLs', () => {
     expect(vmids((await s.raw('GET', '/cluster/resources?type=vm', { headers: tokenHeader })).json().data)).toEqual([101, 102, 103, 104]);
   });
 
+  it('/access/permissions: per path, privilege -> propagate flag; a path asked for is answered even when empty; another user needs Sys.Audit on /access', async () => {
+    const s = await start([
+      ...acl([['/vms', ['VM.Audit', 'VM.PowerMgmt']]], [['/vms', ['VM.Audit']], ['/vms/102', ['VM.PowerMgmt']]]),
+      { path: '/nodes', token: OPS.id, privs: ['Sys.Audit'], propagate: false },
+      { path: '/nodes', user: 'ops@pve', privs: ['Sys.Audit'], propagate: false },
+    ]);
+    const all = await s.raw('GET', '/access/permissions', { headers: opsHeader });
+    expect(all.status).toBe(200);
+    expect(all.json().data).toEqual({ '/vms': { 'VM.Audit': 1 }, '/vms/102': { 'VM.PowerMgmt': 1 }, '/nodes': { 'Sys.Audit': 0 } });
+    expect((await s.raw('GET', '/access/permissions?path=/storage', { headers: opsHeader })).json().data).toEqual({ '/storage': {} });
+    const other = await s.raw('GET', `/access/permissions?userid=${encodeURIComponent('root@pam')}`, { headers: opsHeader });
+    expect([other.status, other.statusText]).toEqual([403, 'Permission check failed (/access, Sys.Audit)']);
+    // Through the adapter: what assert-memory-fits reads.
+    expect((await (await opsClient(s)).getPermissions())['/vms']).toEqual({ 'VM.Audit': 1 });
+  });
+
   it('a privsep token gets what both it and its user hold; propagation follows the path', async () => {
     const s = await start(acl([['/vms', ['VM.Audit', 'VM.PowerMgmt']]], [['/vms', ['VM.Audit']], ['/vms/102', ['VM.PowerMgmt']]]));
     const client = await opsClient(s);
