@@ -30,12 +30,23 @@ export interface KubeRef {
   namespace?: string;
 }
 
+/**
+ * The fields of an object to keep: `true` keeps the whole value; a nested mask keeps those
+ * fields of an object, or of each element of an array. Data, so a reader can apply it to each
+ * page as it arrives and drop the rest of the page.
+ */
+export interface FieldMask {
+  [field: string]: true | FieldMask;
+}
+
 export interface KubeListQuery {
   apiVersion: string;
   kind: string;
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /** Keep only these fields of each item (metadata.name always): a list of 10k pods need not hold their full specs. */
+  fields?: FieldMask;
 }
 
 export type PatchType = 'merge' | 'strategic' | 'json';

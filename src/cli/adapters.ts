@@ -2,7 +2,7 @@
 // only when a step needs it, so `runbook validate` never loads the Kubernetes client.
 import { lazyAdapters } from '../engine/adapters.js';
 import type { AdapterProvider } from '../engine/adapters.js';
-import type { ProxmoxWriter } from '../adapters/ports.js';
+import type { KubeReader, ProxmoxWriter } from '../adapters/ports.js';
 import type { ProxmoxFlags } from '../adapters/proxmox/config.js';
 import { DEFAULT_CALL_POLICY } from '../adapters/api-call.js';
 import type { CallPolicy } from '../adapters/api-call.js';
@@ -55,6 +55,15 @@ export function cliAdapters(io: CliIO, flags: AdapterFlags, events?: EventIdenti
       shell: async () => (await import('../adapters/shell-zx.js')).createShellRunner(io.env),
     },
   });
+}
+
+/**
+ * A Kubernetes reader for doctor: lists and readiness over plain HTTPS when the kubeconfig has
+ * static credentials (client-node is not loaded: ~87 MB less at 500 nodes), else client-node's.
+ */
+export async function listReader(io: CliIO, flags: AdapterFlags): Promise<KubeReader> {
+  const { createListReader } = await import('../adapters/kube/plain-reader.js');
+  return createListReader({ env: io.env, ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}), warn: (m) => io.err(`${m}\n`) }, callPolicy(io.env));
 }
 
 /** The kubeconfig context and API server the flags and environment select, as kubectl would. */

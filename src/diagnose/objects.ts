@@ -23,7 +23,7 @@ export interface ContainerSpec {
   restartPolicy?: string;
 }
 
-interface PodSpec {
+export interface PodSpec {
   nodeName?: string;
   containers?: ContainerSpec[];
   initContainers?: ContainerSpec[];
@@ -40,7 +40,7 @@ export interface ContainerStatus {
   lastState?: { terminated?: { reason?: string; exitCode?: number; finishedAt?: string } };
 }
 
-interface PodStatus {
+export interface PodStatus {
   phase?: string;
   resize?: string;
   conditions?: Condition[];

@@ -17,29 +17,42 @@ export interface KubeTarget {
   warn?: (message: string) => void;
 }
 
-export async function loadKubeConfig(target: KubeTarget): Promise<KubeConfig> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const kc = new KubeConfig();
+/** Where the kubeconfig comes from, in kubectl's order: the files to load, or the pod's service account. */
+export function kubeconfigSource(target: KubeTarget): { files: string[] } | { inCluster: true } {
   const env = target.env ?? {};
   // kubectl's order: --kubeconfig, then every file in $KUBECONFIG (merged), then ~/.kube/config,
   // then the in-cluster service account. client-node's loadFromDefault() would read
   // process.env and, finding nothing, quietly point at http://localhost:8080.
+  if (target.kubeconfig) return { files: [target.kubeconfig] };
   const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter((f) => f && existsSync(f));
+  if (fromEnv.length) return { files: fromEnv };
   const home = join(env.HOME ?? homedir(), '.kube', 'config');
+  if (existsSync(home)) return { files: [home] };
+  if (env.KUBERNETES_SERVICE_HOST) return { inCluster: true };
+  throw new RunbookError('E_KUBECONFIG', 'no kubeconfig found: KUBECONFIG is unset (or names no existing file), ~/.kube/config does not exist and this is not a pod', {
+    hint: 'pass --kubeconfig FILE or set KUBECONFIG (for the lab: eval "$(runbook lab start --detach)")',
+  });
+}
+
+/** The one warning for a kubeconfig that turns TLS verification off, whichever client reads it. */
+export function skipTlsWarning(cluster: string): string {
+  return `warning: kubeconfig cluster "${cluster}" disables TLS verification (insecure-skip-tls-verify)`;
+}
+
+export async function loadKubeConfig(target: KubeTarget): Promise<KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
   try {
-    if (target.kubeconfig) kc.loadFromFile(target.kubeconfig);
-    else if (fromEnv.length) {
-      kc.loadFromFile(fromEnv[0]!);
-      for (const more of fromEnv.slice(1)) {
+    const source = kubeconfigSource(target);
+    if ('inCluster' in source) kc.loadFromCluster();
+    else {
+      kc.loadFromFile(source.files[0]!);
+      for (const more of source.files.slice(1)) {
         const other = new KubeConfig();
         other.loadFromFile(more);
         kc.mergeConfig(other, true);
       }
-    } else if (existsSync(home)) kc.loadFromFile(home);
-    else if (env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
-    else throw new RunbookError('E_KUBECONFIG', 'no kubeconfig found: KUBECONFIG is unset (or names no existing file), ~/.kube/config does not exist and this is not a pod', {
-      hint: 'pass --kubeconfig FILE or set KUBECONFIG (for the lab: eval "$(runbook lab start --detach)")',
-    });
+    }
   } catch (e) {
     if (e instanceof RunbookError) throw e;
     throw new RunbookError('E_KUBECONFIG', `cannot load kubeconfig${target.kubeconfig ? ` ${target.kubeconfig}` : ''}: ${(e as Error).message}`, {
@@ -55,7 +68,7 @@ export async function loadKubeConfig(target: KubeTarget): Promise<KubeConfig> {
   }
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new RunbookError('E_KUBECONFIG', 'the kubeconfig has no current cluster', { hint: 'pick one with --context' });
-  if (cluster.skipTLSVerify) target.warn?.(`warning: kubeconfig cluster "${cluster.name}" disables TLS verification (insecure-skip-tls-verify)`);
+  if (cluster.skipTLSVerify) target.warn?.(skipTlsWarning(cluster.name));
   reuseConnections(kc);
   return kc;
 }

@@ -13,18 +13,41 @@ export interface RawResponse {
   headers: Record<string, string | string[] | undefined>;
 }
 
+export interface RawBytes {
+  status: number;
+  bytes: Buffer;
+  headers: RawResponse['headers'];
+}
+
+/** Where raw requests go and how they are authorized: client-node's KubeConfig, or the plain reader's. */
+export interface KubeEndpoint {
+  server: string;
+  /** Sets the agent (TLS trust, client certificate, kept-alive connections) and credentials on a request. */
+  authorize(opts: RequestOptions): Promise<void>;
+}
+
+export function clientNodeEndpoint(kc: KubeConfig): KubeEndpoint {
+  return { server: kc.getCurrentCluster()!.server, authorize: (opts) => kc.applyToHTTPSOptions(opts) };
+}
+
 export class RawKube {
-  constructor(private readonly kc: KubeConfig, private readonly timeoutMs: number, private readonly reach: Reachability) {}
+  constructor(private readonly endpoint: KubeEndpoint, private readonly timeoutMs: number, private readonly reach: Reachability) {}
 
   private async options(method: string, path: string, headers: Record<string, string>): Promise<RequestOptions & { url: URL }> {
-    const server = this.kc.getCurrentCluster()!.server;
+    const server = this.endpoint.server;
     const url = new URL(path, server.endsWith('/') ? server : `${server}/`);
     const opts: RequestOptions = { method, headers: { Accept: 'application/json', ...headers } };
-    await this.kc.applyToHTTPSOptions(opts);
+    await this.endpoint.authorize(opts);
     return { ...opts, url };
   }
 
   async send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<RawResponse> {
+    const res = await this.fetchBytes(method, path, body, contentType);
+    return { status: res.status, body: res.bytes.toString('utf8'), headers: res.headers };
+  }
+
+  /** The answer as bytes: a list page is split into its items without first becoming one large string. */
+  async fetchBytes(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<RawBytes> {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const { url, ...opts } = await this.options(method, path, payload === undefined ? {} : { 'Content-Type': contentType });
     const deadline = requestSignal(this.timeoutMs);
@@ -32,10 +55,9 @@ export class RawKube {
       return await new Promise((resolve, reject) => {
         const req = request(url, { ...opts, signal: deadline.signal }, (res) => {
           this.reach.reached = true;
-          let data = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (data += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data, headers: res.headers }));
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes: Buffer.concat(chunks), headers: res.headers }));
           res.on('error', reject);
         });
         req.on('error', reject);
@@ -44,6 +66,15 @@ export class RawKube {
       });
     } finally {
       deadline.done();
+    }
+  }
+
+  /** `/readyz`: false when it answers anything but 200 or does not answer. */
+  async ready(): Promise<boolean> {
+    try {
+      return (await this.send('GET', '/readyz')).status === 200;
+    } catch {
+      return false;
     }
   }
 }

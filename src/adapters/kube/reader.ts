@@ -3,18 +3,18 @@
 // through apiCall (timeout, explicit retry); a wait rides out an outage until its own deadline.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiError } from '../../errors.js';
-import { apiCall, DEFAULT_CALL_POLICY, Reachability } from '../api-call.js';
+import { DEFAULT_CALL_POLICY, Reachability } from '../api-call.js';
 import type { CallPolicy } from '../api-call.js';
 import type { KubeListQuery, KubeObject, KubeReader, KubeRef, WaitOptions } from '../ports.js';
 import { isTransient } from '../../transient.js';
+import { kubeCaller, type KubeCaller } from './call.js';
 import { toApiError } from './errors.js';
-import { httpError, RawKube } from './http.js';
+import { clientNodeEndpoint, httpError, RawKube } from './http.js';
+import { listPages } from './list-pages.js';
 import { ObjectApi } from './object-api.js';
 
 /** A watch round shorter than this (refused, dropped at once) is followed by a pause: no busy loop. */
 const MIN_ROUND_MS = 1000;
-
-const PAGE = 500;
 
 export function describeRef(ref: KubeRef): string {
   return `${ref.kind.toLowerCase()} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
@@ -31,13 +31,12 @@ export class ClientNodeReader implements KubeReader {
 
   constructor(readonly kc: KubeConfig, readonly policy: CallPolicy = DEFAULT_CALL_POLICY) {
     this.api = ObjectApi.forConfig(kc, policy.requestTimeoutMs, this.reach);
-    this.raw = new RawKube(kc, policy.requestTimeoutMs, this.reach);
+    this.raw = new RawKube(clientNodeEndpoint(kc), policy.requestTimeoutMs, this.reach);
+    this.call = kubeCaller(policy, this.reach, kc.getCurrentCluster()?.server);
   }
 
   /** One call with the adapter's timeout and retry policy; `idempotent` says whether a reset or timeout may be retried. */
-  protected call<T>(what: string, fn: () => Promise<T>, idempotent: boolean, until?: number): Promise<T> {
-    return apiCall(what, fn, { policy: this.policy, reach: this.reach, idempotent, mapError: (e) => toApiError(e, what, this.kc.getCurrentCluster()?.server), ...(until !== undefined ? { until } : {}) });
-  }
+  protected readonly call: KubeCaller;
 
   async get(ref: KubeRef, until?: number): Promise<KubeObject | undefined> {
     try {
@@ -48,31 +47,9 @@ export class ClientNodeReader implements KubeReader {
     }
   }
 
-  /**
-   * Pages are read as plain JSON, not through client-node's model classes: its deserializer
-   * copied every object once more (timestamps into Dates), which made doctor's memory peak at
-   * 10k pods. The objects are what the API server sent, as `kubectl get -o json` shows them.
-   */
   async list(q: KubeListQuery): Promise<KubeObject[]> {
-    const what = `list ${q.kind}${q.namespace ? ` in ${q.namespace}` : ''}`;
-    const path = await this.call(what, () => this.api.pathFor({ apiVersion: q.apiVersion, kind: q.kind, namespace: q.namespace }), true);
-    const out: KubeObject[] = [];
-    let token: string | undefined;
-    do {
-      const query = new URLSearchParams({ limit: String(PAGE) });
-      if (q.fieldSelector) query.set('fieldSelector', q.fieldSelector);
-      if (q.labelSelector) query.set('labelSelector', q.labelSelector);
-      if (token) query.set('continue', token);
-      const page = await this.call(what, async () => {
-        const res = await this.raw.send('GET', `${path.replace(/\/$/, '')}?${query}`);
-        if (res.status < 200 || res.status > 299) throw httpError(res);
-        return JSON.parse(res.body) as { items?: KubeObject[]; metadata?: { continue?: string } };
-      }, true);
-      // List items come without apiVersion/kind; put them back so objects are self-describing.
-      for (const item of page.items ?? []) out.push(Object.assign(item, { apiVersion: q.apiVersion, kind: q.kind }));
-      token = page.metadata?.continue || undefined;
-    } while (token);
-    return out;
+    const collection = () => this.api.pathFor({ apiVersion: q.apiVersion, kind: q.kind, namespace: q.namespace });
+    return listPages(this.raw, this.call, q, collection);
   }
 
   async waitFor(ref: KubeRef, until: (obj: KubeObject | undefined) => boolean, options: WaitOptions): Promise<KubeObject | undefined> {
@@ -155,12 +132,7 @@ export class ClientNodeReader implements KubeReader {
     return toApiError(httpError(res), `watch ${describeRef(ref)}`);
   }
 
-  async ready(): Promise<boolean> {
-    try {
-      const res = await this.raw.send('GET', '/readyz');
-      return res.status === 200;
-    } catch {
-      return false;
-    }
+  ready(): Promise<boolean> {
+    return this.raw.ready();
   }
 }

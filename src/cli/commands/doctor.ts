@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, RunbookError } from '../../errors.js';
-import { cliAdapters } from '../adapters.js';
+import { cliAdapters, listReader } from '../adapters.js';
 import type { AdapterFlags } from '../adapters.js';
 import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry } from '../context.js';
@@ -46,8 +46,10 @@ Exit codes: 0 nothing worse than info, 6 warnings, 7 critical findings, 3 cannot
     const flags = globalFlags(c);
     const [{ diagnose }, { proposeRemediations }, report] = await Promise.all([import('../../diagnose/diagnose.js'), import('../../diagnose/proposals.js'), import('../../diagnose/report.js')]);
     const adapters = cliAdapters(io, opts);
+    // Doctor lists; its reader need not load the Kubernetes client (the fixes it runs do).
+    let kubeReader: ReturnType<typeof listReader> | undefined;
     const run = async () => {
-      const { kube } = await adapters.reader(['kube']);
+      const kube = await (kubeReader ??= listReader(io, opts));
       const proxmox = opts.proxmox === false ? undefined : (await adapters.reader(['proxmox'])).proxmox;
       return diagnose({ kube, ...(proxmox ? { proxmox } : {}) }, { ...(opts.gitops ? { gitopsDir: resolve(io.cwd, opts.gitops) } : {}) });
     };
