@@ -29,7 +29,7 @@ export function formatRunOutcome(o: RunOutcome): string {
       else lines.push(`Run ${o.runId} failed.`);
   }
   if (o.rollback) {
-    if (o.rollback.ok) lines.push(`Rolled back ${o.rollback.rolledBack.length} step(s): ${o.rollback.rolledBack.join(', ') || '(none)'}.`);
+    if (o.rollback.ok) lines.push(rolledBackSummary(o.rollback));
     else {
       lines.push(`ROLLBACK INCOMPLETE: ${o.rollback.failures.length} step(s) could not be undone:`);
       for (const f of o.rollback.failures) lines.push(`  ${f.key}: ${f.error.message}`);
@@ -39,6 +39,21 @@ export function formatRunOutcome(o: RunOutcome): string {
   }
   lines.push(`Journal: ${o.journalPath}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * "Rolled back 2 step(s): b, a." and, when some steps had nothing to take back, which. A step
+ * applied twice (a resumed run redid it) is undone twice and named once, with the count.
+ */
+export function rolledBackSummary(r: { rolledBack: readonly string[]; nothingToUndo: readonly string[] }): string {
+  const named = (keys: readonly string[]) =>
+    [...new Set(keys)].map((k) => {
+      const times = keys.filter((x) => x === k).length;
+      return times > 1 ? `${k} (${times} times)` : k;
+    });
+  const undone = named(r.rolledBack);
+  const nothing = named(r.nothingToUndo);
+  return `Rolled back ${undone.length} step(s): ${undone.join(', ') || '(none)'}.${nothing.length ? ` Nothing to undo: ${nothing.join(', ')}.` : ''}`;
 }
 
 /** Steps a rollback left as they are on purpose (irreversible, or past the point of no return). */
@@ -59,6 +74,6 @@ export function runOutcomeJson(o: RunOutcome): unknown {
     preflight: o.preflight,
     plan: o.plan,
     applied: o.execution?.applied.map((a) => ({ key: a.key, uses: a.uses, outputs: a.outputs })) ?? [],
-    rollback: o.rollback ? { ok: o.rollback.ok, rolledBack: o.rollback.rolledBack, kept: o.rollback.kept, failures: o.rollback.failures.map((f) => ({ key: f.key, error: f.error.message })) } : undefined,
+    rollback: o.rollback ? { ok: o.rollback.ok, rolledBack: o.rollback.rolledBack, nothingToUndo: o.rollback.nothingToUndo, kept: o.rollback.kept, failures: o.rollback.failures.map((f) => ({ key: f.key, error: f.error.message })) } : undefined,
   };
 }

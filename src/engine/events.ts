@@ -26,8 +26,9 @@ export interface EngineObserver {
   /** A graph node is finished: all its instances ran, it was skipped, or it was stopped by a failure. */
   nodeFinished?(stepId: string, outcome: 'done' | 'skipped' | 'stopped'): void;
   rollbackStarted?(keys: string[]): void;
-  /** `kept`: not undone on purpose, and why (irreversible, or past the point of no return). */
-  rollbackStep?(key: string, ok: boolean, error?: Error, kept?: string): void;
+  /** `kept`: not undone on purpose, and why (irreversible, or past the point of no return);
+   * `nothingToUndo`: the step changed nothing an undo could take back (a wait, a check). */
+  rollbackStep?(key: string, ok: boolean, error?: Error, detail?: { kept: string } | { nothingToUndo: true }): void;
 }
 
 /** Asks the person (or the --yes flag) whether a destructive step may run. */

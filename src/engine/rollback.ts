@@ -22,6 +22,8 @@ export interface RollbackResult {
   failures: RollbackFailure[];
   /** Left as they are, with why: irreversible by nature, or at/before a point of no return. */
   kept: { key: string; reason: string }[];
+  /** Done with, but nothing was undone: they changed nothing (waits, checks) or kept no undo data. */
+  nothingToUndo: string[];
 }
 
 interface RollbackOptions {
@@ -36,12 +38,12 @@ interface RollbackOptions {
 
 export async function rollback(o: RollbackOptions): Promise<RollbackResult> {
   const entries = [...o.entries].reverse();
-  const result: RollbackResult = { ok: true, rolledBack: [], failures: [], kept: [] };
+  const result: RollbackResult = { ok: true, rolledBack: [], failures: [], kept: [], nothingToUndo: [] };
   // Keeping a step is its rollback: journaled, so `runbook rollback` finishes instead of failing forever.
   const keep = async (key: string, reason: string) => {
     await o.journal.append({ t: 'step-rolled-back', key, kept: reason });
     result.kept.push({ key, reason });
-    o.observer.rollbackStep?.(key, true, undefined, reason);
+    o.observer.rollbackStep?.(key, true, undefined, { kept: reason });
   };
   let noReturn: string | undefined;
   o.observer.stage?.('rollback');
@@ -58,7 +60,8 @@ export async function rollback(o: RollbackOptions): Promise<RollbackResult> {
     }
     try {
       if (!def) throw new Error(`step type ${entry.uses} is not known to this version of runbook`);
-      if (def.rollback && entry.undo !== null && entry.undo !== undefined) {
+      const undoes = Boolean(def.rollback) && entry.undo !== null && entry.undo !== undefined;
+      if (undoes) {
         const ctx = await applyContext(
           def,
           entry.params,
@@ -70,8 +73,8 @@ export async function rollback(o: RollbackOptions): Promise<RollbackResult> {
         await inCallScope({ signal, onRetry: journalRetries(o.journal, entry.key) }, () => def.rollback!(ctx, entry.undo));
       }
       await o.journal.append({ t: 'step-rolled-back', key: entry.key });
-      result.rolledBack.push(entry.key);
-      o.observer.rollbackStep?.(entry.key, true);
+      (undoes ? result.rolledBack : result.nothingToUndo).push(entry.key);
+      o.observer.rollbackStep?.(entry.key, true, undefined, undoes ? undefined : { nothingToUndo: true });
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
       result.ok = false;

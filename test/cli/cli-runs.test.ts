@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rolledBackSummary } from '../../src/cli/format-run.js';
 import { startCli } from '../support/cli.js';
 import { runMain } from '../support/in-process.js';
 import { eventually } from '../support/eventually.js';
@@ -99,6 +100,38 @@ describe('runbook run', () => {
     expect(r.stdout).toContain('disk full');
     expect(r.stdout).toMatch(/Rolled back 2 step\(s\): two, one/);
     expect(existsSync(join(dir, 'a')) || existsSync(join(dir, 'b'))).toBe(false);
+  });
+
+  it('a step with nothing to take back (a wait) is named apart, not counted as rolled back', async () => {
+    const dir = tmp();
+    const file = join(dir, 'wait-then-fail.yaml');
+    writeFileSync(file, `apiVersion: runbook.dev/v1
+name: wait-then-fail
+description: One undoable step, a wait, then a failure.
+steps:
+  - id: touch
+    uses: core.shell
+    with: { run: "touch a", rollback: "rm a", cwd: "${dir}" }
+  - id: settle
+    uses: core.wait
+    needs: [touch]
+    with: { duration: 1ms }
+  - id: fail
+    uses: core.shell
+    needs: [settle]
+    with: { run: "exit 3", rollback: "true", cwd: "${dir}" }
+`);
+    const r = await runMain(['--state-dir', tmp(), 'run', file, '--yes']);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toContain('Rolled back 1 step(s): touch. Nothing to undo: settle.');
+    expect(existsSync(join(dir, 'a'))).toBe(false);
+    const json = await runMain(['--state-dir', tmp(), 'run', file, '--yes', '--output', 'json']);
+    expect(JSON.parse(json.stdout).rollback).toMatchObject({ ok: true, rolledBack: ['touch'], nothingToUndo: ['settle'] });
+  });
+
+  it('a step a resumed run applied twice is undone twice and named once, with the count', () => {
+    expect(rolledBackSummary({ rolledBack: ['drain', 'cordon', 'drain'], nothingToUndo: [] })).toBe('Rolled back 2 step(s): drain (2 times), cordon.');
+    expect(rolledBackSummary({ rolledBack: [], nothingToUndo: ['wait'] })).toBe('Rolled back 0 step(s): (none). Nothing to undo: wait.');
   });
 
   it('after SIGKILL between steps, `rollback RUN_ID` undoes what the journal says was applied', async () => {

@@ -10,7 +10,7 @@ import type { AdapterFlags } from '../adapters.js';
 import type { CommandResult } from '../context.js';
 import { globalFlags, loadRegistry, stateDirOf } from '../context.js';
 import type { CliIO } from '../io.js';
-import { keptLines } from '../format-run.js';
+import { keptLines, rolledBackSummary } from '../format-run.js';
 import { loadPastRun } from '../journal-run.js';
 import { lazyLeaseLock } from '../run-with-ui.js';
 import { addTargetOptions } from '../target-options.js';
@@ -53,12 +53,12 @@ export function registerRollback(program: Command, io: CliIO, result: CommandRes
         adapters,
         stateDir,
         ...(touchesKube ? { lock: lazyLeaseLock(adapters, io) } : {}),
-        observer: { rollbackStep: (key, ok, error, kept) => opts.output !== 'json' && io.out(`${kept ? 'kept' : ok ? 'rolled back' : 'FAILED to roll back'} ${key}${error ? `: ${error.message}` : ''}\n`) },
+        observer: { rollbackStep: (key, ok, error, detail) => opts.output !== 'json' && io.out(`${detail && 'kept' in detail ? 'kept' : detail ? 'nothing to undo:' : ok ? 'rolled back' : 'FAILED to roll back'} ${key}${error ? `: ${error.message}` : ''}\n`) },
       });
       const exitCode = rb.ok ? EXIT.ok : EXIT.rollbackIncomplete;
-      if (opts.output === 'json') io.out(JSON.stringify({ runId, ok: rb.ok, rolledBack: rb.rolledBack, kept: rb.kept, failures: rb.failures.map((f) => ({ key: f.key, error: f.error.message })) }, null, 2) + '\n');
+      if (opts.output === 'json') io.out(JSON.stringify({ runId, ok: rb.ok, rolledBack: rb.rolledBack, nothingToUndo: rb.nothingToUndo, kept: rb.kept, failures: rb.failures.map((f) => ({ key: f.key, error: f.error.message })) }, null, 2) + '\n');
       else {
-        io.out(rb.ok ? `Run ${runId}: rolled back ${rb.rolledBack.length} step(s).\n` : `Run ${runId}: ROLLBACK INCOMPLETE (${rb.failures.length} failed); fix the cause and run it again.\n`);
+        io.out(rb.ok ? `Run ${runId}: ${rolledBackSummary(rb)}\n` : `Run ${runId}: ROLLBACK INCOMPLETE (${rb.failures.length} failed); fix the cause and run it again.\n`);
         for (const line of keptLines(rb.kept)) io.out(`${line}\n`);
       }
       result.exitCode = exitCode;
