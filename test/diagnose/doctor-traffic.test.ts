@@ -1,11 +1,13 @@
 // Doctor's traffic at scale, counted by the lab's servers (TLS connections accepted, requests
 // served): one list per resource type, one config per VM backing a node, and connections kept
-// alive and bounded, never one per request. Counts, not times.
+// alive and bounded, never one per request. Counts, not times. For both Kubernetes readers:
+// client-node's (runbooks) and the plain one doctor lists with.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeAdapters } from '../../src/adapters/kube/adapter.js';
+import { createListReader } from '../../src/adapters/kube/plain-reader.js';
 import type { KubeReader, ProxmoxReader } from '../../src/adapters/ports.js';
 import { ProxmoxApiClient, readOnly } from '../../src/adapters/proxmox/client.js';
 import { resolveProxmoxTarget } from '../../src/adapters/proxmox/config.js';
@@ -18,7 +20,12 @@ const NODES = 60;
 const VMS = NODES - 1; // scale:N's last node is dead and has no VM
 const PVE_HOSTS = 3;
 
-describe(`doctor against scale:${NODES}`, () => {
+const READERS = {
+  'client-node': async (kubeconfig: string) => (await createKubeAdapters({ kubeconfig })).reader,
+  plain: (kubeconfig: string) => createListReader({ kubeconfig }),
+};
+
+describe.each(Object.keys(READERS) as (keyof typeof READERS)[])(`doctor against scale:${NODES} (%s reader)`, (reader) => {
   let lab: Lab;
   let dir: string;
   let kube: KubeReader | undefined;
@@ -29,7 +36,7 @@ describe(`doctor against scale:${NODES}`, () => {
     dir = mkdtempSync(join(tmpdir(), 'doctor-traffic-'));
     lab = await startLab({ dir, scenario: `scale:${NODES}` });
     lab.settle();
-    kube = (await createKubeAdapters({ kubeconfig: lab.kubeconfigPath })).reader;
+    kube = await READERS[reader](lab.kubeconfigPath);
     proxmox = readOnly(await ProxmoxApiClient.connect(resolveProxmoxTarget({ proxmoxEnvFile: lab.proxmoxEnvPath }, {})));
     Object.assign(before.kube, lab.kube.traffic);
     Object.assign(before.proxmox, lab.proxmox.traffic);

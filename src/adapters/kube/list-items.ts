@@ -63,11 +63,15 @@ const parse = (b: Buffer, from: number, to: number): unknown => JSON.parse(b.toS
 
 function scan(b: Buffer, onItem: (item: unknown) => void): ListEnvelope {
   const envelope: ListEnvelope = {};
+  let seenItems = false;
   let i = expect(b, skipSpace(b, 0), OPEN_OBJECT);
   for (i = skipSpace(b, i); b[i] !== CLOSE_OBJECT; ) {
     const keyEnd = endOfString(b, expect(b, i, QUOTE) - 1);
     const key = parse(b, i, keyEnd);
     i = skipSpace(b, expect(b, skipSpace(b, keyEnd), COLON));
+    // JSON.parse keeps the last of repeated keys; the scanner would have read both.
+    if (key === 'items' && seenItems) throw new Unexpected();
+    seenItems ||= key === 'items';
     if (key === 'items' && b[i] === OPEN_ARRAY) {
       for (i = skipSpace(b, i + 1); b[i] !== CLOSE_ARRAY; ) {
         const end = endOfValue(b, i);
