@@ -1,8 +1,9 @@
 // Doctor's Kubernetes reader without @kubernetes/client-node, over real HTTPS: it lists what
 // client-node's reader lists; it verifies the server against the kubeconfig's CA (a wrong CA
 // fails, insecure-skip-tls-verify is the said opt-out); it presents a client certificate named
-// by a relative path; and what it does not read itself (an exec plugin, a missing context, a
-// single object) goes through client-node exactly as before.
+// by a relative path; in a pod it uses the service account, rotated token included; and what
+// it does not read itself (an exec plugin, a missing context, a single object) goes through
+// client-node exactly as before.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -122,6 +123,22 @@ describe('the plain Kubernetes reader', () => {
     expect(err).toBeInstanceOf(RunbookError);
     expect(err).toMatchObject({ code: 'E_KUBECONTEXT', message: 'no context "runbook-labb" in the kubeconfig' });
     expect((err as RunbookError).hint).toMatch(/runbook-lab/);
+  });
+
+  it('in a pod, reads with its service account, the token file read again for every request', async () => {
+    const sa = mkdtempSync(join(dir, 'serviceaccount-'));
+    writeFileSync(join(sa, 'ca.crt'), lab.caPem);
+    writeFileSync(join(sa, 'token'), token);
+    const port = new URL(lab.kube.url).port;
+    // No kubeconfig anywhere: KUBECONFIG unset, a HOME without .kube.
+    const env = { HOME: mkdtempSync(join(dir, 'home-')), KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: port };
+    const plain = await createListReader({ env, serviceAccountDir: sa }, ONCE);
+    expect(names(await plain.list({ apiVersion: 'v1', kind: 'Node' }))).toEqual(names(await clientNode.list({ apiVersion: 'v1', kind: 'Node' })));
+    // A rotated token is the one sent next (here one the server does not know).
+    writeFileSync(join(sa, 'token'), 'rotated-to-an-unknown-token');
+    const err = await plain.list({ apiVersion: 'v1', kind: 'Node' }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).kind).toBe('unauthorized');
   });
 
   describe('against a server that asks for a client certificate', () => {

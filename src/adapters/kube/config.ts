@@ -15,6 +15,8 @@ export interface KubeTarget {
   env?: Record<string, string | undefined>;
   /** Called once when the kubeconfig turns TLS verification off (the user's explicit opt-out). */
   warn?: (message: string) => void;
+  /** Where the pod's service account is mounted, for the plain reader (default the standard path; tests point elsewhere). */
+  serviceAccountDir?: string;
 }
 
 /** Where the kubeconfig comes from, in kubectl's order: the files to load, or the pod's service account. */

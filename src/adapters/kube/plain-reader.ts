@@ -4,6 +4,7 @@
 // get and waitFor go to client-node's reader, loaded on first use, so their semantics (typed
 // reads, watches) stay exactly as they are. A kubeconfig the static path does not cover gets
 // client-node's reader for everything, as before.
+import { readFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { DEFAULT_CALL_POLICY, Reachability } from '../api-call.js';
 import type { CallPolicy } from '../api-call.js';
@@ -22,7 +23,8 @@ function staticEndpoint(t: StaticKubeTarget): KubeEndpoint {
     server: t.server,
     authorize: async (opts) => {
       opts.agent = agent;
-      if (t.token) opts.headers = { ...opts.headers, Authorization: `Bearer ${t.token}` };
+      const token = t.tokenFile ? (await readFile(t.tokenFile, 'utf8')).trim() : t.token;
+      if (token) opts.headers = { ...opts.headers, Authorization: `Bearer ${token}` };
     },
   };
 }

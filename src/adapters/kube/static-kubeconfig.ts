@@ -1,22 +1,26 @@
 // The kubeconfig read without @kubernetes/client-node, for the plain reader: loading client-node
 // costs ~87 MB of resident memory before a single request (its generated models, ~870 files).
 // Only the common, static case is read here: one kubeconfig file whose context names a cluster
-// with an https server and a user with a bearer token and/or a client certificate. Anything
-// else (several files to merge, the in-cluster account, exec plugins, auth providers, token
-// files, basic auth, impersonation, proxies, a missing or malformed entry) returns undefined,
-// and the caller loads client-node as before: the same semantics and the same errors.
+// with an https server and a user with a bearer token and/or a client certificate, or the
+// pod's service account (service-account.ts). Anything else (several files to merge, exec
+// plugins, auth providers, token files, basic auth, impersonation, proxies, a missing or
+// malformed entry) returns undefined, and the caller loads client-node as before: the same
+// semantics and the same errors.
 // Fields as client-node reads them (@kubernetes/client-node dist/config_types.js newClusters,
 // newUsers; relative file paths against the kubeconfig's directory as makePathsAbsolute does).
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { load } from 'js-yaml';
 import { kubeconfigSource, skipTlsWarning, type KubeTarget } from './config.js';
+import { serviceAccountTarget } from './service-account.js';
 
 export interface StaticKubeTarget {
   server: string;
   /** What node:https needs to verify the server and present the client certificate. */
   tls: { ca?: Buffer; cert?: Buffer; key?: Buffer; servername?: string; rejectUnauthorized?: false };
   token?: string;
+  /** A bearer token read from this file for every request (the in-cluster service account's). */
+  tokenFile?: string;
 }
 
 type Entry = Record<string, unknown>;
@@ -52,7 +56,8 @@ export function loadStaticKubeTarget(target: KubeTarget): StaticKubeTarget | und
   let doc: unknown;
   try {
     source = kubeconfigSource(target);
-    if (!('files' in source) || source.files.length !== 1) return undefined;
+    if ('inCluster' in source) return serviceAccountTarget(target);
+    if (source.files.length !== 1) return undefined;
     doc = load(readFileSync(source.files[0]!, 'utf8'));
   } catch {
     return undefined; // client-node reads it again and reports the problem as it always has
