@@ -47,6 +47,12 @@ describe('imports', () => {
     expect(importCycles(graph)).toEqual([]);
   });
 
+  it('reach the step library only through steps/index.ts (dist/ bundles it into that file)', () => {
+    const intoSteps = [...graph].flatMap(([file, targets]) => (file.startsWith('steps/') ? [] : targets.filter((t) => t.startsWith('steps/') && t !== 'steps/index.ts').map((t) => `${file} -> ${t}`)));
+    expect(graph.get('src/cli/context.ts')).toContain('steps/index.ts');
+    expect(intoSteps).toEqual([]);
+  });
+
   it('reach zod only through src/zod.ts (its config is global, and dist/ bundles that one file)', () => {
     const direct = [...graph.keys()].filter((f) => f !== 'src/zod.ts' && /from 'zod(\/[^']*)?'/.test(readFileSync(join(ROOT, f), 'utf8')));
     expect(graph.has('src/zod.ts')).toBe(true);
