@@ -34,6 +34,8 @@ export interface Lab {
   etcd?: LabEtcd;
   /** Runs the simulated controllers until the state settles (tests use it instead of sleeping). */
   settle(): void;
+  /** Controller passes so far, and controller runs within them (counts for tests and the bench). */
+  controllerRuns: RunningControllers['runs'];
   /** Stops controllers and servers, then persists the state to the directory. */
   stop(): Promise<void>;
 }
@@ -173,6 +175,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       faults,
       ...(etcd ? { etcd } : {}),
       settle: () => controllers.syncNow(),
+      controllerRuns: controllers.runs,
       async stop() {
         if (stopped) return;
         stopped = true;

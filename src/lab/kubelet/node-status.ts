@@ -107,10 +107,16 @@ function markUnknown(node: KubeObject, ctx: ControllerContext): void {
   spec.taints = taints;
 }
 
-function renewLease(ctx: ControllerContext, node: KubeObject): boolean {
+const renewedAt = (lease: KubeObject) => parseTime((lease.spec as { renewTime?: string } | undefined)?.renewTime) ?? 0;
+
+/** Whether the kubelet renews (or creates) its node Lease now. */
+function leaseDue(ctx: ControllerContext, lease: KubeObject | undefined): boolean {
+  return !lease || ctx.now() - renewedAt(lease) >= heartbeatMs(ctx);
+}
+
+function renewLease(ctx: ControllerContext, node: KubeObject, lease: KubeObject | undefined): boolean {
   const name = node.metadata.name;
   const now = ctx.now();
-  const lease = ctx.store.get('coordination.k8s.io/v1', 'Lease', name, 'kube-node-lease');
   if (!lease) {
     ctx.store.create({
       apiVersion: 'coordination.k8s.io/v1',
@@ -120,9 +126,8 @@ function renewLease(ctx: ControllerContext, node: KubeObject): boolean {
     });
     return true;
   }
-  const renewed = parseTime((lease.spec as { renewTime?: string } | undefined)?.renewTime) ?? 0;
-  if (now - renewed < heartbeatMs(ctx)) {
-    ctx.wakeAt?.(renewed + heartbeatMs(ctx));
+  if (!leaseDue(ctx, lease)) {
+    ctx.wakeAt?.(renewedAt(lease) + heartbeatMs(ctx));
     return false;
   }
   ctx.wakeAt?.(now + heartbeatMs(ctx));
@@ -138,32 +143,55 @@ function renewLease(ctx: ControllerContext, node: KubeObject): boolean {
  */
 export const POSTS_PER_RUN = 50;
 
+/**
+ * Nodes whose last post changed nothing, with the inputs it was made from: until one of them
+ * changes or the next heartbeat is due, posting again would change nothing either (comparing
+ * 500 nodes' copies on each of the heartbeat round's runs cost more than the posts).
+ */
+const settled = new WeakMap<ControllerContext, Map<string, string>>();
+
+/** What a post reads besides the clock: the Node as stored and its VM. */
+function postInputs(ctx: ControllerContext, node: KubeObject, vm: VmLike): string {
+  return `${node.metadata.resourceVersion}|${vm.uptimeStartedAt}|${ctx.proxmox.effectiveMemoryMiB(vm.vmid)}|${vm.config.cores}|${vm.config.sockets}`;
+}
+
 /** One pass over all nodes; returns whether anything was written. */
 export function syncNodeStatus(ctx: ControllerContext): boolean {
   let changed = false;
   let posts = 0;
+  const unchanged = settled.get(ctx) ?? new Map<string, string>();
+  settled.set(ctx, unchanged);
+  const leases = new Map(ctx.store.list('coordination.k8s.io/v1', 'Lease', { namespace: 'kube-node-lease' }).map((l) => [l.metadata.name, l]));
   for (const node of ctx.store.list('v1', 'Node')) {
     if (node.metadata.deletionTimestamp) continue;
     const vmid = nodeVmid(node);
     const vm = vmid === undefined ? undefined : ctx.proxmox.vm(vmid);
     if (vm && vm.status === 'running' && (ctx.proxmox.guestBooted?.(vm.vmid, ctx.now()) ?? true)) {
       const beat = heartbeat(ctx, node);
-      if (beat.now && posts++ >= POSTS_PER_RUN) {
+      const lease = leases.get(node.metadata.name);
+      if ((beat.now || leaseDue(ctx, lease)) && posts++ >= POSTS_PER_RUN) {
         ctx.wakeAt?.(ctx.now());
         changed = true; // not settled yet: a caller that loops until nothing changes runs this again
         continue;
       }
       ctx.wakeAt?.(beat.next);
+      const inputs = postInputs(ctx, node, vm);
+      if (!beat.now && unchanged.get(node.metadata.name) === inputs) {
+        changed = renewLease(ctx, node, lease) || changed;
+        continue;
+      }
       const wasReady = nodeConditions(node).some((c) => c.type === 'Ready' && c.status === 'True');
       const oldBoot = (node.status as { nodeInfo?: { bootID?: string } } | undefined)?.nodeInfo?.bootID;
-      if (mutateIfChanged(ctx.store, node, (n) => postReady(n, ctx, vm))) {
+      if (!mutateIfChanged(ctx.store, node, (n) => postReady(n, ctx, vm))) unchanged.set(node.metadata.name, inputs);
+      else {
+        unchanged.delete(node.metadata.name);
         changed = true;
         // The kubelet's own events on these transitions (kubelet_node_status.go, kubelet.go).
         const bootID = bootIdOf(node.metadata.name, vm);
         if (oldBoot && oldBoot !== bootID) emitEvent(ctx, node, { type: 'Warning', reason: 'Rebooted', message: `Node ${node.metadata.name} has been rebooted, boot id: ${bootID}`, component: 'kubelet' });
         if (!wasReady) emitEvent(ctx, node, { type: 'Normal', reason: 'NodeReady', message: `Node ${node.metadata.name} status is now: NodeReady`, component: 'kubelet' });
       }
-      changed = renewLease(ctx, node) || changed;
+      changed = renewLease(ctx, node, lease) || changed;
       continue;
     }
     const bootsAt = vm ? ctx.proxmox.guestBootsAt?.(vm.vmid) : undefined;
