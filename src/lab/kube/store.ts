@@ -67,6 +67,9 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
+/** Stored objects are frozen already (put): shared as they are; anything else is copied first. */
+const frozen = (o: KubeObject): KubeObject => (Object.isFrozen(o) ? o : deepFreeze(copy(o)));
+
 /** The key prefix every object of a type shares (`group/plural/`), as keyOf builds keys. */
 const typePrefix = (t: ResourceType) => `${t.group}/${t.plural}/`;
 
@@ -202,6 +205,11 @@ export class KubeStore {
   }
 
   update(obj: KubeObject, opts: WriteOptions = {}): KubeObject {
+    return this.replace(obj, opts, false);
+  }
+
+  /** `owned`: obj is the caller's private copy (mutate's), stored as it is instead of copied again. */
+  private replace(obj: KubeObject, opts: WriteOptions, owned: boolean): KubeObject {
     const t = typeOf(obj.apiVersion, obj.kind);
     if (!t.writable) throw methodNotSupported(groupResource(t), 'update');
     const key = keyOf(t, obj.metadata.name, obj.metadata.namespace);
@@ -213,7 +221,7 @@ export class KubeStore {
     if (opts.statusOnly) {
       next = { ...copy(old), status: copy(obj.status) };
     } else {
-      next = copy(obj);
+      next = owned ? obj : copy(obj);
       // Server-managed metadata cannot be set by clients.
       const nextMeta = next.metadata as Record<string, unknown>;
       for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'namespace']) {
@@ -257,7 +265,7 @@ export class KubeStore {
     if (!current) throw notFound(groupResource(typeOf(apiVersion, kind)), name);
     fn(current);
     current.metadata.resourceVersion = undefined;
-    return this.update(current);
+    return this.replace(current, {}, true);
   }
 
   delete(apiVersion: string, kind: string, name: string, namespace?: string, opts: DeleteOptions = {}): KubeObject | undefined {
@@ -396,10 +404,10 @@ export class KubeStore {
    * A listener's exception does not undo the write: it is rethrown asynchronously.
    */
   private emit(event: StoreEvent): void {
-    // One frozen copy for the history and every listener: none of them changes it (a watch
+    // One frozen event for the history and every listener: none of them changes it (a watch
     // serialises it, the controllers read its kind), and a copy per listener per write was
-    // most of the cost of seeding a big lab.
-    const shared = deepFreeze(copy(event));
+    // most of the cost of seeding a big lab. The stored objects in it need no copy at all.
+    const shared: StoreEvent = Object.freeze({ ...event, object: frozen(event.object), ...(event.oldObject ? { oldObject: frozen(event.oldObject) } : {}) });
     this.history.push({ rv: Number(event.object.metadata.resourceVersion), event: shared });
     if (this.history.length > HISTORY) this.history.shift();
     this.pending.push(shared);
