@@ -21,8 +21,15 @@ function queueOf(ctx: ControllerContext): Map<string, Entry> {
   return q;
 }
 
+/**
+ * The object's pending requeue. A run that looks at one not yet due asks for its pass again:
+ * the control loop forgets a controller's wake-ups each time it runs it, so a requeue asked
+ * for in an earlier run would otherwise be lost to any run in between.
+ */
 export function scheduled(ctx: ControllerContext, key: string): Entry | undefined {
-  return queueOf(ctx).get(key);
+  const entry = queueOf(ctx).get(key);
+  if (entry && entry.at > ctx.now()) ctx.wakeAt?.(entry.at);
+  return entry;
 }
 
 export function requeueAfter(ctx: ControllerContext, key: string, generation: number, ms: number): void {
