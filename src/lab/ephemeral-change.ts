@@ -11,8 +11,14 @@ function withoutHeartbeats(node: StoreEvent['object']): string {
   return JSON.stringify([rest, meta, { ...(status as object | undefined), conditions }]);
 }
 
+/** Per event: the store hands every listener the same event (the saver and the control loop both ask). */
+const answers = new WeakMap<StoreEvent, boolean>();
+
 export function isEphemeralChange(e: StoreEvent): boolean {
   const o = e.object;
   if (o.kind === 'Lease' && o.metadata.namespace === 'kube-node-lease') return true;
-  return e.type === 'MODIFIED' && o.kind === 'Node' && e.oldObject !== undefined && withoutHeartbeats(o) === withoutHeartbeats(e.oldObject);
+  if (e.type !== 'MODIFIED' || o.kind !== 'Node' || e.oldObject === undefined) return false;
+  let answer = answers.get(e);
+  if (answer === undefined) answers.set(e, (answer = withoutHeartbeats(o) === withoutHeartbeats(e.oldObject)));
+  return answer;
 }

@@ -12,6 +12,14 @@ export function mutateIfChanged(store: ControllerStore, obj: KubeObject, fn: (o:
   return true;
 }
 
+/**
+ * For a write known to change the object (a heartbeat that is due): no copy-and-compare first;
+ * the store still drops a write that changes nothing. Returns whether it wrote.
+ */
+export function mutateDue(store: ControllerStore, obj: KubeObject, fn: (o: KubeObject) => void): boolean {
+  return store.mutate(obj.apiVersion, obj.kind, obj.metadata.name, obj.metadata.namespace, fn).metadata.resourceVersion !== obj.metadata.resourceVersion;
+}
+
 export interface Condition {
   type: string;
   status: 'True' | 'False' | 'Unknown';

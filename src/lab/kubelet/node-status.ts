@@ -10,7 +10,7 @@
 // node status.") and the unreachable taints are added, as kube-controller-manager's node
 // lifecycle controller does.
 import { createHash } from 'node:crypto';
-import { mutateIfChanged, setCondition, type Condition } from './apply.js';
+import { mutateDue, mutateIfChanged, setCondition, type Condition } from './apply.js';
 import { emitEvent } from './events.js';
 import { nodeConditions, nodeTaints, nodeVmid, NOT_READY_TAINT, UNREACHABLE_TAINT, type Taint } from './node-model.js';
 import { miQuantity } from './quantity.js';
@@ -131,7 +131,7 @@ function renewLease(ctx: ControllerContext, node: KubeObject, lease: KubeObject 
     return false;
   }
   ctx.wakeAt?.(now + heartbeatMs(ctx));
-  return mutateIfChanged(ctx.store, lease, (l) => {
+  return mutateDue(ctx.store, lease, (l) => {
     l.spec = { ...(l.spec as object), holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: microTime(now) };
   });
 }
@@ -182,7 +182,7 @@ export function syncNodeStatus(ctx: ControllerContext): boolean {
       }
       const wasReady = nodeConditions(node).some((c) => c.type === 'Ready' && c.status === 'True');
       const oldBoot = (node.status as { nodeInfo?: { bootID?: string } } | undefined)?.nodeInfo?.bootID;
-      if (!mutateIfChanged(ctx.store, node, (n) => postReady(n, ctx, vm))) unchanged.set(node.metadata.name, inputs);
+      if (!(beat.now ? mutateDue : mutateIfChanged)(ctx.store, node, (n) => postReady(n, ctx, vm))) unchanged.set(node.metadata.name, inputs);
       else {
         unchanged.delete(node.metadata.name);
         changed = true;
