@@ -14,7 +14,8 @@ import type { KubeTarget } from './config.js';
 import { Discovery } from './discovery.js';
 import { RawKube, type KubeEndpoint } from './http.js';
 import { listPages } from './list-pages.js';
-import { loadStaticKubeTarget, type StaticKubeTarget } from './static-kubeconfig.js';
+import { loadStaticKubeTarget } from './static-kubeconfig.js';
+import type { StaticKubeTarget } from './static-target.js';
 
 function staticEndpoint(t: StaticKubeTarget): KubeEndpoint {
   // One kept-alive agent for all requests, as the client-node reader's (keep-alive.ts).

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import type { KubeTarget } from './config.js';
-import type { StaticKubeTarget } from './static-kubeconfig.js';
+import type { StaticKubeTarget } from './static-target.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const PLAIN_HTTP_PORTS = new Set(['80', '8080', '8001']);

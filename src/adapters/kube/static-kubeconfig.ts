@@ -13,15 +13,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { load } from 'js-yaml';
 import { kubeconfigSource, skipTlsWarning, type KubeTarget } from './config.js';
 import { serviceAccountTarget } from './service-account.js';
-
-export interface StaticKubeTarget {
-  server: string;
-  /** What node:https needs to verify the server and present the client certificate. */
-  tls: { ca?: Buffer; cert?: Buffer; key?: Buffer; servername?: string; rejectUnauthorized?: false };
-  token?: string;
-  /** A bearer token read from this file for every request (the in-cluster service account's). */
-  tokenFile?: string;
-}
+import type { StaticKubeTarget } from './static-target.js';
 
 type Entry = Record<string, unknown>;
 
