@@ -14,7 +14,10 @@ vi.setConfig({ testTimeout: 90_000 });
 // --no-check-vm: the VM is long gone in the scenario, and asking Proxmox about it is slow.
 const PURGE = ['run', 'purge-dead-node', '--node', 'k3s-replica-2', '--no-check-vm', '--yes'];
 const FIX = ['run', 'fix-ballooning', '--nodes', 'k3s-replica-0,k3s-replica-1', '--memory', '2048', '--yes'];
-const METALLB = ['run', 'unstick-metallb', '--yes'];
+// One step at a time: priority-class and values (and later limits-in-git and limits-in-cluster)
+// are independent, so with the default concurrency the read-only sibling may or may not have
+// started when the kill lands (CI saw both); these cases are about the one step that was writing.
+const METALLB = ['run', 'unstick-metallb', '--yes', '--concurrency', '1'];
 
 async function withLab(test: (c: CaseLab) => Promise<void>): Promise<void> {
   const c = await caseLab();
