@@ -48,6 +48,12 @@ export function secretParamValues(params: Record<string, unknown>, secretKeys: R
   return values;
 }
 
+/** A redacter for what a run prints: secret keys, and the secret params' values wherever they went. */
+export function secretParamsHider(params: Record<string, unknown>): <T>(shown: T) => T {
+  const values = secretParamValues(params);
+  return <T>(shown: T): T => redact(shown, new Set(), values) as T;
+}
+
 export function redact(value: unknown, secretKeys: ReadonlySet<string> = new Set(), secretValues: readonly string[] = []): unknown {
   if (typeof value === 'string') return secretValues.length ? redactString(value, secretValues) : value;
   if (Array.isArray(value)) return value.map((v) => redact(v, secretKeys, secretValues));

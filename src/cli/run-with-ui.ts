@@ -3,7 +3,7 @@
 import type { StepRegistry } from '../step/define-step.js';
 import type { EngineObserver } from '../engine/events.js';
 import type { ResumeState } from '../engine/run.js';
-import { isSecretKey, redact, secretParamValues } from '../redact.js';
+import { isSecretKey, secretParamsHider } from '../redact.js';
 import { envDuration } from '../runbook/duration.js';
 import type { Runbook } from '../runbook/types.js';
 import type { AdapterProvider } from '../engine/adapters.js';
@@ -47,8 +47,7 @@ export async function runWithUi({ io, flags, runbook, registry, params, opts, re
   const view = createListrView(renderer, { ...(io.stdin ? { input: io.stdin } : {}), signal: controller.signal, interrupt: () => controller.signal.aborted || interrupt('Ctrl-C at the question', 'starting nothing more') }, { out: io.out, err: io.err });
   // A secret param's value stays out of what is printed, wherever a step put it (the journal
   // redacts it the same way).
-  const secrets = secretParamValues(params);
-  const hide = <T>(shown: T): T => redact(shown, new Set(), secrets) as T;
+  const hide = secretParamsHider(params);
   const text: EngineObserver = json
     ? {}
     : {

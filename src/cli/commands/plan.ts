@@ -7,7 +7,7 @@ import type { CommandResult } from '../context.js';
 import { globalFlags } from '../context.js';
 import { formatPlan, formatPreflight } from '../format-plan.js';
 import type { CliIO } from '../io.js';
-import { redact, secretParamValues } from '../../redact.js';
+import { secretParamsHider } from '../../redact.js';
 import { writeSavedPlan } from '../saved-plan.js';
 import { parseInvocation } from './invocation.js';
 import { SUMMARIES } from './summaries.js';
@@ -39,7 +39,7 @@ export function registerPlan(program: Command, io: CliIO, result: CommandResult)
       const out = typeof inv.opts.out === 'string' && outcome.exitCode === EXIT.ok ? inv.opts.out : undefined;
       if (out) writeSavedPlan(out, io.cwd, inv.runbook, inv.params, outcome);
       // A secret param's value stays out of what is printed, wherever a step put it (a label, a summary).
-      const shown = redact(outcome, new Set(), secretParamValues(inv.params)) as typeof outcome;
+      const shown = secretParamsHider(inv.params)(outcome);
       if (inv.opts.output === 'json') io.out(JSON.stringify(shown, null, 2) + '\n');
       else {
         io.out(formatPreflight(shown.preflight));
